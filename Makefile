@@ -1,0 +1,48 @@
+# Two commands on a fresh machine:  make run  (app with demo data)  and  make test  (ruff + whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := competition:create_app
+
+.PHONY: install run test lint format translations extract-translations system-deps clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed translations
+
+translations: $(BIN)/.installed
+	@$(BIN)/pybabel compile -d competition/translations >/dev/null
+
+extract-translations: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o competition/translations/messages.pot .
+	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --no-fuzzy-matching
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo seed
+	@echo "App läuft auf http://127.0.0.1:5000  (Strg+C beendet)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "Bitte Chromium installieren: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install system-deps lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,106 @@
+"""Wettbewerbsplattform „Industrie. Neu. Denken.“ — the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | Mapping | None = None) -> Flask:
+    """Build the app. Registers things only: it never queries, migrates or prompts."""
+    from config import Config, config_from_env
+
+    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    config_class = config if isinstance(config, type) else config_from_env()
+    app.config.from_object(config_class)
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'competition.sqlite'}"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URI") or (
+        app.config["REDIS_URL"] or "memory://"
+    )
+    validate = getattr(config_class, "validate", Config.validate)
+    validate(app.config)
+
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from . import models  # noqa: F401 - every table is known to SQLAlchemy and Alembic
+    from .core import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.refresh_view = "accounts.login"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+    mail.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_template_globals(app)
+    from .core.views import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .core.views import bp as core_bp
+    from .editions.views import bp as editions_bp
+
+    for blueprint in (core_bp, accounts_bp, editions_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from .accounts.cli import cli as accounts_cli
+    from .admin.cli import cli as demo_cli
+
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _register_template_globals(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .accounts.forms import ConfirmForm
+    from .accounts.models import Role
+
+    @app.context_processor
+    def globals_for_templates():
+        locale = get_locale()
+        return {
+            "Role": Role,
+            "current_language": locale.language if locale else "de",
+            "languages": app.config["LANGUAGES"],
+            "post_form": ConfirmForm,
+        }

@@ -1,0 +1,1 @@
+"""The organiser's dashboard and operator commands. Calls other modules' services; owns no models."""

@@ -1,0 +1,45 @@
+"""`flask demo …` commands."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..core.clock import utcnow
+from ..extensions import db
+from . import demo
+
+cli = AppGroup("demo", help="Demo-Daten / demo data.")
+
+
+@cli.command("seed")
+@click.option("--entries", default=30, show_default=True, type=click.IntRange(0, 20000),
+              help="Anzahl der Unternehmen (Bewerberkonten).")
+@click.option("--jurors", default=12, show_default=True, type=click.IntRange(0, 2000),
+              help="Anzahl der Jurymitglieder.")
+@click.option("--scored", is_flag=True, help="Auch Bewertungen erzeugen (braucht das Bewertungsmodul).")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Startwert für reproduzierbare Daten.")
+def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
+    """Build the demo edition "Industrie. Neu. Denken. 2026". Running it again changes nothing."""
+    if scored:
+        raise click.UsageError(
+            "--scored: Bewertungen können erst erzeugt werden, wenn Beiträge, Zuweisungen und Bewertungsbögen "
+            "im Produkt vorhanden sind (Issues 4–6). Bitte ohne --scored aufrufen."
+        )
+    result = demo.seed_demo(entries=entries, jurors=jurors, seed=seed, now=utcnow())
+    db.session.commit()
+    if result.created:
+        click.echo(f"Demo-Wettbewerbsrunde „{result.edition.name}“ angelegt: {len(result.edition.categories)} "
+                   f"Kategorien, {len(result.edition.rounds)} Bewertungsrunden, {len(result.jurors)} Jurymitglieder, "
+                   f"{len(result.applicants)} Bewerberkonten.")
+    else:
+        click.echo(f"Demo-Daten sind bereits vorhanden („{result.edition.name}“); nichts geändert.")
+    click.echo("")
+    click.echo(f"Demo-Zugänge (Passwort für alle: {demo.DEMO_PASSWORD})")
+    click.echo(f"  Organisationsteam: {result.organiser.email}")
+    for user in result.jurors[:3]:
+        click.echo(f"  Jurymitglied:      {user.email}  ({user.full_name})")
+    for user in result.applicants[:3]:
+        click.echo(f"  Unternehmen:       {user.email}  ({user.full_name})")
+    if len(result.jurors) > 3 or len(result.applicants) > 3:
+        click.echo(f"  … und weitere: jury01..jury{len(result.jurors):02d}@ind-demo.example")

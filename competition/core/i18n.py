@@ -1,0 +1,78 @@
+"""Locale selection and locale-aware formatting filters (German first, English second)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from .clock import to_berlin
+
+SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get(SESSION_KEY)
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    if request:
+        best = request.accept_languages.best_match(languages)
+        if best:
+            return best
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+DATETIME_PATTERNS = {"de": "dd.MM.yyyy, HH:mm 'Uhr'", "en": "d MMM yyyy, HH:mm"}
+DATE_PATTERNS = {"de": "dd.MM.yyyy", "en": "d MMM yyyy"}
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "de"
+
+
+def datetime_filter(value: datetime | None) -> str:
+    """24.11.2026, 14:30 Uhr in German; 24 Nov 2026, 14:30 in English; always Europe/Berlin."""
+    if value is None:
+        return "–"
+    return format_datetime(value, DATETIME_PATTERNS.get(_language(), DATETIME_PATTERNS["en"]))
+
+
+def date_filter(value: datetime | None) -> str:
+    if value is None:
+        return "–"
+    return format_datetime(value, DATE_PATTERNS.get(_language(), DATE_PATTERNS["en"]))
+
+
+def datetime_input_filter(value: datetime | None) -> str:
+    """The value of an <input type=datetime-local>, in Berlin wall-clock time."""
+    if value is None:
+        return ""
+    return to_berlin(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def decimal_filter(value: Decimal | float | int | None, places: int = 2) -> str:
+    """Decimal comma in German: 12,5. Trailing zeros are dropped up to `places` decimals."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0." + "#" * places) if places else format_decimal(value, "#,##0")
+
+
+def percent_filter(value: Decimal | float | None, places: int = 1) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format="0." + "0" * places) + "\u00a0%"
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["datetime_input"] = datetime_input_filter
+    app.jinja_env.filters["decimal"] = decimal_filter
+    app.jinja_env.filters["percent"] = percent_filter

@@ -1,0 +1,113 @@
+"""Site-wide routes (health check, language switch) and error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from .i18n import SESSION_KEY
+from .redirects import safe_next
+
+log = logging.getLogger(__name__)
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # any driver error means "not reachable"
+        log.exception("health check: database not reachable")
+        db.session.rollback()
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    return jsonify({"status": "ok" if status == 200 else "degraded", "database": database}), status
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session[SESSION_KEY] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("editions.home"))
+
+
+ERROR_TEXTS = {
+    400: (
+        lambda: _("Ungültige Anfrage"),
+        lambda: _("Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben."),
+    ),
+    403: (
+        lambda: _("Kein Zugriff"),
+        lambda: _("Sie haben keine Berechtigung für diese Seite. Melden Sie sich gegebenenfalls mit einem "
+                  "anderen Konto an."),
+    ),
+    404: (
+        lambda: _("Seite nicht gefunden"),
+        lambda: _("Diese Seite gibt es nicht (mehr). Bitte prüfen Sie die Adresse oder beginnen Sie auf der "
+                  "Startseite."),
+    ),
+    405: (
+        lambda: _("Aktion nicht möglich"),
+        lambda: _("Diese Aktion ist auf dieser Seite nicht möglich."),
+    ),
+    413: (
+        lambda: _("Datei oder Formular zu groß"),
+        lambda: _("Die gesendeten Daten sind zu groß. Bitte verkleinern Sie die Datei und versuchen Sie es "
+                  "erneut."),
+    ),
+    429: (
+        lambda: _("Zu viele Versuche"),
+        lambda: _("Sie haben es zu oft in kurzer Zeit versucht. Bitte warten Sie einige Minuten und versuchen "
+                  "Sie es dann erneut."),
+    ),
+    500: (
+        lambda: _("Interner Fehler"),
+        lambda: _("Leider ist ein unerwarteter Fehler aufgetreten. Ihre gespeicherten Daten sind nicht "
+                  "betroffen. Bitte versuchen Sie es später erneut; das Organisationsteam wurde informiert."),
+    ),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return (
+        render_template("errors/error.html", code=code, title=title(), message=message or default_message()),
+        code,
+    )
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            _("Das Formular ist abgelaufen oder wurde nicht vollständig gesendet (Sicherheitsprüfung). Bitte "
+              "gehen Sie zurück, laden Sie die Seite neu und senden Sie das Formular erneut ab."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in ERROR_TEXTS:
+            response, code = render_error(error.code)
+            if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+                return response, code, {"Allow": ", ".join(error.valid_methods)}
+            return response, code
+        return error
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        # Flask logs the original exception; the user sees no stack trace or internal detail.
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""Editions, their phases and dates, categories, judging rounds and criteria."""

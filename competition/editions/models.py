@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.clock import utcnow
+from ..core.types import UTCDateTime
+from ..extensions import db
+from .phases import Phase, PhaseDates, PhaseFlags, current_phase, flags_for
+from .scales import Scale, weight_percentages
+
+
+class Edition(db.Model):
+    """A competition edition [Wettbewerbsrunde], e.g. "Industrie. Neu. Denken. 2026"."""
+
+    __tablename__ = "editions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    registration_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submission_deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    jury_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    jury_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    publication_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    phase_override: Mapped[Phase | None] = mapped_column(
+        Enum(Phase, name="phase", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="edition", order_by="Category.position, Category.id", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[JudgingRound]] = relationship(
+        back_populates="edition", order_by="JudgingRound.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def dates(self) -> PhaseDates:
+        return PhaseDates(
+            registration_opens_at=self.registration_opens_at,
+            submission_deadline_at=self.submission_deadline_at,
+            jury_starts_at=self.jury_starts_at,
+            jury_ends_at=self.jury_ends_at,
+            publication_at=self.publication_at,
+        )
+
+    def phase(self, now: datetime) -> Phase:
+        return current_phase(self.dates, now, self.phase_override)
+
+    def flags(self, now: datetime) -> PhaseFlags:
+        return flags_for(self.phase(now))
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.id} {self.name!r}>"
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("edition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="categories")
+
+
+class JudgingRound(db.Model):
+    """A judging round [Bewertungsrunde]: the first takes all eligible entries, each later one the shortlist."""
+
+    __tablename__ = "judging_rounds"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "position"),
+        UniqueConstraint("edition_id", "name"),
+        CheckConstraint("scale_min < scale_max", name="scale_range"),
+        CheckConstraint("scale_step > 0", name="scale_step_positive"),
+        CheckConstraint("jurors_per_entry >= 1", name="jurors_per_entry_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    scale_min: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    scale_max: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    scale_step: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    jurors_per_entry: Mapped[int] = mapped_column(Integer)
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by the scoring module when the first score of this round is saved; criteria and scale are then fixed.
+    scoring_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    edition: Mapped[Edition] = relationship(back_populates="rounds")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="round", order_by="Criterion.position, Criterion.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def scale(self) -> Scale:
+        return Scale(Decimal(self.scale_min), Decimal(self.scale_max), Decimal(self.scale_step))
+
+    @property
+    def is_first(self) -> bool:
+        return self.position == 1
+
+    @property
+    def is_locked(self) -> bool:
+        return self.scoring_started_at is not None
+
+    def weight_percentages(self) -> list[tuple[Criterion, Decimal]]:
+        criteria = list(self.criteria)
+        return list(zip(criteria, weight_percentages([Decimal(c.weight) for c in criteria]), strict=True))
+
+
+class Criterion(db.Model):
+    """A weighted criterion [Bewertungskriterium] with a rubric for low, middle and high scores."""
+
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("round_id", "name"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    rubric_low: Mapped[str] = mapped_column(Text, default="")
+    rubric_mid: Mapped[str] = mapped_column(Text, default="")
+    rubric_high: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    round: Mapped[JudgingRound] = relationship(back_populates="criteria")

@@ -1,0 +1,146 @@
+"""Infrastructure settings, read from the environment.
+
+Competition rules (deadlines, scales, weights) are data on the edition's rows, never configuration.
+The development default needs nothing installed: SQLite and uploads under ``instance/``, mail printed to the log.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"  # noqa: S105 - refused in production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # None means "SQLite under the instance folder"; create_app fills it in.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    # Requests: the largest single request body (attachments are capped further per edition).
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    # Sessions and cookies.
+    SESSION_COOKIE_NAME = "ind_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+    # CSRF: tokens stay valid for a long working session (long entry forms, score sheets).
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+
+    # Internationalisation.
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    # Rate limiting (Redis when REDIS_URL is set, memory otherwise).
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN_PER_IP = "20 per minute;100 per hour"
+    RATELIMIT_LOGIN_PER_ACCOUNT = "5 per minute;20 per hour"
+    RATELIMIT_MAIL_PER_IP = "10 per hour"
+
+    # Mail: "console" prints to the log, "smtp" sends, "locmem" keeps messages in memory (tests).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 30)
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Industrie. Neu. Denken. <wettbewerb@industrie-neu-denken.example>"
+    )
+
+    # argon2id parameters; None means argon2-cffi's recommended defaults.
+    PASSWORD_HASH_PARAMS: dict | None = None
+
+    # Token lifetimes (seconds).
+    EMAIL_VERIFICATION_MAX_AGE = 48 * 3600
+    PASSWORD_RESET_MAX_AGE = 3600
+    INVITATION_VALID_DAYS = 14
+
+    # Number of trusted reverse proxies in front of the app (for the client IP in rate limits).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+
+    @classmethod
+    def validate(cls, settings: dict) -> None:
+        """Refuse settings that are unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "locmem"
+    BASE_URL = "http://localhost"
+    # Still argon2id, with cheap parameters so the suite stays fast.
+    PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    @classmethod
+    def validate(cls, settings: dict) -> None:
+        key = settings.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if not settings.get("SQLALCHEMY_DATABASE_URI"):
+            raise RuntimeError("DATABASE_URL must be set in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    name = os.environ.get("COMPETITION_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"COMPETITION_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.") from None

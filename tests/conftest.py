@@ -1,0 +1,231 @@
+"""Test harness: the real database (SQLite file by default, PostgreSQL with TEST_DATABASE_URL), fresh rows per test.
+
+The schema is created once per run; after each test every table is emptied, so tests are isolated and a live
+server thread (browser tests, SMTP tests) sees the same database as the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from competition import create_app
+from competition.accounts.models import Role, User
+from competition.accounts.services import create_verified_user
+from competition.core.clock import utcnow
+from competition.editions.models import Category, Criterion, Edition, JudgingRound
+from competition.extensions import db
+from config import TestingConfig
+
+PASSWORD = "richtig-gutes-Passwort-2026"
+
+
+def _database_url(tmp_root: Path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_root / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def make_app(database_url, tmp_path_factory):
+    """Build another app on the same test database with some settings changed (CSRF on, rate limits on, …)."""
+    instance = tmp_path_factory.mktemp("instance")
+
+    def factory(**overrides):
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(instance / "uploads")}
+        settings.update(overrides)
+        return create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}, **settings})
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+    return app
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request, app):
+    """Every test runs inside an app context on an empty database."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        empty_all_tables()
+        app.extensions["mailman"].outbox.clear() if hasattr(app.extensions["mailman"], "outbox") else None
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    mail = app.extensions["mailman"]
+    if not hasattr(mail, "outbox"):
+        mail.outbox = []
+    mail.outbox.clear()
+    return mail.outbox
+
+
+LINK = re.compile(r"https?://\S+")
+
+
+def link_in(message, path_fragment: str) -> str:
+    """The link in a mail whose path contains `path_fragment`, as a path for the test client."""
+    for url in LINK.findall(message.body):
+        if path_fragment in url:
+            return re.sub(r"^https?://[^/]+", "", url)
+    raise AssertionError(f"no link with {path_fragment!r} in mail:\n{message.body}")
+
+
+# --- factories ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_user():
+    counter = iter(range(1, 100000))
+
+    def factory(*, roles=(Role.APPLICANT,), email=None, full_name=None, password=PASSWORD, verified=True,
+                **overrides) -> User:
+        n = next(counter)
+        user = create_verified_user(
+            email=email or f"person{n}@firma{n}.example",
+            full_name=full_name or f"Person {n}",
+            password=password,
+            roles=list(roles),
+            locale=overrides.pop("locale", None),
+            now=utcnow(),
+        )
+        if not verified:
+            user.email_verified_at = None
+        for key, value in overrides.items():
+            setattr(user, key, value)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def organiser(make_user):
+    return make_user(roles=(Role.ORGANISER,), email="orga@ind.example", full_name="Olga Organisatorin")
+
+
+@pytest.fixture
+def make_edition():
+    counter = iter(range(1, 100000))
+
+    def factory(**overrides) -> Edition:
+        now = utcnow()
+        n = next(counter)
+        values = dict(
+            name=f"Industrie. Neu. Denken. {2025 + n}",
+            description="",
+            registration_opens_at=now - timedelta(days=10),
+            submission_deadline_at=now + timedelta(days=20),
+            jury_starts_at=now + timedelta(days=30),
+            jury_ends_at=now + timedelta(days=60),
+            publication_at=now + timedelta(days=70),
+        )
+        values.update(overrides)
+        edition = Edition(**values)
+        db.session.add(edition)
+        db.session.commit()
+        return edition
+
+    return factory
+
+
+@pytest.fixture
+def make_round():
+    def factory(edition: Edition, **overrides) -> JudgingRound:
+        values = dict(
+            name=f"Runde {len(edition.rounds) + 1}",
+            position=len(edition.rounds) + 1,
+            scale_min=Decimal(0),
+            scale_max=Decimal(10),
+            scale_step=Decimal(1),
+            jurors_per_entry=3,
+            deadline_at=edition.jury_ends_at,
+        )
+        values.update(overrides)
+        judging_round = JudgingRound(edition=edition, **values)
+        db.session.add(judging_round)
+        db.session.commit()
+        return judging_round
+
+    return factory
+
+
+@pytest.fixture
+def make_criterion():
+    def factory(judging_round: JudgingRound, **overrides) -> Criterion:
+        values = dict(name=f"Kriterium {len(judging_round.criteria) + 1}", weight=Decimal(1),
+                      position=len(judging_round.criteria) + 1)
+        values.update(overrides)
+        criterion = Criterion(round=judging_round, **values)
+        db.session.add(criterion)
+        db.session.commit()
+        return criterion
+
+    return factory
+
+
+@pytest.fixture
+def make_category():
+    def factory(edition: Edition, **overrides) -> Category:
+        values = dict(name=f"Kategorie {len(edition.categories) + 1}", position=len(edition.categories) + 1)
+        values.update(overrides)
+        category = Category(edition=edition, **values)
+        db.session.add(category)
+        db.session.commit()
+        return category
+
+    return factory
+
+
+def login(client, email: str, password: str = PASSWORD, next_url: str | None = None, follow: bool = False):
+    data = {"email": email, "password": password}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/login", data=data, follow_redirects=follow)
+
+
+@pytest.fixture
+def login_as(client):
+    def do(user: User, password: str = PASSWORD):
+        response = login(client, user.email, password)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return do

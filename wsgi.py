@@ -1,0 +1,5 @@
+"""WSGI entry point: gunicorn wsgi:app (set COMPETITION_ENV=production, SECRET_KEY and DATABASE_URL)."""
+
+from competition import create_app
+
+app = create_app()
