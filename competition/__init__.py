@@ -62,6 +62,14 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
 
+    @app.before_request
+    def load_user_afresh():
+        # Each request checks the session against the database (its generation may have changed), even when an
+        # outer app context is reused across requests, as in tests and scripts.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     _register_blueprints(app)
     _register_cli(app)
     _register_template_globals(app)
@@ -92,7 +100,6 @@ def _register_cli(app: Flask) -> None:
 def _register_template_globals(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .accounts.forms import ConfirmForm
     from .accounts.models import Role
 
     @app.context_processor
@@ -102,5 +109,4 @@ def _register_template_globals(app: Flask) -> None:
             "Role": Role,
             "current_language": locale.language if locale else "de",
             "languages": app.config["LANGUAGES"],
-            "post_form": ConfirmForm,
         }

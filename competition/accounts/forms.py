@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from .models import Role
@@ -13,10 +14,15 @@ EMAIL_REQUIRED = _l("Bitte geben Sie Ihre E-Mail-Adresse ein.")
 EMAIL_INVALID = _l("Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@firma.de.")
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label=None):
     return EmailField(
         label or _l("E-Mail-Adresse"),
         validators=[DataRequired(EMAIL_REQUIRED), Length(max=254), Email(EMAIL_INVALID, check_deliverability=False)],
+        filters=[_strip],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -111,10 +117,12 @@ class InvitationForm(FlaskForm):
     full_name = StringField(_l("Name (optional)"), validators=[Length(max=200)])
     role = SelectField(
         _l("Rolle"),
-        choices=[(Role.JUROR.value, _l("Jurymitglied")), (Role.ORGANISER.value, _l("Organisationsteam"))],
+        choices=[SelectChoice(Role.JUROR.value, _l("Jurymitglied")),
+                 SelectChoice(Role.ORGANISER.value, _l("Organisationsteam"))],
         validators=[DataRequired()],
     )
-    locale = SelectField(_l("Sprache der Einladung"), choices=[("de", "Deutsch"), ("en", "English")])
+    locale = SelectField(_l("Sprache der Einladung"),
+                         choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
 
 
 class AcceptInvitationForm(FlaskForm):

@@ -166,9 +166,9 @@ def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
-        if user is not None and not user.is_email_verified:
-            if not mails.send_verification_mail(user, services.make_verification_token(user)):
-                flash(mail_failed(), "error")
+        if (user is not None and not user.is_email_verified
+                and not mails.send_verification_mail(user, services.make_verification_token(user))):
+            flash(mail_failed(), "error")
         return render_template("accounts/check_mail.html", email=services.normalize_email(form.email.data))
     return render_template("accounts/resend.html", form=form)
 
@@ -179,9 +179,9 @@ def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         user = services.get_user_by_email(form.email.data)
-        if user is not None and user.is_active_account:
-            if not mails.send_reset_mail(user, services.make_reset_token(user)):
-                flash(mail_failed(), "error")
+        if (user is not None and user.is_active_account
+                and not mails.send_reset_mail(user, services.make_reset_token(user))):
+            flash(mail_failed(), "error")
         return render_template(
             "accounts/check_mail.html", email=services.normalize_email(form.email.data), reset=True
         )
@@ -241,7 +241,7 @@ def change_password():
         else:
             db.session.commit()
             # This session continues with the new generation; every other session has ended.
-            _start_session(current_user, remember=False)
+            _start_session(current_user._get_current_object(), remember=False)
             flash(_("Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden beendet."), "success")
             return redirect(url_for("accounts.account"))
     return render_template(

@@ -18,7 +18,7 @@ def dashboard():
     now = utcnow()
     editions = db.session.scalars(edition_services.list_editions()).all()
     role_counts = dict(
-        db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role)).tuples().all()
+        (role, count) for role, count in db.session.execute(select(UserRole.role, func.count()).group_by(UserRole.role))
     )
     open_invitations = db.session.scalar(
         select(func.count()).select_from(Invitation).where(

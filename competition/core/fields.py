@@ -26,7 +26,7 @@ class BerlinDateTimeField(DateTimeLocalField):
         local = None
         for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M"):
             try:
-                local = datetime.strptime(raw, fmt)  # noqa: DTZ007 - Berlin wall-clock time, converted below
+                local = datetime.strptime(raw, fmt)
                 break
             except ValueError:
                 continue

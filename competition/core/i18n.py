@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -16,15 +16,16 @@ SESSION_KEY = "lang"
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line: German unless forced (mails use force_locale)
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get(SESSION_KEY)
     if chosen in languages:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
-    if request:
-        best = request.accept_languages.best_match(languages)
-        if best:
-            return best
+    best = request.accept_languages.best_match(languages)
+    if best:
+        return best
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

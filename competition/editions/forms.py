@@ -5,6 +5,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..core.fields import BerlinDateTimeField, DecimalCommaField, DecimalRange
@@ -45,7 +46,8 @@ class EditionForm(FlaskForm):
 class PhaseOverrideForm(FlaskForm):
     phase = SelectField(
         _l("Phase manuell festlegen"),
-        choices=[("", _l("Automatisch nach Kalender"))] + [(p.value, label) for p, label in PHASE_LABELS.items()],
+        choices=[SelectChoice("", _l("Automatisch nach Kalender"))]
+        + [SelectChoice(p.value, label) for p, label in PHASE_LABELS.items()],
         validators=[Optional()],
     )
 

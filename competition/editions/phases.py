@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 
 class Phase(enum.StrEnum):
@@ -61,7 +62,7 @@ def date_order_problems(dates: PhaseDates) -> list[tuple[str, str]]:
     """Pairs (later field, earlier field) where the later date is not strictly after the earlier one."""
     problems = []
     bounds = dates.boundaries()
-    for (earlier_name, earlier), (later_name, later) in zip(bounds, bounds[1:], strict=False):
+    for (earlier_name, earlier), (later_name, later) in pairwise(bounds):
         if later <= earlier:
             problems.append((later_name, earlier_name))
     return problems

@@ -1,0 +1,48 @@
+from competition.accounts.models import Role, User
+from competition.admin.demo import DEMO_PASSWORD, REGIONS, plan_demo
+from competition.editions.models import Edition
+from competition.extensions import db
+from tests.conftest import login
+
+
+def test_plan_is_deterministic_and_regional():
+    first = plan_demo(entries=25, jurors=8, seed=7)
+    assert first == plan_demo(entries=25, jurors=8, seed=7)
+    assert first != plan_demo(entries=25, jurors=8, seed=8)
+    assert {p.region for p in first.applicants} == set(REGIONS)
+    assert len({p.email for p in first.applicants}) == 25  # one company each
+    assert all(p.email.endswith(".example") for p in first.applicants + first.jurors)
+
+
+def test_seed_twice_creates_everything_once(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "seed", "--entries", "6", "--jurors", "4", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "angelegt" in result.output and "orga@ind-demo.example" in result.output
+    assert DEMO_PASSWORD in result.output
+
+    again = runner.invoke(args=["demo", "seed", "--entries", "6", "--jurors", "4", "--seed", "3"])
+    assert again.exit_code == 0, again.output
+    assert "bereits vorhanden" in again.output and "jury01@ind-demo.example" in again.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Edition)) == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1 + 4 + 6
+
+    edition = db.session.scalar(db.select(Edition))
+    assert [c.name for c in edition.categories] == ["Mobilität", "Digitalisierung", "Kreislaufwirtschaft"]
+    assert [r.name for r in edition.rounds] == ["Vorauswahl", "Finale"]
+    preselection = edition.rounds[0]
+    assert [c.name for c in preselection.criteria][:2] == ["Innovationsgrad", "Wirtschaftliches Potenzial"]
+    assert sum(share for _c, share in preselection.weight_percentages()) == 100
+
+
+def test_demo_logins_work(app, client):
+    app.test_cli_runner().invoke(args=["demo", "seed", "--entries", "2", "--jurors", "2"])
+    assert login(client, "orga@ind-demo.example", DEMO_PASSWORD).headers["Location"] == "/organisation/"
+    juror = db.session.scalar(db.select(User).where(User.email == "jury01@ind-demo.example"))
+    assert juror.has_role(Role.JUROR)
+
+
+def test_scored_flag_is_refused_with_a_clear_message(app):
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--scored"])
+    assert result.exit_code != 0 and "--scored" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Edition)) == 0
