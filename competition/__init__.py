@@ -29,6 +29,8 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     if isinstance(config, Mapping):
         app.config.update(config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        # The embedded default, as in Flask's tutorial: SQLite in the instance folder, made on first start.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'competition.sqlite'}"
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
