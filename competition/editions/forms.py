@@ -23,9 +23,11 @@ PHASE_LABELS = {
 BERLIN_HINT = _l("Ortszeit Berlin")
 
 
-def _date(label):
+def _date(label, *, hint=False):
     return BerlinDateTimeField(
-        label, validators=[InputRequired(_l("Bitte geben Sie Datum und Uhrzeit an."))], description=BERLIN_HINT
+        label,
+        validators=[InputRequired(_l("Bitte geben Sie Datum und Uhrzeit an."))],
+        description=BERLIN_HINT if hint else "",
     )
 
 
@@ -88,7 +90,7 @@ class RoundForm(FlaskForm):
             NumberRange(1, 50, _l("Bitte geben Sie eine Zahl zwischen 1 und 50 an.")),
         ],
     )
-    deadline_at = _date(_l("Bewertungsfrist"))
+    deadline_at = _date(_l("Bewertungsfrist"), hint=True)
 
 
 class CriterionForm(FlaskForm):
