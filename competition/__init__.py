@@ -86,8 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .core.views import bp as core_bp
     from .editions.views import bp as editions_bp
+    from .entries.attachment_views import bp as attachments_bp
+    from .entries.organiser_views import bp as entries_admin_bp
+    from .entries.views import bp as entries_bp
 
-    for blueprint in (core_bp, accounts_bp, editions_bp, admin_bp):
+    for blueprint in (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,6 +1,22 @@
 """Every module's models, so Alembic and create_all see all tables."""
 
 from .accounts.models import Invitation, Role, User, UserRole
+from .core.audit import AuditEvent
 from .editions.models import Category, Criterion, Edition, JudgingRound
+from .entries.models import (
+    Answer,
+    Attachment,
+    Company,
+    CompanyInvite,
+    CompanyMember,
+    DeadlineExtension,
+    Entry,
+    EntryVersion,
+    Question,
+)
 
-__all__ = ["Category", "Criterion", "Edition", "Invitation", "JudgingRound", "Role", "User", "UserRole"]
+__all__ = [
+    "Answer", "Attachment", "AuditEvent", "Category", "Company", "CompanyInvite", "CompanyMember", "Criterion",
+    "DeadlineExtension", "Edition", "Entry", "EntryVersion", "Invitation", "JudgingRound", "Question", "Role", "User",
+    "UserRole",
+]

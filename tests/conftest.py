@@ -229,3 +229,65 @@ def login_as(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def make_company():
+    """A company with its members (the first one is the company's admin)."""
+    from competition.entries.models import Company, CompanyMember, District, TurnoverBand
+
+    counter = iter(range(1, 100000))
+
+    def factory(*members: User, **overrides) -> Company:
+        n = next(counter)
+        values = dict(
+            legal_name=f"Erzgebirge Präzisionstechnik {n}",
+            legal_form="GmbH",
+            street="Annaberger Straße 1",
+            postal_code="09456",
+            city="Annaberg-Buchholz",
+            district=District.ERZGEBIRGSKREIS,
+            employees=45,
+            turnover_band=TurnoverBand.FROM_2M_TO_10M,
+            industry="Maschinenbau",
+            website=f"https://praezision{n}.example",
+            contact_name="Anna Schubert",
+            contact_email=f"kontakt@praezision{n}.example",
+        )
+        values.update(overrides)
+        company = Company(**values)
+        for index, user in enumerate(members):
+            company.members.append(CompanyMember(user_id=user.id, is_admin=index == 0))
+        db.session.add(company)
+        db.session.commit()
+        return company
+
+    return factory
+
+
+@pytest.fixture
+def make_entry(make_edition, make_category, make_company, make_user):
+    """An entry (draft by default) with complete core fields; edition, category and company made when not given."""
+    from competition.entries.models import Entry
+
+    def factory(*, company=None, category=None, edition=None, **overrides) -> Entry:
+        if category is None:
+            edition = edition or make_edition()
+            category = make_category(edition)
+        edition = category.edition
+        company = company or make_company(make_user())
+        values = dict(
+            title="Adaptive Spannvorrichtung",
+            summary="Eine Spannvorrichtung, die sich selbst auf neue Werkstücke einstellt.",
+            description="Sensoren messen das Werkstück; die Vorrichtung stellt sich in Sekunden um.",
+            implementation="Pilotbetrieb seit März bei zwei Kunden.",
+            regional_benefit="Zwölf neue Arbeitsplätze im Erzgebirge, Zulieferer aus der Region.",
+            sustainability="30 % weniger Ausschuss.",
+        )
+        values.update(overrides)
+        entry = Entry(edition_id=edition.id, category_id=category.id, company_id=company.id, **values)
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+
+    return factory

@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -26,6 +27,14 @@ class Edition(db.Model):
     jury_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     jury_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     publication_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Rules for entries (data, not configuration): attachment caps, optional office formats, terms version,
+    # and the eligibility limit on company size (None: no limit).
+    max_file_mb: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
+    max_entry_mb: Mapped[int] = mapped_column(Integer, default=50, server_default="50")
+    max_files: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    allow_office_files: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    terms_version: Mapped[str] = mapped_column(String(40), default="2026-1", server_default="2026-1")
+    max_employees: Mapped[int | None] = mapped_column(Integer)
     phase_override: Mapped[Phase | None] = mapped_column(
         Enum(Phase, name="phase", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
     )

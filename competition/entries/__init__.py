@@ -1,0 +1,1 @@
+"""Companies, entries, custom questions, attachments, submission rules and eligibility."""

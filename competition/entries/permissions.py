@@ -1,0 +1,84 @@
+"""Who may see and change which company, entry and attachment. Each check has a twin that says why not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..extensions import db
+from . import rules
+from .models import Company, CompanyMember, DeadlineExtension, Entry, EntryStatus
+
+EDITABLE = {EntryStatus.DRAFT, EntryStatus.SUBMITTED}
+
+
+def membership(user: User | None) -> CompanyMember | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == user.id))
+
+
+def company_of(user: User | None) -> Company | None:
+    member = membership(user)
+    return member.company if member else None
+
+
+def is_member(user: User | None, company: Company) -> bool:
+    member = membership(user)
+    return member is not None and member.company_id == company.id
+
+
+def is_company_admin(user: User | None, company: Company) -> bool:
+    member = membership(user)
+    return member is not None and member.company_id == company.id and member.is_admin
+
+
+def extension_for(entry_or_company_id: int, edition_id: int) -> DeadlineExtension | None:
+    return db.session.scalar(
+        select(DeadlineExtension).where(
+            DeadlineExtension.company_id == entry_or_company_id, DeadlineExtension.edition_id == edition_id
+        )
+    )
+
+
+def deadline_for(entry: Entry) -> datetime:
+    extension = extension_for(entry.company_id, entry.edition_id)
+    return rules.effective_deadline(entry.edition.submission_deadline_at,
+                                    extension.extended_until if extension else None)
+
+
+def submissions_open_for(entry: Entry, now: datetime) -> bool:
+    extension = extension_for(entry.company_id, entry.edition_id)
+    edition = entry.edition
+    return rules.submissions_open(
+        now=now,
+        phase_is_submission=edition.flags(now).submissions_open,
+        opens_at=edition.registration_opens_at,
+        extended_until=extension.extended_until if extension else None,
+    )
+
+
+def can_view_entry(user: User | None, entry: Entry) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_organiser or is_member(user, entry.company)
+
+
+def why_not_edit(user: User | None, entry: Entry, now: datetime):
+    """None if the user may change the entry now, else the reason to show."""
+    if not is_member(user, entry.company):
+        return _l("Dieser Beitrag gehört zu einem anderen Unternehmen.")
+    if entry.status is EntryStatus.WITHDRAWN:
+        return _l("Dieser Beitrag wurde zurückgezogen.")
+    if entry.status not in EDITABLE:
+        return _l("Dieser Beitrag ist bereits in der Prüfung und kann nicht mehr geändert werden.")
+    if not submissions_open_for(entry, now):
+        return _l("Die Einreichungsfrist ist abgelaufen. Der Beitrag kann nicht mehr geändert werden.")
+    return None
+
+
+def can_edit_entry(user: User | None, entry: Entry, now: datetime) -> bool:
+    return why_not_edit(user, entry, now) is None
