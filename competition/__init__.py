@@ -88,9 +88,12 @@ def _register_blueprints(app: Flask) -> None:
     from .editions.views import bp as editions_bp
     from .entries.attachment_views import bp as attachments_bp
     from .entries.organiser_views import bp as entries_admin_bp
+    from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
 
-    for blueprint in (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, admin_bp):
+    blueprints = (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, questions_bp,
+                  admin_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -64,6 +64,8 @@ def _start_session(user: User, *, remember: bool) -> None:
 def home_for(user: User) -> str:
     if user.is_organiser:
         return url_for("admin.dashboard")
+    if user.has_role(Role.APPLICANT):
+        return url_for("entries.dashboard")
     return url_for("editions.home")
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -43,6 +43,22 @@ class EditionForm(FlaskForm):
     jury_starts_at = _date(_l("Beginn der Jurybewertung"))
     jury_ends_at = _date(_l("Ende der Jurybewertung"))
     publication_at = _date(_l("Veröffentlichung der Ergebnisse"))
+    max_file_mb = IntegerField(_l("Größte Datei (MB)"), default=20, validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an.")),
+        NumberRange(1, 500, _l("Bitte geben Sie eine Zahl zwischen 1 und 500 an."))])
+    max_entry_mb = IntegerField(_l("Alle Anlagen eines Beitrags zusammen (MB)"), default=50, validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an.")),
+        NumberRange(1, 2000, _l("Bitte geben Sie eine Zahl zwischen 1 und 2000 an."))])
+    max_files = IntegerField(_l("Höchstzahl der Anlagen pro Beitrag"), default=10, validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an.")),
+        NumberRange(1, 100, _l("Bitte geben Sie eine Zahl zwischen 1 und 100 an."))])
+    allow_office_files = BooleanField(_l("Auch Excel-, Word- und PowerPoint-Dateien erlauben (XLSX, DOCX, PPTX)"))
+    terms_version = StringField(_l("Version der Teilnahmebedingungen"), default="2026-1", validators=[
+        DataRequired(_l("Bitte geben Sie die Version an.")), Length(max=40)],
+        description=_l("Wird mit jeder Einreichung als Zustimmung gespeichert."))
+    max_employees = IntegerField(_l("Höchstzahl der Beschäftigten (optional)"), validators=[
+        Optional(), NumberRange(1, 1_000_000, _l("Bitte geben Sie eine Zahl ab 1 an."))],
+        description=_l("Für die Prüfung der Teilnahmeberechtigung; leer lassen, wenn es keine Grenze gibt."))
 
 
 class PhaseOverrideForm(FlaskForm):

@@ -46,9 +46,18 @@ class EditionData:
     name: str
     description: str
     dates: PhaseDates
+    max_file_mb: int = 20
+    max_entry_mb: int = 50
+    max_files: int = 10
+    allow_office_files: bool = False
+    terms_version: str = "2026-1"
+    max_employees: int | None = None
 
 
 def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
+    if data.max_file_mb > data.max_entry_mb:
+        raise ValidationFailed(_l("Eine einzelne Datei darf nicht größer sein als alle Anlagen zusammen."),
+                               field="max_file_mb")
     for later, earlier in date_order_problems(data.dates):
         raise ValidationFailed(
             _l("„%(later)s“ muss nach „%(earlier)s“ liegen.", later=DATE_LABELS[later],
@@ -65,6 +74,12 @@ def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
 def _apply_edition(edition: Edition, data: EditionData) -> None:
     edition.name = data.name.strip()
     edition.description = data.description.strip()
+    edition.max_file_mb = data.max_file_mb
+    edition.max_entry_mb = data.max_entry_mb
+    edition.max_files = data.max_files
+    edition.allow_office_files = data.allow_office_files
+    edition.terms_version = data.terms_version.strip()
+    edition.max_employees = data.max_employees
     for field, value in data.dates.boundaries():
         setattr(edition, field, value)
 

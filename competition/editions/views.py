@@ -72,6 +72,12 @@ def _edition_data(form: EditionForm) -> services.EditionData:
             jury_ends_at=form.jury_ends_at.data,
             publication_at=form.publication_at.data,
         ),
+        max_file_mb=form.max_file_mb.data,
+        max_entry_mb=form.max_entry_mb.data,
+        max_files=form.max_files.data,
+        allow_office_files=form.allow_office_files.data,
+        terms_version=form.terms_version.data,
+        max_employees=form.max_employees.data,
     )
 
 

@@ -54,7 +54,7 @@ class Missing(enum.Enum):
 
 @dataclass(frozen=True)
 class Gap:
-    field: str  # a core field name, or "question-<id>"
+    field: str  # a core field name, or "q_<question id>"
     problem: Missing
     label: str = ""
     limit: int | None = None
@@ -83,15 +83,14 @@ def gaps(draft: EntryDraft, questions: list[QuestionSpec], *, visible_length) ->
         if visible_length(value) > limit:
             found.append(Gap(name, Missing.TOO_LONG, limit=limit))
     for question in questions:
-        key = f"question-{question.id}"
+        key = f"q_{question.id}"
         if question.kind == "file":
             if question.is_required and question.id not in draft.file_question_ids:
                 found.append(Gap(key, Missing.NO_ATTACHMENT, question.label))
             continue
         value = draft.answers.get(question.id)
-        if question.is_required and _empty(value) and question.kind != "yes_no":
-            found.append(Gap(key, Missing.REQUIRED, question.label))
-        elif question.is_required and question.kind == "yes_no" and value is None:
+        unanswered = value is None if question.kind == "yes_no" else _empty(value)
+        if question.is_required and unanswered:
             found.append(Gap(key, Missing.REQUIRED, question.label))
         if question.max_length and isinstance(value, str) and visible_length(value) > question.max_length:
             found.append(Gap(key, Missing.TOO_LONG, question.label, question.max_length))

@@ -6,3 +6,39 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Length counters for fields with a limit (the server checks the limit again on submit).
+function updateCounter(counter) {
+  const input = document.getElementById(counter.dataset.for);
+  if (!input) return;
+  const template = counter.dataset.template;
+  const limit = parseInt(input.dataset.limit, 10);
+  const count = input.value.replace(/<[^>]*>/g, "").length;
+  counter.textContent = template.replace("{count}", count.toLocaleString(document.documentElement.lang));
+  counter.classList.toggle("over-limit", count > limit);
+}
+document.querySelectorAll(".counter[data-for]").forEach((counter) => {
+  updateCounter(counter);
+  const input = document.getElementById(counter.dataset.for);
+  if (input) input.addEventListener("input", () => updateCounter(counter));
+});
+
+// Countdowns to a deadline, rendered by the server and kept current here.
+function updateCountdown(element) {
+  const remaining = (new Date(element.dataset.deadline) - new Date()) / 1000;
+  if (remaining <= 0) {
+    element.textContent = element.dataset.expired;
+    return;
+  }
+  const days = Math.floor(remaining / 86400);
+  const hours = Math.floor((remaining % 86400) / 3600);
+  const minutes = Math.floor((remaining % 3600) / 60);
+  const parts = [element.dataset.prefix];
+  if (days) parts.push(`${days} ${days === 1 ? element.dataset.day : element.dataset.days},`);
+  parts.push(`${hours} ${element.dataset.hours}`);
+  if (!days) parts.push(`, ${minutes} ${element.dataset.minutes}`);
+  element.textContent = parts.join(" ").replace(" ,", ",");
+}
+const countdowns = document.querySelectorAll(".countdown[data-deadline]");
+countdowns.forEach(updateCountdown);
+if (countdowns.length) setInterval(() => countdowns.forEach(updateCountdown), 30000);
