@@ -92,7 +92,7 @@ class EntryFormBase(FlaskForm):
     submit check enforces required fields and limits."""
 
     lock_version = HiddenField()
-    category_id = SelectField(_l("Kategorie"), coerce=int, validators=[Optional()])
+    category_id = SelectField(_l("Kategorie"), coerce=int, validators=[Optional()], validate_choice=False)
     title = _core_text("title", area=False)
     summary = _core_text("summary", description=_l("Zwei bis drei Sätze; wird veröffentlicht, wenn der Beitrag "
                                                    "gewinnt."))
@@ -122,11 +122,14 @@ def question_field(question: Question):
     if kind is QuestionKind.DATE:
         return StringField(label, render_kw={"type": "date"}, **kwargs)
     if kind is QuestionKind.SINGLE_CHOICE:
-        return RadioField(label, choices=[SelectChoice(c, c) for c in question.choices], **kwargs)
+        return RadioField(label, choices=[SelectChoice(c, c) for c in question.choices], validate_choice=False,
+                          **kwargs)
     if kind is QuestionKind.MULTIPLE_CHOICE:
-        return MultiCheckboxField(label, choices=[SelectChoice(c, c) for c in question.choices], **kwargs)
+        return MultiCheckboxField(label, choices=[SelectChoice(c, c) for c in question.choices],
+                                  validate_choice=False, **kwargs)
     if kind is QuestionKind.YES_NO:
-        return RadioField(label, choices=[SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nein"))], **kwargs)
+        return RadioField(label, choices=[SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nein"))],
+                          validate_choice=False, **kwargs)
     return None
 
 

@@ -63,8 +63,9 @@ def list_questions(edition_id: int):
 def edit_question(edition_id: int, question_id: int):
     edition = db.get_or_404(Edition, edition_id)
     question = _question(edition, question_id)
-    form = QuestionForm(obj=question)
+    form = QuestionForm()
     if not form.is_submitted():
+        form.process(obj=question)
         form.kind.data = question.kind.value
         form.visibility.data = question.visibility.value
         form.choices.data = "\n".join(question.choices or [])

@@ -191,9 +191,11 @@ class EntryInput:
     answers: dict[int, Any]  # raw form values per question id
 
 
-def save_draft(*, entry: Entry, data: EntryInput, lock_version: int | None, by: User, now: datetime) -> list[str]:
-    """Save the working copy (explicitly or by autosave). Returns the fields that were cut or refused
-    (nothing typed is thrown away: over-long text is kept and reported, invalid answers keep their old value)."""
+def save_draft(
+    *, entry: Entry, data: EntryInput, lock_version: int | None, by: User, now: datetime
+) -> dict[str, str]:
+    """Save the working copy (explicitly or by autosave). Returns the fields that were refused, with the reason
+    (over-long text is saved and reported at submit; an invalid answer keeps its old value and stays on screen)."""
     why = permissions.why_not_edit(by, entry, now)
     if why:
         raise Locked(why)
@@ -201,7 +203,9 @@ def save_draft(*, entry: Entry, data: EntryInput, lock_version: int | None, by: 
         raise StaleEdit(_l("Dieser Beitrag wurde inzwischen an anderer Stelle gespeichert (anderer Tab oder eine "
                            "Kollegin bzw. ein Kollege). Bitte laden Sie die Seite neu; Ihre Eingaben sehen Sie "
                            "unten zum Kopieren."))
-    problems: list[str] = []
+    problems: dict[str, str] = {}
+    questions = {q.id: q for q in active_questions(entry.edition_id)}  # read before changing: one UPDATE per save
+    existing = {a.question_id: a for a in entry.answers}
     if data.category_id and data.category_id != entry.category_id and entry.status is EntryStatus.DRAFT:
         category = db.session.get(Category, data.category_id)
         taken = category is not None and db.session.scalar(
@@ -210,7 +214,7 @@ def save_draft(*, entry: Entry, data: EntryInput, lock_version: int | None, by: 
             )
         )
         if category is None or category.edition_id != entry.edition_id or taken:
-            problems.append("category_id")
+            problems["category_id"] = str(_l("In dieser Kategorie hat Ihr Unternehmen bereits einen Beitrag."))
         else:
             entry.category_id = category.id
     for name in CORE_FIELDS:
@@ -218,19 +222,17 @@ def save_draft(*, entry: Entry, data: EntryInput, lock_version: int | None, by: 
         if name in RICH_FIELDS or name == "summary":
             value = sanitise(value)
         if name == "video_url" and value and not value.startswith(("https://", "http://")):
-            problems.append(name)
+            problems[name] = str(_l("Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt."))
             continue
         setattr(entry, name, value)
-    questions = {q.id: q for q in active_questions(entry.edition_id)}
-    existing = {a.question_id: a for a in entry.answers}
     for question_id, raw in data.answers.items():
         question = questions.get(question_id)
         if question is None or question.kind is QuestionKind.FILE:
             continue
         try:
             value = parse_answer(question, raw)
-        except ValidationFailed:
-            problems.append(f"q_{question_id}")
+        except ValidationFailed as exc:
+            problems[f"q_{question_id}"] = str(exc.message)
             continue
         if question_id in existing:
             existing[question_id].value = value

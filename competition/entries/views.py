@@ -16,6 +16,7 @@ from ..core.errors import DomainError
 from ..core.forms import run_service
 from ..core.i18n import decimal_filter
 from ..core.mail import send_mail
+from ..editions.models import Category
 from ..extensions import db
 from . import permissions, services
 from .forms import (
@@ -27,7 +28,7 @@ from .forms import (
     entry_form_class,
 )
 from .labels import CORE_FIELD_LABELS, STATUS_LABELS
-from .models import Category, CompanyInvite, District, Entry, EntryStatus, EntryVersion, TurnoverBand
+from .models import CompanyInvite, District, Entry, EntryStatus, EntryVersion, TurnoverBand
 from .text import sanitise
 
 bp = Blueprint("entries", __name__)
@@ -209,12 +210,17 @@ def new_entry():
         return redirect(url_for("entries.company_profile"))
     form = NewEntryForm()
     category = db.session.get(Category, request.form.get("category_id", type=int) or 0)
-    if category is None:
+    form.category_id.choices = [(category.id, category.name)] if category else []
+    if category is None or not form.validate_on_submit():
         flash(_("Bitte wählen Sie eine Kategorie."), "error")
         return redirect(url_for("entries.dashboard"))
-    ok, entry = run_service(form, lambda: services.create_entry(company=company, category=category, by=current_user,
-                                                                now=utcnow()))
-    if ok:
+    try:
+        entry = services.create_entry(company=company, category=category, by=current_user, now=utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
         flash(_("Ihr Beitrag in der Kategorie „%(name)s“ ist angelegt. Er wird beim Tippen automatisch als "
                 "Entwurf gespeichert.", name=category.name), "success")
         return redirect(url_for("entries.edit_entry", entry_id=entry.id))
@@ -263,12 +269,11 @@ def _lock_version(form) -> int | None:
         return None
 
 
-def _mark_problems(form, problems, gaps=()):
-    for name in problems:
+def _mark_problems(form, problems: dict[str, str]) -> None:
+    for name, message in problems.items():
         field = getattr(form, name, None)
         if field is not None:
-            field.errors = [*list(field.errors or []), _("Diese Angabe konnte nicht gespeichert werden. Bitte "
-                                                         "prüfen Sie sie.")]
+            field.errors = [*list(field.errors or []), message]
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -311,13 +316,11 @@ def edit_entry(entry_id: int):
 
 
 def _render_edit(entry, form, questions):
-    from .attachment_views import upload_form_for
-
     now = utcnow()
     return render_template(
         "entries/edit.html", entry=entry, form=form, questions=questions, gaps=services.entry_gaps(entry),
         deadline=permissions.deadline_for(entry), now=now, attachments=entry.attachments, can_edit=True,
-        upload_form=upload_form_for(entry), unsubmitted=services.has_unsubmitted_changes(entry),
+        upload_form=None, unsubmitted=services.has_unsubmitted_changes(entry),
     )
 
 

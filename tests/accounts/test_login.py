@@ -23,10 +23,10 @@ def test_login_redirects_to_local_next_only(client, make_user):
     assert response.headers["Location"] == "/account"
     client.post("/logout")
     response = login(client, user.email, next_url="https://evil.example/phish")
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"  # the applicant's home instead
     client.post("/logout")
     response = login(client, user.email, next_url="//evil.example/")
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/dashboard"
 
 
 def test_protected_page_sends_anonymous_users_to_login_with_next(client):

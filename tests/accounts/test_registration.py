@@ -38,7 +38,7 @@ def test_register_verify_and_login(client, outbox):
     assert user.is_email_verified
 
     response = login(client, "ANNA.SCHUBERT@praezision-aue.example ")
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
     home = client.get("/").get_data(as_text=True)
     assert "Angemeldet als Anna Schubert" in home
 

@@ -17,6 +17,10 @@ EDITION = {
     "jury_starts_at": "2027-04-07T09:00",
     "jury_ends_at": "2027-05-15T18:00",
     "publication_at": "2027-06-01T18:00",
+    "max_file_mb": "20",
+    "max_entry_mb": "50",
+    "max_files": "10",
+    "terms_version": "2027-1",
 }
 
 
