@@ -63,6 +63,9 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    from .core.storage import LocalStorage
+
+    app.extensions["storage"] = LocalStorage(app.config["UPLOAD_FOLDER"])  # attachments; get_storage() finds it
 
     @app.before_request
     def load_user_afresh():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -16,9 +17,18 @@ from flask_mailman import EmailMessage
 log = logging.getLogger(__name__)
 
 
-def send_mail(*, to: str, template: str, locale: str | None, subject: str | None = None, **context) -> bool:
+def send_mail(
+    *,
+    to: str,
+    template: str,
+    locale: str | None,
+    subject: str | None = None,
+    attachments: Sequence[tuple[str, bytes, str]] | None = None,
+    **context,
+) -> bool:
     """Render ``templates/mail/<template>.txt`` (first line ``Subject: …``) and send it to one recipient.
 
+    ``attachments`` are ``(filename, content, mimetype)`` triples, e.g. a receipt PDF.
     Returns False (and logs) when the mail server refused or could not be reached, so the caller can tell the user.
     """
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -31,6 +41,8 @@ def send_mail(*, to: str, template: str, locale: str | None, subject: str | None
     else:
         body = text
     message = EmailMessage(subject=subject, body=body.lstrip("\n"), to=[to])
+    for filename, content, mimetype in attachments or ():
+        message.attach(filename, content, mimetype)
     try:
         message.send()
     except (OSError, smtplib.SMTPException):

@@ -205,7 +205,8 @@ def test_withdraw_with_confirmation_and_not_after_deadline(signed_in, applicant,
     assert signed_in.get(f"/entries/{entry.id}/edit").headers["Location"] == f"/entries/{entry.id}"
 
     now = utcnow()
-    closed = make_edition(registration_opens_at=now - timedelta(days=30), submission_deadline_at=now - timedelta(hours=1))
+    closed = make_edition(registration_opens_at=now - timedelta(days=30),
+                          submission_deadline_at=now - timedelta(hours=1))
     late = make_entry(company=entry.company, category=make_category(closed), status=EntryStatus.SUBMITTED)
     page = signed_in.post(f"/entries/{late.id}/withdraw", follow_redirects=True).get_data(as_text=True)
     assert "nicht mehr zurückgezogen werden" in page
