@@ -29,9 +29,17 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
     result = demo.seed_demo(entries=entries, jurors=jurors, seed=seed, now=utcnow())
     db.session.commit()
     if result.created:
+        from sqlalchemy import func, select
+
+        from ..entries.models import Entry, EntryStatus
+
+        counts = dict(db.session.execute(
+            select(Entry.status, func.count()).where(Entry.edition_id == result.edition.id).group_by(Entry.status)
+        ).all())
         click.echo(f"Demo-Wettbewerbsrunde „{result.edition.name}“ angelegt: {len(result.edition.categories)} "
                    f"Kategorien, {len(result.edition.rounds)} Bewertungsrunden, {len(result.jurors)} Jurymitglieder, "
-                   f"{len(result.applicants)} Bewerberkonten.")
+                   f"{len(result.applicants)} Unternehmen mit {counts.get(EntryStatus.SUBMITTED, 0)} eingereichten "
+                   f"Beiträgen und {counts.get(EntryStatus.DRAFT, 0)} Entwürfen.")
     else:
         click.echo(f"Demo-Daten sind bereits vorhanden („{result.edition.name}“); nichts geändert.")
     click.echo("")

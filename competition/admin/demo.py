@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import unicodedata
@@ -141,6 +142,34 @@ def plan_demo(*, entries: int, jurors: int, seed: int) -> DemoPlan:
     return DemoPlan(jurors=juror_people, applicants=applicants)
 
 
+DISTRICTS = {
+    "Chemnitz": "chemnitz",
+    "Zwickau": "zwickau",
+    "Erzgebirgskreis": "erzgebirgskreis",
+    "Vogtlandkreis": "vogtlandkreis",
+    "Mittelsachsen": "mittelsachsen",
+}
+POSTAL_CODES = {"Chemnitz": "09111", "Zwickau": "08056", "Erzgebirgskreis": "09456", "Vogtlandkreis": "08523",
+                "Mittelsachsen": "09599"}
+IDEAS = {
+    "Mobilität": [
+        ("Leichtbau-Achsträger aus Naturfaser", "einen Achsträger aus flachsfaserverstärktem Kunststoff"),
+        ("Digitaler Zwilling für Werkzeugmaschinen", "einen digitalen Zwilling, der Verschleiß vorhersagt"),
+        ("Wasserstoff-Rangierlok", "eine Rangierlok mit Brennstoffzelle für Werksbahnen"),
+    ],
+    "Digitalisierung": [
+        ("KI-gestützte Sichtprüfung", "eine Kamera-Prüfstation, die Oberflächenfehler in Echtzeit erkennt"),
+        ("Auftragsplanung in der Cloud", "eine Planungssoftware für kleine Fertiger mit Maschinenanbindung"),
+        ("Sensorisches Spannsystem", "ein Spannsystem, das Kräfte misst und Bedienfehler verhindert"),
+    ],
+    "Kreislaufwirtschaft": [
+        ("Sortenreines Textilrecycling", "ein Verfahren, das Mischgewebe in Fasern zurückführt"),
+        ("Späne zu Sinterpulver", "eine Aufbereitung von Aluminiumspänen zu Pulver für den 3D-Druck"),
+        ("Mehrweg-Transportsystem", "ein Pfandsystem für Industrieverpackungen zwischen Zulieferern"),
+    ],
+}
+
+
 @dataclass(frozen=True)
 class SeedResult:
     created: bool
@@ -195,6 +224,7 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
                 "dem Erzgebirge, dem Vogtland und Mittelsachsen, die Industrie neu denken."
             ),
             dates=dates,
+            max_employees=249,
         ),
         by=organiser,
         now=now,
@@ -224,5 +254,93 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
     juror_users = [_user(p.email, p.full_name, [Role.JUROR], now, demo_hash) for p in plan.jurors]
     applicant_users = [_user(p.email, p.full_name, [Role.APPLICANT], now, demo_hash) for p in plan.applicants]
     db.session.flush()
+    _seed_entries(edition, plan, applicant_users, seed=seed, now=now)
     return SeedResult(created=True, edition=edition, organiser=organiser, jurors=juror_users,
                       applicants=applicant_users)
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A small, real one-page PDF (Pillow draws the page; pypdf and every viewer open it)."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, 595, 60), fill=(11, 92, 138))
+    draw.text((40, 22), "Industrie. Neu. Denken.", fill="white")
+    draw.text((40, 100), title, fill="black")
+    for index, line in enumerate(lines):
+        draw.text((40, 140 + 20 * index), line, fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=72.0)
+    return buffer.getvalue()
+
+
+def demo_png(label: str, seed: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (320, 200), (rng.randint(200, 255), rng.randint(200, 255), rng.randint(200, 255)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.randint(0, 280), rng.randint(0, 160)
+        draw.ellipse((x, y, x + 40, y + 40), outline=(11, 92, 138), width=3)
+    draw.text((10, 180), label[:40], fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _seed_entries(edition: Edition, plan: DemoPlan, users: list[User], *, seed: int, now: datetime) -> None:
+    """A company per applicant and an entry each; most are submitted with a PDF and a picture, some stay drafts."""
+    from ..entries import attachments as attachment_services
+    from ..entries import services as entry_services
+    from ..entries.models import District, TurnoverBand
+
+    rng = random.Random(seed + 1)
+    categories = list(edition.categories)
+    for index, (person, user) in enumerate(zip(plan.applicants, users, strict=True)):
+        name, _sep, legal_form = person.organisation.rpartition(" ")
+        if legal_form in ("KG", "AG") and name.endswith("& Co."):
+            name, legal_form = name.removesuffix(" & Co."), "GmbH & Co. KG"
+        employees = rng.choice([8, 25, 60, 140, 230, 480])
+        company = entry_services.create_company(
+            data={
+                "legal_name": person.organisation, "legal_form": legal_form, "street": f"Industriestraße {index + 1}",
+                "postal_code": POSTAL_CODES[person.region], "city": person.town,
+                "district": District(DISTRICTS[person.region]), "employees": employees,
+                "turnover_band": rng.choice(list(TurnoverBand)), "industry": name.split(" ")[-1],
+                "website": f"https://{person.email.split('@')[1]}", "contact_name": person.full_name,
+                "contact_email": person.email, "contact_phone": f"0371 {rng.randint(100000, 999999)}",
+            },
+            by=user, now=now,
+        )
+        category = categories[index % len(categories)]
+        title, what = rng.choice(IDEAS[category.name])
+        entry = entry_services.create_entry(company=company, category=category, by=user, now=now)
+        entry_services.save_draft(
+            entry=entry,
+            data=entry_services.EntryInput(category_id=None, answers={}, core={
+                "title": title,
+                "summary": f"{person.organisation} entwickelt {what}.",
+                "description": f"<p>{person.organisation} aus {person.town} hat {what} entwickelt.</p>"
+                               "<p>Die Lösung verbindet vorhandenes Fertigungswissen mit neuen Werkstoffen und "
+                               "Daten aus dem laufenden Betrieb.</p>",
+                "implementation": rng.choice(["Prototyp im Test beim Pilotkunden.", "Seit sechs Monaten im "
+                                              "Serieneinsatz.", "Pilotanlage in Betrieb, Markteinführung 2027."]),
+                "regional_benefit": f"{rng.randint(3, 40)} neue Arbeitsplätze in {person.town}; Zulieferer aus "
+                                    "Südwestsachsen.",
+                "sustainability": f"{rng.randint(10, 60)} % weniger Material- und Energieeinsatz.",
+                "video_url": "",
+            }),
+            lock_version=None, by=user, now=now,
+        )
+        if index % 5 == 4:
+            continue  # a draft, to show the dashboard's "what is missing"
+        attachment_services.add_attachment(
+            entry=entry, stream_or_file=demo_pdf(title, [person.organisation, person.town, what]),
+            filename=f"Projektbeschreibung {index + 1}.pdf", by=user, now=now,
+        )
+        attachment_services.add_attachment(
+            entry=entry, stream_or_file=demo_png(title, seed + index), filename="Foto Prototyp.png", by=user, now=now,
+        )
+        entry_services.submit_entry(entry=entry, consent=True, lock_version=None, by=user, now=now)

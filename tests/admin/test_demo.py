@@ -27,6 +27,22 @@ def test_seed_twice_creates_everything_once(app):
     assert db.session.scalar(db.select(db.func.count()).select_from(Edition)) == 1
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1 + 4 + 6
 
+    from pypdf import PdfReader
+
+    from competition.core.storage import get_storage
+    from competition.entries.models import Attachment, Company, Entry, EntryStatus
+
+    assert db.session.scalar(db.select(db.func.count()).select_from(Company)) == 6
+    statuses = [e.status for e in db.session.scalars(db.select(Entry).order_by(Entry.id))]
+    assert statuses.count(EntryStatus.SUBMITTED) == 5 and statuses.count(EntryStatus.DRAFT) == 1
+    attachments = db.session.scalars(db.select(Attachment)).all()
+    assert sorted(a.kind for a in attachments) == ["pdf"] * 5 + ["png"] * 5
+    pdf = next(a for a in attachments if a.kind == "pdf")
+    with get_storage().open(pdf.storage_key) as handle:
+        assert len(PdfReader(handle).pages) == 1  # a real PDF on disk
+    submitted = db.session.scalar(db.select(Entry).where(Entry.status == EntryStatus.SUBMITTED))
+    assert len(submitted.versions[0].content["attachments"]) == 2
+
     edition = db.session.scalar(db.select(Edition))
     assert [c.name for c in edition.categories] == ["Mobilität", "Digitalisierung", "Kreislaufwirtschaft"]
     assert [r.name for r in edition.rounds] == ["Vorauswahl", "Finale"]
