@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from ..accounts.models import Role, User
 from ..core.clock import to_berlin, utcnow
 from ..core.forms import run_service
+from ..core.i18n import datetime_filter
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions.models import Category, Edition
@@ -158,8 +159,9 @@ def _render_detail(entry: Entry, *, eligibility_form: EligibilityForm | None = N
         extension_form = ExtensionForm(formdata=None, obj=extension)
         if extension is not None:
             extension_form.until.data = extension.extended_until
-    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(
-        [i for i in (entry.eligibility_decided_by_id, extension.granted_by_id if extension else None) if i]))).all()}
+    people_ids = {i for i in (entry.eligibility_decided_by_id, extension.granted_by_id if extension else None) if i}
+    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(people_ids)))} \
+        if people_ids else {}
     files_by_question: dict[Any, list[dict]] = {}
     for attachment in content.get("attachments", []):
         files_by_question.setdefault(attachment.get("question_id"), []).append(attachment)
@@ -231,7 +233,7 @@ def grant_extension(entry_id: int):
             by=current_user, now=utcnow()))
         if ok:
             flash(_("Die Frist für %(company)s ist bis %(until)s verlängert.", company=entry.company.legal_name,
-                    until=to_berlin(extension.extended_until).strftime("%d.%m.%Y, %H:%M Uhr")), "success")
+                    until=datetime_filter(extension.extended_until)), "success")
             return _back_to(entry, "#frist")
     return _render_detail(entry, extension_form=form, status=422)
 
@@ -248,18 +250,19 @@ def _download_headers(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
 
 
-@bp.get("/entries/export.<any(csv, xlsx):fmt>")
+@bp.get("/entries/export.csv", defaults={"fmt": "csv"})
+@bp.get("/entries/export.xlsx", defaults={"fmt": "xlsx"})
 @organiser_only
 def export_entries(fmt: str):
     filters = _filters(request.args)
     entries = db.session.scalars(queries.export_rows(filters)).all()
     snapshots = {v.entry_id: v.content for v in db.session.scalars(queries.latest_versions(filters))}
+    # One column per active question of each edition in the export (usually one: the list's edition filter).
+    editions = {entry.edition_id: entry.edition for entry in entries}
     if filters.edition_id is not None:
-        edition_ids = [filters.edition_id]
-    else:
-        edition_ids = sorted({e.edition_id for e in entries},
-                             key=lambda i: next(e.edition.submission_deadline_at for e in entries if e.edition_id == i))
-    questions = [q for edition_id in edition_ids for q in services.active_questions(edition_id)]
+        editions = {filters.edition_id: None}
+    order = sorted(editions.items(), key=lambda item: (item[1].submission_deadline_at, item[0]) if item[1] else 0)
+    questions = [q for edition_id, _edition in order for q in services.active_questions(edition_id)]
     table = exports.entries_table(entries, questions=questions, snapshots=snapshots)
     data = exports.to_xlsx(table) if fmt == "xlsx" else exports.to_csv(table)
     filename = f"beitraege-{to_berlin(utcnow()).date().isoformat()}.{fmt}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -32,6 +30,7 @@ from .models import (
     QuestionKind,
     Visibility,
 )
+from .receipts import snapshot_sha256
 from .text import sanitise, visible_length
 
 CORE_FIELDS = ("title", "summary", "description", "implementation", "regional_benefit", "sustainability", "video_url")
@@ -289,17 +288,11 @@ def snapshot(entry: Entry, *, version: int, by: User, now: datetime) -> dict[str
     }
 
 
-def content_hash(content: dict[str, Any]) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def _next_number(entry: Entry) -> str:
+    """The next free IND-<year>-NNNN; numbers are unique across editions (two editions may share a year)."""
     year = entry.edition.submission_deadline_at.year
     prefix = f"IND-{year}-"
-    last = db.session.scalar(
-        select(func.max(Entry.number)).where(Entry.edition_id == entry.edition_id, Entry.number.like(f"{prefix}%"))
-    )
+    last = db.session.scalar(select(func.max(Entry.number)).where(Entry.number.like(f"{prefix}%")))
     sequence = int(last.removeprefix(prefix)) + 1 if last else 1
     return rules.entry_number(year, sequence)
 
@@ -326,7 +319,7 @@ def submit_entry(*, entry: Entry, consent: bool, lock_version: int | None, by: U
     content = snapshot(entry, version=number, by=by, now=now)
     version = EntryVersion(
         number=number, submitted_at=now, submitted_by_id=by.id, terms_version=entry.edition.terms_version,
-        consent_at=now, content=content, content_sha256=content_hash(content),
+        consent_at=now, content=content, content_sha256=snapshot_sha256(content),
     )
     entry.versions.append(version)
     entry.status = EntryStatus.SUBMITTED

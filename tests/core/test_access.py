@@ -56,6 +56,12 @@ MATRIX = {
     "/entries/<entry_id>/submit": OWNER_ONLY,
     "/entries/<entry_id>/withdraw": OWNER_ONLY,
     "/entries/<entry_id>/versions/<number>/receipt.pdf": OWNER_AND_ORGANISER,
+    "/attachments/<attachment_id>": OWNER_AND_ORGANISER,
+    "/organisation/entries": ORGANISER,
+    "/organisation/entries/<entry_id>": ORGANISER,
+    "/organisation/entries/export.csv": ORGANISER,
+    "/organisation/entries/export.xlsx": ORGANISER,
+    "/organisation/categories/<category_id>/attachments.zip": ORGANISER,
 }
 
 # Routes whose access is proven by their own tests (signed links), with the test that does it.
@@ -66,6 +72,16 @@ ELSEWHERE = {
     "/invitation/<token>": "tests/accounts/test_invitations.py",
     "/company/join/<token>": "tests/entries/test_entry_flow.py",
 }
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def get_rules(app) -> set[str]:
@@ -104,6 +120,12 @@ def world(make_user, make_company, make_edition, make_round, make_category, make
     question = Question(edition_id=edition.id, kind=QuestionKind.SHORT_TEXT, label="Frage", position=1)
     db.session.add(question)
     db.session.commit()
+    from competition.entries.attachments import add_attachment
+
+    entry.status = EntryStatus.DRAFT  # uploads need an editable entry; the status goes back below
+    attachment = add_attachment(entry=entry, stream_or_file=_png(), filename="foto.png", by=owner, now=utcnow())
+    entry.status = EntryStatus.SUBMITTED
+    db.session.commit()
     users = {
         "anonymous": None,
         "stranger": stranger,
@@ -112,7 +134,8 @@ def world(make_user, make_company, make_edition, make_round, make_category, make
         "organiser": make_user(roles=(Role.ORGANISER,), email="orga@ind.example"),
     }
     ids = {"edition_id": edition.id, "round_id": judging_round.id, "criterion_id": criterion.id,
-           "category_id": category.id, "entry_id": entry.id, "question_id": question.id, "number": 1}
+           "category_id": category.id, "entry_id": entry.id, "question_id": question.id, "number": 1,
+           "attachment_id": attachment.id}
     return users, ids
 
 

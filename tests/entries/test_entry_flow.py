@@ -262,3 +262,18 @@ def test_colleague_invitation(app, signed_in, applicant, outbox, make_company, m
     # The colleague is not an admin and cannot invite further people.
     page = other.post("/company/colleagues", data={"email": "dritte@textilwerke.example"}).get_data(as_text=True)
     assert "Nur die Administration" in page
+
+
+def test_entry_numbers_are_unique_across_editions_of_the_same_year(applicant, make_company, make_entry,
+                                                                   make_edition, make_category):
+    from competition.entries.services import submit_entry
+
+    company = make_company(applicant)
+    first = make_entry(company=company, category=make_category(make_edition()))
+    second = make_entry(company=company, category=make_category(make_edition()))
+    assert first.edition.submission_deadline_at.year == second.edition.submission_deadline_at.year
+    for entry in (first, second):
+        submit_entry(entry=entry, consent=True, lock_version=None, by=applicant, now=utcnow())
+        db.session.commit()
+    year = first.edition.submission_deadline_at.year
+    assert (first.number, second.number) == (f"IND-{year}-0001", f"IND-{year}-0002")
