@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := competition:create_app
 
-.PHONY: install run test lint format translations extract-translations system-deps clean
+.PHONY: install run test lint format translations extract-translations system-deps clean bench
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,16 +23,20 @@ extract-translations: $(BIN)/.installed
 	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --no-fuzzy-matching
 
 run: install
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(RUNTIME_PACKAGES)"
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 	@echo "App läuft auf http://127.0.0.1:5000  (Strg+C beendet)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Browser tests drive Debian's Chromium; install it when missing (needs root, as on CI).
+# Browser tests drive Debian's Chromium; PDFs need Pango for WeasyPrint. Installed when missing (needs root, as on CI).
+RUNTIME_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SYSTEM_PACKAGES ?= $(RUNTIME_PACKAGES) chromium
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "Bitte Chromium installieren: sudo apt-get install chromium" >&2; exit 1; fi; }
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Bitte installieren: sudo apt-get install$$missing" >&2; exit 1; fi; fi
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -43,6 +47,9 @@ format: $(BIN)/.installed
 
 test: install system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/uploads.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

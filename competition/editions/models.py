@@ -4,8 +4,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from ..core.clock import utcnow
 from ..core.types import UTCDateTime

@@ -26,6 +26,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts.forms import ConfirmForm
 from ..core.clock import utcnow
@@ -44,7 +45,8 @@ MAX_FORM_PARTS = 8
 
 class AttachmentUploadForm(FlaskForm):
     file = FileField(_l("Datei"), validators=[FileRequired(message=_l("Bitte wählen Sie eine Datei aus."))])
-    question_id = SelectField(_l("Gehört zu"), choices=[("", _l("Allgemeine Anlage"))], default="")
+    question_id = SelectField(_l("Gehört zu"), choices=[SelectChoice("", _l("Allgemeine Anlage"))], default="")
+    question_labels: dict[int, str] = {}  # file questions of the entry's edition, for the list of attachments
 
 
 def _file_questions(entry: Entry) -> list[Question]:
@@ -57,9 +59,11 @@ def _file_questions(entry: Entry) -> list[Question]:
 
 
 def _with_choices(form: AttachmentUploadForm, entry: Entry) -> AttachmentUploadForm:
-    form.question_id.choices = [("", _("Allgemeine Anlage"))] + [
-        (str(q.id), q.label) for q in _file_questions(entry)
+    questions = _file_questions(entry)
+    form.question_id.choices = [SelectChoice("", _("Allgemeine Anlage"))] + [
+        SelectChoice(str(q.id), q.label) for q in questions
     ]
+    form.question_labels = {q.id: q.label for q in questions}
     return form
 
 
@@ -161,8 +165,9 @@ def upload(entry_id: int):
             return redirect(back)
         question = db.session.get(Question, int(form.question_id.data)) if form.question_id.data else None
         uploaded = form.file.data
+        # The clock when the file has arrived: an upload that finishes after the deadline is refused.
         attachment = attachments.add_attachment(entry=entry, stream_or_file=uploaded, filename=uploaded.filename,
-                                                by=current_user, now=now, question=question)
+                                                by=current_user, now=utcnow(), question=question)
         db.session.commit()
     except DomainError as exc:
         db.session.rollback()  # a file already stored goes with the transaction

@@ -316,11 +316,13 @@ def edit_entry(entry_id: int):
 
 
 def _render_edit(entry, form, questions):
+    from .attachment_views import upload_form_for
+
     now = utcnow()
     return render_template(
         "entries/edit.html", entry=entry, form=form, questions=questions, gaps=services.entry_gaps(entry),
         deadline=permissions.deadline_for(entry), now=now, attachments=entry.attachments, can_edit=True,
-        upload_form=None, unsubmitted=services.has_unsubmitted_changes(entry),
+        upload_form=upload_form_for(entry), unsubmitted=services.has_unsubmitted_changes(entry),
     )
 
 
