@@ -47,6 +47,8 @@ def create_app(config: type | Mapping | None = None) -> Flask:
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        for noisy in ("weasyprint", "fontTools"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
 
     from . import models  # noqa: F401 - every table is known to SQLAlchemy and Alembic
     from .core import i18n, security

@@ -14,9 +14,19 @@ from .entries.models import (
     EntryVersion,
     Question,
 )
+from .judging.models import (
+    Assignment,
+    CompanyGroup,
+    Conflict,
+    DomainAlias,
+    JurorExpertise,
+    JurorProfile,
+    RoundJuror,
+)
 
 __all__ = [
     "Answer", "Attachment", "AuditEvent", "Category", "Company", "CompanyInvite", "CompanyMember", "Criterion",
     "DeadlineExtension", "Edition", "Entry", "EntryVersion", "Invitation", "JudgingRound", "Question", "Role", "User",
-    "UserRole",
+    "UserRole", "Assignment", "CompanyGroup", "Conflict", "DomainAlias", "JurorExpertise", "JurorProfile",
+    "RoundJuror",
 ]

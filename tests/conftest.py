@@ -150,6 +150,7 @@ def make_edition():
         n = next(counter)
         values = dict(
             name=f"Industrie. Neu. Denken. {2025 + n}",
+            slug=f"ind-{2025 + n}",
             description="",
             registration_opens_at=now - timedelta(days=10),
             submission_deadline_at=now + timedelta(days=20),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,6 +12,7 @@ from ..accounts import services as account_services
 from ..accounts.models import Role, User
 from ..accounts.passwords import hash_password
 from ..core.clock import berlin_midnight
+from ..core.slugs import slugify
 from ..editions import services as edition_services
 from ..editions.models import Edition
 from ..editions.phases import PhaseDates
@@ -85,18 +84,6 @@ FINAL_CRITERIA = [
     ("Präsentation", Decimal(15), "Überzeugungskraft und Klarheit der Vorstellung vor der Jury.",
      "Unklar.", "Verständlich.", "Überzeugend."),
 ]
-
-
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-
-
-def slugify(text: str) -> str:
-    ascii_text = (
-        unicodedata.normalize("NFKD", text.translate(UMLAUTS).replace("&", " "))
-        .encode("ascii", "ignore")
-        .decode()
-    )
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -219,6 +206,7 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
     edition = edition_services.create_edition(
         data=edition_services.EditionData(
             name=EDITION_NAME,
+            slug="ind-2026",
             description=(
                 "Der Industriewettbewerb des Masterplans Südwestsachsen sucht Unternehmen aus Chemnitz, Zwickau, "
                 "dem Erzgebirge, dem Vogtland und Mittelsachsen, die Industrie neu denken."

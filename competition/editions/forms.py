@@ -37,6 +37,9 @@ class EditionForm(FlaskForm):
         validators=[DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)],
         description=_l("z. B. „Industrie. Neu. Denken. 2026“"),
     )
+    slug = StringField(_l("Kürzel (optional)"), validators=[Optional(), Length(max=80)],
+                       description=_l("Für Adressen und Befehle, z. B. „ind-2026“; leer lassen, um es aus dem Namen zu "
+                                      "bilden."))
     description = TextAreaField(_l("Beschreibung"), validators=[Optional(), Length(max=5000)])
     registration_opens_at = _date(_l("Beginn der Registrierung"))
     submission_deadline_at = _date(_l("Einreichungsfrist"))

@@ -21,6 +21,7 @@ class Edition(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)  # for URLs and commands: "ind-2026"
     description: Mapped[str] = mapped_column(Text, default="")
     registration_opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submission_deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())

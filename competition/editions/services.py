@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..core.errors import AlreadyExists, Locked, PermissionDenied, ValidationFailed
+from ..core.slugs import is_slug, slugify
 from ..extensions import db
 from .models import Category, Criterion, Edition, JudgingRound
 from .phases import Phase, PhaseDates, date_order_problems
@@ -46,6 +47,7 @@ class EditionData:
     name: str
     description: str
     dates: PhaseDates
+    slug: str = ""  # derived from the name when empty
     max_file_mb: int = 20
     max_entry_mb: int = 50
     max_files: int = 10
@@ -69,10 +71,21 @@ def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
     )
     if clash:
         raise AlreadyExists(_l("Eine Wettbewerbsrunde mit diesem Namen gibt es bereits."), field="name")
+    slug = _slug(data)
+    if not is_slug(slug):
+        raise ValidationFailed(_l("Das Kürzel darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten, z. B. "
+                                  "„ind-2026“."), field="slug")
+    if db.session.scalar(select(Edition.id).where(Edition.slug == slug, Edition.id != (edition_id or 0))):
+        raise AlreadyExists(_l("Dieses Kürzel ist schon vergeben."), field="slug")
+
+
+def _slug(data: EditionData) -> str:
+    return (data.slug or "").strip().lower() or slugify(data.name)[:80]
 
 
 def _apply_edition(edition: Edition, data: EditionData) -> None:
     edition.name = data.name.strip()
+    edition.slug = _slug(data)
     edition.description = data.description.strip()
     edition.max_file_mb = data.max_file_mb
     edition.max_entry_mb = data.max_entry_mb
@@ -106,6 +119,10 @@ def set_phase_override(*, edition: Edition, phase: Phase | None, by: User) -> No
     _require_organiser(by)
     edition.phase_override = phase
     db.session.flush()
+
+
+def edition_by_slug(slug: str) -> Edition | None:
+    return db.session.scalar(select(Edition).where(Edition.slug == slug))
 
 
 def list_editions():

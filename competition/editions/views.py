@@ -64,6 +64,7 @@ def _criterion(judging_round: JudgingRound, criterion_id: int) -> Criterion:
 def _edition_data(form: EditionForm) -> services.EditionData:
     return services.EditionData(
         name=form.name.data,
+        slug=form.slug.data or "",
         description=form.description.data or "",
         dates=PhaseDates(
             registration_opens_at=form.registration_opens_at.data,

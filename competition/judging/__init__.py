@@ -1,0 +1,1 @@
+"""Juror profiles, conflicts of interest, assignments of entries to jurors (and, later, score sheets)."""

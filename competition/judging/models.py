@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.clock import utcnow
+from ..core.types import UTCDateTime
+from ..extensions import db
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class JurorProfile(db.Model):
+    """What the planner and the conflict check know about a juror [Jurymitglied]."""
+
+    __tablename__ = "juror_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    employer_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    former_employers: Mapped[list[str]] = mapped_column(JSON, default=list)  # of the last three years
+    capacity: Mapped[int] = mapped_column(Integer, default=10)  # entries per round the juror can take
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[Any] = relationship("User")
+
+
+class JurorExpertise(db.Model):
+    __tablename__ = "juror_expertise"
+    __table_args__ = (UniqueConstraint("user_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+
+
+class ConflictSource(enum.StrEnum):
+    DECLARED = "declared"  # by the juror
+    ORGANISER = "organiser"  # set by the organising team
+    DETECTED = "detected"  # found by the system
+
+
+class ConflictStatus(enum.StrEnum):
+    ACTIVE = "active"  # counts (detected ones count until an organiser dismisses them)
+    CONFIRMED = "confirmed"  # a detected conflict an organiser confirmed
+    DISMISSED = "dismissed"  # a detected conflict an organiser dismissed: it does not count
+
+
+class Conflict(db.Model):
+    """A conflict of interest [Befangenheit] between a juror and a company (and so all its entries)."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (UniqueConstraint("user_id", "company_id", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    source: Mapped[ConflictSource] = mapped_column(_enum(ConflictSource, "conflict_source"))
+    status: Mapped[ConflictStatus] = mapped_column(_enum(ConflictStatus, "conflict_status"),
+                                                   default=ConflictStatus.ACTIVE)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[Any] = relationship("User", foreign_keys=[user_id])
+    company: Mapped[Any] = relationship("Company")
+
+    @property
+    def counts(self) -> bool:
+        return self.status is not ConflictStatus.DISMISSED
+
+
+class CompanyGroup(db.Model):
+    """Companies that belong together (parent and subsidiaries), by names and/or domains, kept by organisers."""
+
+    __tablename__ = "company_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    members: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class DomainAlias(db.Model):
+    __tablename__ = "domain_aliases"
+    __table_args__ = (UniqueConstraint("domain", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(200))
+    alias: Mapped[str] = mapped_column(String(200))
+
+
+class RoundJuror(db.Model):
+    """A juror taking part in a judging round, with their capacity for that round."""
+
+    __tablename__ = "round_jurors"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    capacity: Mapped[int] = mapped_column(Integer)
+
+    user: Mapped[Any] = relationship("User")
+
+
+class AssignmentSource(enum.StrEnum):
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+
+
+class Assignment(db.Model):
+    """Juror × entry × round [Zuweisung]."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source: Mapped[AssignmentSource] = mapped_column(_enum(AssignmentSource, "assignment_source"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[Any] = relationship("User", foreign_keys=[user_id])
+    entry: Mapped[Any] = relationship("Entry")
+    round: Mapped[Any] = relationship("JudgingRound")
