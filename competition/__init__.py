@@ -95,9 +95,11 @@ def _register_blueprints(app: Flask) -> None:
     from .entries.organiser_views import bp as entries_admin_bp
     from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
+    from .judging.organiser_views import bp as jury_admin_bp
+    from .judging.views import bp as judging_bp
 
     blueprints = (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, questions_bp,
-                  admin_bp)
+                  judging_bp, jury_admin_bp, admin_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -105,9 +107,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import cli as accounts_cli
     from .admin.cli import cli as demo_cli
+    from .judging.cli import cli as judging_cli
 
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(judging_cli)
 
 
 def _register_template_globals(app: Flask) -> None:

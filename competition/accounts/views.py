@@ -66,6 +66,8 @@ def home_for(user: User) -> str:
         return url_for("admin.dashboard")
     if user.has_role(Role.APPLICANT):
         return url_for("entries.dashboard")
+    if user.has_role(Role.JUROR):
+        return url_for("judging.dashboard")
     return url_for("editions.home")
 
 

@@ -40,6 +40,8 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
                    f"Kategorien, {len(result.edition.rounds)} Bewertungsrunden, {len(result.jurors)} Jurymitglieder, "
                    f"{len(result.applicants)} Unternehmen mit {counts.get(EntryStatus.SUBMITTED, 0)} eingereichten "
                    f"Beiträgen und {counts.get(EntryStatus.DRAFT, 0)} Entwürfen.")
+        for note in result.notes:
+            click.echo(note)
     else:
         click.echo(f"Demo-Daten sind bereits vorhanden („{result.edition.name}“); nichts geändert.")
     click.echo("")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -164,6 +164,7 @@ class SeedResult:
     organiser: User
     jurors: list[User]
     applicants: list[User]
+    notes: list[str] = field(default_factory=list)
 
 
 def _user(person_email: str, full_name: str, roles: list[Role], now: datetime, password_hash: str) -> User:
@@ -243,8 +244,9 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
     applicant_users = [_user(p.email, p.full_name, [Role.APPLICANT], now, demo_hash) for p in plan.applicants]
     db.session.flush()
     _seed_entries(edition, plan, applicant_users, seed=seed, now=now)
+    notes = _seed_jury(edition, plan, juror_users, organiser, seed=seed, now=now)
     return SeedResult(created=True, edition=edition, organiser=organiser, jurors=juror_users,
-                      applicants=applicant_users)
+                      applicants=applicant_users, notes=notes)
 
 
 def demo_pdf(title: str, lines: list[str]) -> bytes:
@@ -332,3 +334,43 @@ def _seed_entries(edition: Edition, plan: DemoPlan, users: list[User], *, seed: 
             entry=entry, stream_or_file=demo_png(title, seed + index), filename="Foto Prototyp.png", by=user, now=now,
         )
         entry_services.submit_entry(entry=entry, consent=True, lock_version=None, by=user, now=now)
+
+
+def _seed_jury(edition: Edition, plan: DemoPlan, jurors: list[User], organiser: User, *, seed: int,
+               now: datetime) -> list[str]:
+    """Juror profiles with expertise, the eligibility check done, and the preliminary round assigned.
+    Returns notes for the operator (e.g. why the round could not be assigned)."""
+    from ..entries import services as entry_services
+    from ..entries.models import Entry, EntryStatus
+    from ..judging import services as jury_services
+
+    rng = random.Random(seed + 2)
+    categories = list(edition.categories)
+    for index, (person, user) in enumerate(zip(plan.jurors, jurors, strict=True)):
+        expertise = [categories[index % len(categories)].id]
+        if rng.random() < 0.4:
+            expertise.append(categories[(index + 1) % len(categories)].id)
+        jury_services.save_profile(
+            user=user,
+            data=jury_services.ProfileData(
+                organisation=person.organisation, position=rng.choice(["Professur", "Geschäftsführung",
+                                                                       "Leitung Innovation", "Referat Industrie"]),
+                employer_domains=[slugify(person.organisation) + ".example"], former_employers=[],
+                capacity=rng.choice([8, 10, 12, 15]), expertise=expertise),
+            by=user, now=now,
+        )
+    submitted = db.session.scalars(db.select(Entry).where(Entry.edition_id == edition.id,
+                                                          Entry.status == EntryStatus.SUBMITTED)).all()
+    for entry in submitted:
+        entry_services.decide_eligibility(entry=entry, eligible=True, reason="Teilnahmebedingungen erfüllt.",
+                                          by=organiser, now=now)
+    if submitted and jurors and edition.rounds:
+        preliminary = edition.rounds[0]
+        try:
+            preview = jury_services.plan_round(judging_round=preliminary)
+        except jury_services.AssignmentImpossible as exc:
+            return [f"Vorauswahl nicht zugewiesen: {exc.message}"]
+        jury_services.apply_plan(judging_round=preliminary, digest=preview.digest, by=organiser, now=now)
+        return [f"Vorauswahl zugewiesen: {len(preview.plan.assignments)} Zuweisungen, "
+                f"{preview.plan.entries_without_expert} Beiträge ohne Fachjuror."]
+    return []

@@ -34,14 +34,20 @@ def test_seed_twice_creates_everything_once(app):
 
     assert db.session.scalar(db.select(db.func.count()).select_from(Company)) == 6
     statuses = [e.status for e in db.session.scalars(db.select(Entry).order_by(Entry.id))]
-    assert statuses.count(EntryStatus.SUBMITTED) == 5 and statuses.count(EntryStatus.DRAFT) == 1
+    assert statuses.count(EntryStatus.ELIGIBLE) == 5 and statuses.count(EntryStatus.DRAFT) == 1
     attachments = db.session.scalars(db.select(Attachment)).all()
     assert sorted(a.kind for a in attachments) == ["pdf"] * 5 + ["png"] * 5
     pdf = next(a for a in attachments if a.kind == "pdf")
     with get_storage().open(pdf.storage_key) as handle:
         assert len(PdfReader(handle).pages) == 1  # a real PDF on disk
-    submitted = db.session.scalar(db.select(Entry).where(Entry.status == EntryStatus.SUBMITTED))
+    submitted = db.session.scalar(db.select(Entry).where(Entry.status == EntryStatus.ELIGIBLE))
     assert len(submitted.versions[0].content["attachments"]) == 2
+    # The preliminary round is assigned: 5 eligible entries × 3 jurors, none conflicted.
+    from competition.judging.models import Assignment
+
+    assignments = db.session.scalars(db.select(Assignment)).all()
+    assert len(assignments) == 15 and {a.round.name for a in assignments} == {"Vorauswahl"}
+    assert "Vorauswahl zugewiesen: 15 Zuweisungen" in result.output
 
     edition = db.session.scalar(db.select(Edition))
     assert [c.name for c in edition.categories] == ["Mobilität", "Digitalisierung", "Kreislaufwirtschaft"]

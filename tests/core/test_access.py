@@ -26,6 +26,7 @@ SIGNED_IN = row(302, 200, 200, 200, 200)
 ORGANISER = row(302, 403, 403, 403, 200)
 OWNER_ONLY = row(302, 403, 200, 403, 403)
 OWNER_AND_ORGANISER = row(302, 403, 200, 403, 200)
+JUROR_ONLY = row(302, 403, 403, 200, 403)
 
 MATRIX = {
     "/": PUBLIC,
@@ -62,6 +63,12 @@ MATRIX = {
     "/organisation/entries/export.csv": ORGANISER,
     "/organisation/entries/export.xlsx": ORGANISER,
     "/organisation/categories/<category_id>/attachments.zip": ORGANISER,
+    "/jury": JUROR_ONLY,
+    "/jury/profile": JUROR_ONLY,
+    "/jury/conflicts": JUROR_ONLY,
+    "/organisation/editions/<edition_id>/jury": ORGANISER,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/assignments": ORGANISER,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/matrix": ORGANISER,
 }
 
 # Routes whose access is proven by their own tests (signed links), with the test that does it.

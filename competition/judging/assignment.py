@@ -1,0 +1,564 @@
+"""Assignment planning for one judging round: which jurors judge which entries. Pure: no Flask, no database.
+
+Hard rules: every entry gets exactly k = `jurors_per_entry` jurors (kept existing assignments count), no juror gets
+new entries beyond their capacity (kept ones count), no conflicted (juror, entry) pair. Existing pairs are kept
+unless they are now conflicted or their juror or entry has left the problem (those are `removed`); an entry with
+k or more kept jurors gets no new ones. Among all plans that obey the rules, `solve` returns one of lowest `cost`.
+The cost ranks three goals strictly, each outweighing everything below it (see `weights` for why that is exact):
+
+1. entries without an expert juror (the entry's category is in the juror's expertise): as few as possible, so
+   every entry gets an expert whenever the pool allows it. Only the first expert counts here;
+2. even loads: a juror with load l costs B·(1 + 2 + … + l), each further entry more than the one before (convex),
+   so the optimum is the most even load vector the rules (and goal 1) allow;
+3. non-expert assignments: as few as possible, so second and third experts are still preferred, but worth less.
+
+Goals 1 and 2 can pull apart: a category with one expert and forty entries gives that expert forty entries under
+the default `priority="experts"`, while `priority="loads"` swaps goals 1 and 2 (loads level up to what capacities,
+conflicts and kept pairs force; then as many entries with an expert as that allows).
+
+Solved exactly as a min-cost flow (OR-Tools): source → entry (capacity k − kept) → juror (1 per pair) → sink, the
+juror's arcs to the sink one per unit of load with cost B·t for its t-th entry. An entry that has no expert yet
+reaches its experts through an "expert slot" node with two parallel arcs: the first unit costs 0, further units
+cost the first-expert penalty like non-experts, so the first expert is worth more than the second. Ids are sorted
+before the graph is built, so the same input (in any order) gives the same plan.
+
+Large rounds are pruned: each entry considers a few dozen candidate jurors (experts first, sampled in proportion
+to the load each juror should take, deterministically from the ids). Entries the pruned graph leaves short are
+widened to all their jurors, then every entry; uncovered entries are widened to all their experts; so pruning
+never causes a false "infeasible". The plan is optimal on the candidate graph (on the whole problem when the
+round has no more jurors than `candidates`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from ..core.errors import DomainError
+
+CANDIDATES = 40  # jurors considered per entry when the round has more ("a few dozen")
+EXPERT_CANDIDATES = 24  # of these, experts when there are also enough non-experts
+_BATCH_CELLS = 2_000_000  # entry × juror cells scored at once while choosing candidates
+_NAMES_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    id: str
+    category: str
+
+
+@dataclass(frozen=True)
+class PlanJuror:
+    id: str
+    capacity: int
+    expertise: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Problem:
+    jurors_per_entry: int
+    entries: tuple[PlanEntry, ...]
+    jurors: tuple[PlanJuror, ...]
+    conflicts: frozenset[tuple[str, str]] = frozenset()  # (juror id, entry id)
+    existing: frozenset[tuple[str, str]] = frozenset()  # (juror id, entry id): current assignments
+    priority: str = "experts"  # "experts": an expert for every entry before level loads; "loads": the reverse
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: str  # "optimal" from solve; "greedy" or "incomplete" from greedy_baseline
+    assignments: tuple[tuple[str, str], ...]  # (juror id, entry id), sorted: kept + new
+    new: tuple[tuple[str, str], ...]
+    removed: tuple[tuple[str, str], ...]
+    entries_without_expert: int  # no expert juror, although a non-conflicted expert with capacity is in the pool
+    entries_without_any_expert_available: int  # no expert juror, and no such expert in the pool
+    load_min: int
+    load_max: int
+    loads: dict[str, int] = field(hash=False)
+    objective: int  # cost(problem, assignments)
+    over_capacity: tuple[str, ...] = ()  # jurors whose kept assignments alone exceed their (lowered) capacity
+    pruned: bool = False  # candidates were pruned (optimal on the candidate graph)
+
+
+class Infeasible(DomainError):
+    """No plan obeys the rules. `constraint`: k_invalid, no_jurors, too_few_unconflicted, capacity, unroutable."""
+
+    def __init__(self, reason: str, entries: Iterable[str] = (), constraint: str = "unroutable"):
+        super().__init__(reason)
+        self.reason = reason
+        self.entries = tuple(entries)
+        self.constraint = constraint
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Integer weights of the cost, chosen so that each goal strictly outweighs all below it.
+
+    Any two plans differ by exchanges along simple cycles of the flow graph, and the optimum has no cycle of
+    negative cost. A simple cycle touches at most two juror→sink arcs (so it changes the load term by at most
+    B·(t_max − 1), t_max bounding any juror's load), at most 2m pair arcs (m = min(jurors, entries): it changes the
+    non-expert count by at most 2m) and at most m entries (it changes the number of entries without an expert by
+    at most m). With priority "experts": B = 2m + 1 outweighs any non-expert change and C = B·t_max + 2m + 1 any
+    load and non-expert change together. With "loads": C = 2m + 1 and B = (m + 1)·C + 2m + 1. So a cycle that
+    improves a higher goal always has negative cost, and the min-cost flow is the exact lexicographic optimum.
+    """
+
+    non_expert: int
+    load: int
+    no_expert: int
+
+
+def weights(problem: Problem) -> Weights:
+    entry_ids = {e.id for e in problem.entries}
+    n = len(entry_ids)
+    m = min(len(problem.jurors), n)
+    existing: dict[str, int] = {}
+    for juror_id, entry_id in problem.existing:
+        if entry_id in entry_ids:
+            existing[juror_id] = existing.get(juror_id, 0) + 1
+    if problem.priority == "loads":
+        no_expert = 2 * m + 1
+        return Weights(non_expert=1, load=no_expert + 1, no_expert=no_expert)
+    if problem.priority != "experts":
+        raise ValueError(f"Unbekannte Priorität „{problem.priority}“ (erlaubt: experts, loads).")
+    t_max = min(n, max([*(j.capacity for j in problem.jurors), *existing.values(), 1]))
+    load = 2 * m + 1
+    return Weights(non_expert=1, load=load, no_expert=load * t_max + 2 * m + 1)
+
+
+def cost(problem: Problem, assignments: Iterable[tuple[str, str]]) -> int:
+    """The objective, lower is better: C·(entries without an expert juror) + B·Σ l(l+1)/2 over juror loads
+    + 1·(non-expert assignments), with C and B from `weights`. Counts every pair given (kept and new)."""
+    ix = _Index(problem)
+    pairs = sorted(set(assignments))
+    try:
+        pe = np.array([ix.entry_pos[e] for _j, e in pairs], dtype=np.int64)
+        pj = np.array([ix.juror_pos[j] for j, _e in pairs], dtype=np.int64)
+    except KeyError as exc:
+        raise ValueError(f"Unbekannte Id in der Zuweisung: {exc.args[0]}") from None
+    return ix.cost(pe, pj)
+
+
+def _seed(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser on uint64 arrays (wrapping arithmetic)."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    codes = np.sort(codes)
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
+
+
+class _Index:
+    """The problem over sorted integer indices, existing pairs split into kept and removed."""
+
+    def __init__(self, problem: Problem):
+        self.k = k = problem.jurors_per_entry
+        entries = sorted(problem.entries, key=lambda e: e.id)
+        jurors = sorted(problem.jurors, key=lambda j: j.id)
+        for kind, items in (("Beitrag", entries), ("Jurymitglied", jurors)):
+            for a, b in itertools.pairwise(items):
+                if a.id == b.id:
+                    raise ValueError(f"{kind} „{a.id}“ kommt mehrfach vor.")
+        for juror in jurors:
+            if juror.capacity < 0:
+                raise ValueError(f"Die Kapazität von Jurymitglied „{juror.id}“ ist negativ.")
+        self.entry_ids = [e.id for e in entries]
+        self.juror_ids = [j.id for j in jurors]
+        self.n, self.J = n, J = len(entries), len(jurors)
+        self.entry_pos = {e: i for i, e in enumerate(self.entry_ids)}
+        self.juror_pos = {j: i for i, j in enumerate(self.juror_ids)}
+        categories = {c: i for i, c in enumerate(sorted({e.category for e in entries}))}
+        self.entry_cat = np.array([categories[e.category] for e in entries], dtype=np.int64)
+        self.expert = np.zeros((J, max(1, len(categories))), dtype=bool)
+        for j, juror in enumerate(jurors):
+            for c in juror.expertise:
+                if c in categories:
+                    self.expert[j, categories[c]] = True
+        self.capacity = np.array([j.capacity for j in jurors], dtype=np.int64)
+        self.weights = weights(problem)
+
+        conflicts = [(self.juror_pos.get(j), self.entry_pos.get(e)) for j, e in problem.conflicts]
+        conflicts = [(e, j) for j, e in conflicts if j is not None and e is not None]
+        kept, removed = [], []
+        for juror_id, entry_id in sorted(problem.existing):
+            j, e = self.juror_pos.get(juror_id), self.entry_pos.get(entry_id)
+            if j is None or e is None or (juror_id, entry_id) in problem.conflicts:
+                removed.append((juror_id, entry_id))
+            else:
+                kept.append((e, j))
+        self.removed = tuple(removed)
+        self.conf_e, self.conf_j = (np.array(x, dtype=np.int64).reshape(-1) for x in zip(*conflicts, strict=True)) \
+            if conflicts else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.kept_e, self.kept_j = (np.array(x, dtype=np.int64).reshape(-1) for x in zip(*kept, strict=True)) \
+            if kept else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        # blocked for new pairs: conflicted or kept already
+        width = max(J, 1)
+        blocked = _sorted_unique(np.concatenate([self.conf_e * width + self.conf_j, self.kept_e * width + self.kept_j]))
+        self.blocked_e, self.blocked_j = blocked // width, blocked % width
+        self.kept_on_entry = np.bincount(self.kept_e, minlength=n)
+        self.kept_on_juror = np.bincount(self.kept_j, minlength=J)
+        self.pre_covered = np.zeros(n, dtype=bool)
+        self.pre_covered[self.kept_e[self.expert[self.kept_j, self.entry_cat[self.kept_e]]]] = True
+        self.need = np.maximum(0, k - self.kept_on_entry) if k >= 1 else np.zeros(n, np.int64)
+        self.room = np.maximum(0, self.capacity - self.kept_on_juror)
+        self.entry_seed = np.array([_seed("e:" + e) for e in self.entry_ids], dtype=np.uint64)
+        self.juror_seed = _mix(np.array([_seed("j:" + j) for j in self.juror_ids], dtype=np.uint64))
+
+    # --- counts over eligible new pairs (not blocked, juror has room, entry needs jurors) -------------------------
+    def eligible_per_entry(self, experts_only: bool = False) -> np.ndarray:
+        with_room = self.room > 0
+        if experts_only:
+            total = (self.expert & with_room[:, None]).sum(axis=0)[self.entry_cat]
+        else:
+            total = np.full(self.n, int(with_room.sum()), dtype=np.int64)
+        hit = with_room[self.blocked_j]
+        if experts_only:
+            hit &= self.expert[self.blocked_j, self.entry_cat[self.blocked_e]]
+        return total - np.bincount(self.blocked_e[hit], minlength=self.n)
+
+    def useful_room(self) -> np.ndarray:
+        """Per juror: new entries they could take at most (room, and entries that need jurors and are open to them)."""
+        needy = self.need > 0
+        open_entries = int(needy.sum()) - np.bincount(self.blocked_j[needy[self.blocked_e]], minlength=self.J)
+        return np.minimum(self.room, open_entries)
+
+    def target_load(self) -> np.ndarray:
+        """Water-filling: the new load each juror would take if loads were levelled (conflicts ignored)."""
+        top, needed = self.useful_room(), int(self.need.sum())
+        low, high = 0.0, float((self.kept_on_juror + top).max(initial=0))
+        for _ in range(60):
+            level = (low + high) / 2
+            if np.clip(level - self.kept_on_juror, 0, top).sum() < needed:
+                low = level
+            else:
+                high = level
+        return np.clip(high - self.kept_on_juror, 0, top)
+
+    def cost(self, pe: np.ndarray, pj: np.ndarray) -> int:
+        w = self.weights
+        loads = np.bincount(pj, minlength=self.J).astype(np.int64)
+        is_expert = self.expert[pj, self.entry_cat[pe]]
+        covered = np.zeros(self.n, dtype=bool)
+        covered[pe[is_expert]] = True
+        return (w.no_expert * int(self.n - covered.sum()) + w.load * int((loads * (loads + 1) // 2).sum())
+                + w.non_expert * int((~is_expert).sum()))
+
+
+def _names(ids: list[str]) -> str:
+    shown = ", ".join(ids[:_NAMES_SHOWN])
+    return shown + (f" und {len(ids) - _NAMES_SHOWN} weitere" if len(ids) > _NAMES_SHOWN else "")
+
+
+def _beitraege(count: int) -> str:
+    return "1 Beitrag" if count == 1 else f"{count} Beiträge"
+
+
+def _check(ix: _Index) -> None:
+    """The infeasibilities that can be named without solving (raises Infeasible)."""
+    if ix.k < 1:
+        raise Infeasible(f"Die Zahl der Jurymitglieder je Beitrag muss mindestens 1 sein (angegeben: {ix.k}). Bitte "
+                         "korrigieren Sie die Einstellung der Bewertungsrunde.", (), "k_invalid")
+    if ix.n and not ix.J:
+        raise Infeasible("Es gibt keine Jurymitglieder für diese Bewertungsrunde. Bitte fügen Sie zuerst "
+                         "Jurymitglieder hinzu.", (), "no_jurors")
+    short = np.flatnonzero((ix.need > 0) & (ix.kept_on_entry + ix.eligible_per_entry() < ix.k))
+    if short.size:
+        ids = [ix.entry_ids[e] for e in short]
+        raise Infeasible(f"Für {_beitraege(len(ids))} gibt es zu wenige Jurymitglieder ohne Befangenheit "
+                         f"(benötigt: {ix.k}): {_names(ids)}. Bitte gewinnen Sie weitere Jurymitglieder, erhöhen Sie "
+                         "die Kapazitäten oder prüfen Sie die Befangenheiten.", ids, "too_few_unconflicted")
+    needed, available = int(ix.need.sum()), int(ix.useful_room().sum())
+    if available < needed:
+        raise Infeasible(f"Die Kapazität der Jurymitglieder reicht nicht aus: Benötigt werden {needed} weitere "
+                         f"Zuweisungen, möglich sind {available}, es fehlen {needed - available}. Bitte erhöhen Sie "
+                         "die Kapazitäten oder gewinnen Sie weitere Jurymitglieder.", (), "capacity")
+
+
+def _candidates(ix: _Index, limit: int | None, full: np.ndarray, experts_full: np.ndarray):
+    """Candidate pairs (entry, juror), sorted. With a `limit`, each entry gets up to `limit` jurors: up to
+    EXPERT_CANDIDATES experts first, non-experts filling up (experts again if non-experts run short), each group a
+    weighted sample without replacement (Efraimidis–Spirakis keys from a hash of both ids; weight: the load the
+    juror should take when levelled). `full` entries (or all, without a limit) get every eligible juror,
+    `experts_full` entries every eligible expert."""
+    weight = ix.target_load() + 0.25
+    out_e, out_j = [], []
+    batch = max(1, _BATCH_CELLS // max(1, ix.J))
+    with_room = ix.room > 0
+    row_of = np.full(ix.n, -1, dtype=np.int64)
+    for c in range(ix.expert.shape[1]):
+        rows_c = np.flatnonzero((ix.need > 0) & (ix.entry_cat == c))
+        groups = (np.flatnonzero(with_room & ix.expert[:, c]), np.flatnonzero(with_room & ~ix.expert[:, c]))
+        for start in range(0, rows_c.size, batch):
+            rows = rows_c[start:start + batch]
+            row_of[rows] = np.arange(rows.size)
+            hit = row_of[ix.blocked_e] >= 0
+            b_rows, b_j = row_of[ix.blocked_e[hit]], ix.blocked_j[hit]
+            row_of[rows] = -1
+            ranked = []
+            for g, cols in enumerate(groups):
+                col_of = np.full(ix.J, -1, dtype=np.int64)
+                col_of[cols] = np.arange(cols.size)
+                inside = col_of[b_j] >= 0
+                wide = full[rows] | (experts_full[rows] if g == 0 else False)
+                if limit is None:
+                    ok = np.ones((rows.size, cols.size), dtype=bool)
+                    ok[b_rows[inside], col_of[b_j[inside]]] = False
+                    r, p = np.nonzero(ok)
+                    out_e.append(rows[r])
+                    out_j.append(cols[p])
+                    continue
+                u = _mix(ix.entry_seed[rows][:, None] + ix.juror_seed[cols][None, :])
+                keys = -np.log(((u >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53) / weight[cols][None, :]
+                keys[b_rows[inside], col_of[b_j[inside]]] = np.inf
+                if wide.any():
+                    r, p = np.nonzero(np.isfinite(keys[wide]))
+                    out_e.append(rows[wide][r])
+                    out_j.append(cols[p])
+                top = min(cols.size, limit)
+                order = np.argpartition(keys, top - 1, axis=1)[:, :top] if 0 < top < cols.size else \
+                    np.broadcast_to(np.arange(top), (rows.size, top))
+                top_keys = np.take_along_axis(keys, order, 1)
+                by_key = np.argsort(top_keys, axis=1, kind="stable")
+                order = np.take_along_axis(order, by_key, 1)
+                finite = np.isfinite(np.take_along_axis(top_keys, by_key, 1))
+                ranked.append((cols, order, finite, finite.sum(axis=1)))
+            if limit is None:
+                continue
+            (_c, _o, _f, n_exp), (_c, _o, _f, n_non) = ranked
+            take_exp = np.minimum(n_exp, np.maximum(min(EXPERT_CANDIDATES, limit), limit - n_non))
+            take_non = np.minimum(n_non, limit - take_exp)
+            for (cols, order, finite, _n), take in zip(ranked, (take_exp, take_non), strict=True):
+                r, p = np.nonzero(finite & (np.arange(order.shape[1])[None, :] < take[:, None]))
+                out_e.append(rows[r])
+                out_j.append(cols[order[r, p]])
+    if not out_e:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    code = _sorted_unique(np.concatenate(out_e) * ix.J + np.concatenate(out_j))
+    return code // ix.J, code % ix.J
+
+
+def _route(ix: _Index, pe: np.ndarray, pj: np.ndarray):
+    """Min-cost max-flow on the candidate pairs. Returns (chosen mask over pairs, shortfall per entry)."""
+    n, J, w = ix.n, ix.J, ix.weights
+    needy = np.flatnonzero(ix.need > 0)
+    pair_expert = ix.expert[pj, ix.entry_cat[pe]]
+    via_slot = pair_expert & ~ix.pre_covered[pe]
+    slot_entries = _sorted_unique(pe[via_slot])
+    slot_of = np.full(n, -1, dtype=np.int64)
+    slot_of[slot_entries] = np.arange(slot_entries.size)
+    entry_node, juror_node, slot_node = 2 + np.arange(n), 2 + n + np.arange(J), 2 + n + J + np.arange(slot_entries.size)
+    first_cost = np.zeros(slot_entries.size, np.int64)
+    more = ix.need[slot_entries] > 1
+    units = np.minimum(ix.room, np.bincount(pj, minlength=J))
+    unit_juror = np.repeat(np.arange(J), units)
+    unit_t = ix.kept_on_juror[unit_juror] + np.arange(unit_juror.size) - np.repeat(np.cumsum(units) - units, units) + 1
+    arcs = [  # (tails, heads, capacities, costs)
+        (np.zeros(needy.size, np.int64), entry_node[needy], ix.need[needy], np.zeros(needy.size, np.int64)),
+        (entry_node[slot_entries], slot_node, np.ones(slot_entries.size, np.int64), first_cost),
+        (entry_node[slot_entries[more]], slot_node[more], ix.need[slot_entries[more]] - 1,
+         np.full(int(more.sum()), w.no_expert, np.int64)),
+        (np.where(via_slot, slot_node[slot_of[pe]] if slot_entries.size else 0, entry_node[pe]), juror_node[pj],
+         np.ones(pe.size, np.int64),
+         np.where(via_slot, 0, np.where(pair_expert, w.no_expert, w.no_expert + w.non_expert))),
+        (juror_node[unit_juror], np.ones(unit_juror.size, np.int64), np.ones(unit_juror.size, np.int64),
+         w.load * unit_t),
+    ]
+    flow = min_cost_flow.SimpleMinCostFlow()
+    ids = [flow.add_arcs_with_capacity_and_unit_cost(*(np.ascontiguousarray(a, dtype=np.int64) for a in arc))
+           for arc in arcs]
+    needed = int(ix.need.sum())
+    flow.set_nodes_supplies(np.array([0, 1], np.int64), np.array([needed, -needed], np.int64))
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed: {status}")
+    shortfall = np.zeros(n, np.int64)
+    shortfall[needy] = ix.need[needy] - flow.flows(ids[0])
+    return flow.flows(ids[3]) > 0, shortfall
+
+
+def _plan(ix: _Index, new_e: np.ndarray, new_j: np.ndarray, status: str, pruned: bool) -> Plan:
+    all_e, all_j = np.concatenate([ix.kept_e, new_e]), np.concatenate([ix.kept_j, new_j])
+    loads = np.bincount(all_j, minlength=ix.J)
+    covered = np.zeros(ix.n, dtype=bool)
+    covered[all_e[ix.expert[all_j, ix.entry_cat[all_e]]]] = True
+    conflicted_expert = ix.expert[ix.conf_j, ix.entry_cat[ix.conf_e]] & (ix.capacity[ix.conf_j] > 0)
+    experts_in_pool = ((ix.expert & (ix.capacity > 0)[:, None]).sum(axis=0)[ix.entry_cat]
+                       - np.bincount(ix.conf_e[conflicted_expert], minlength=ix.n))
+    jid, eid = ix.juror_ids, ix.entry_ids
+    return Plan(
+        status=status,
+        assignments=tuple(sorted((jid[j], eid[e]) for e, j in zip(all_e.tolist(), all_j.tolist(), strict=True))),
+        new=tuple(sorted((jid[j], eid[e]) for e, j in zip(new_e.tolist(), new_j.tolist(), strict=True))),
+        removed=ix.removed,
+        entries_without_expert=int((~covered & (experts_in_pool > 0)).sum()),
+        entries_without_any_expert_available=int((~covered & (experts_in_pool <= 0)).sum()),
+        load_min=int(loads.min()) if ix.J else 0,
+        load_max=int(loads.max(initial=0)),
+        loads=dict(zip(jid, loads.tolist(), strict=True)),
+        objective=ix.cost(all_e, all_j),
+        over_capacity=tuple(jid[j] for j in np.flatnonzero(ix.kept_on_juror > ix.capacity)),
+        pruned=pruned,
+    )
+
+
+def solve(problem: Problem, *, candidates: int | None = CANDIDATES) -> Plan:
+    """The optimal plan (see the module docstring), or Infeasible. `candidates=None` never prunes."""
+    ix = _Index(problem)
+    _check(ix)
+    pruned = candidates is not None and candidates < ix.J
+    full = np.full(ix.n, not pruned)
+    experts_full = np.zeros(ix.n, dtype=bool)
+    pe, pj = _candidates(ix, candidates if pruned else None, full, experts_full)
+    chosen, shortfall = _route(ix, pe, pj)
+    if pruned and shortfall.any():  # widen the short entries, then everything: pruning never makes it infeasible
+        for widen in (shortfall > 0, np.ones(ix.n, dtype=bool)):
+            full |= widen
+            pe, pj = _candidates(ix, candidates, full, experts_full)
+            chosen, shortfall = _route(ix, pe, pj)
+            if not shortfall.any():
+                break
+    if shortfall.any():
+        short = [ix.entry_ids[e] for e in np.flatnonzero(shortfall)]
+        raise Infeasible(f"Für {_beitraege(len(short))} lassen sich nicht genug Jurymitglieder finden, ohne "
+                         f"Kapazitäten zu überschreiten oder Befangenheiten zu verletzen (benötigt: {ix.k}, es fehlen "
+                         f"{int(shortfall.sum())} Zuweisungen): {_names(short)}. Bitte erhöhen Sie die Kapazität der "
+                         "Jurymitglieder, die diese Beiträge bewerten können, oder gewinnen Sie weitere "
+                         "Jurymitglieder.", short, "unroutable")
+    if pruned and not full.all():  # entries left without an expert while one is outside their candidates
+        got = np.zeros(ix.n, dtype=bool)
+        got[pe[chosen & ix.expert[pj, ix.entry_cat[pe]]]] = True
+        has_more = ix.eligible_per_entry(experts_only=True) > np.bincount(
+            pe[ix.expert[pj, ix.entry_cat[pe]]], minlength=ix.n)
+        widen = (ix.need > 0) & ~ix.pre_covered & ~got & has_more
+        if widen.any():
+            experts_full |= widen
+            pe, pj = _candidates(ix, candidates, full, experts_full)
+            chosen, shortfall = _route(ix, pe, pj)
+    return _plan(ix, pe[chosen], pj[chosen], "optimal", pruned)
+
+
+def greedy_baseline(problem: Problem) -> Plan:
+    """Entry by entry (sorted ids): the least-loaded expert first if the entry has none, then the least-loaded
+    jurors (experts before others on equal load). For comparison only; status "incomplete" if it gets stuck."""
+    ix = _Index(problem)
+    _check(ix)
+    load, room = ix.kept_on_juror.copy(), ix.room.copy()
+    starts = np.searchsorted(ix.blocked_e, np.arange(ix.n + 1))
+    new_e, new_j, status = [], [], "greedy"
+    for e in np.flatnonzero(ix.need > 0):
+        free = room > 0
+        free[ix.blocked_j[starts[e]:starts[e + 1]]] = False
+        expert = ix.expert[:, ix.entry_cat[e]]
+        covered = bool(ix.pre_covered[e])
+        for _ in range(int(ix.need[e])):
+            key = np.where(free, load * 2 + ~expert, np.iinfo(np.int64).max)
+            if not covered and (free & expert).any():
+                key = np.where(expert, key, np.iinfo(np.int64).max)
+            j = int(np.argmin(key))
+            if not free[j]:
+                status = "incomplete"
+                break
+            free[j], covered = False, covered or bool(expert[j])
+            load[j] += 1
+            room[j] -= 1
+            new_e.append(e)
+            new_j.append(j)
+    return _plan(ix, np.array(new_e, np.int64), np.array(new_j, np.int64), status, False)
+
+
+# --- JSON contract (flask judging solve) ------------------------------------------------------------------------
+
+class ProblemFormatError(ValueError):
+    """The problem file does not follow the contract; the message says where."""
+
+
+def _id(value, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise ProblemFormatError(f"{where}: „id“ muss eine nicht leere Zeichenkette sein.")
+    return str(value)
+
+
+def _list(data: dict, key: str, where: str, required: bool = True) -> list:
+    if key not in data:
+        if required:
+            raise ProblemFormatError(f"{where}: Das Feld „{key}“ fehlt.")
+        return []
+    if not isinstance(data[key], list):
+        raise ProblemFormatError(f"{where}: „{key}“ muss eine Liste sein.")
+    return data[key]
+
+
+def _pairs(data: dict, key: str) -> frozenset[tuple[str, str]]:
+    pairs = []
+    for i, pair in enumerate(_list(data, key, "Problem", required=False)):
+        if not (isinstance(pair, list) and len(pair) == 2):
+            raise ProblemFormatError(f"{key}[{i}]: erwartet wird ein Paar [Jurymitglied, Beitrag].")
+        pairs.append((_id(pair[0], f"{key}[{i}]"), _id(pair[1], f"{key}[{i}]")))
+    return frozenset(pairs)
+
+
+def problem_from_json(data) -> Problem:
+    if not isinstance(data, dict):
+        raise ProblemFormatError("Problem: erwartet wird ein JSON-Objekt.")
+    k = data.get("jurors_per_entry")
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise ProblemFormatError("Problem: „jurors_per_entry“ fehlt oder ist keine ganze Zahl.")
+    entries, jurors = [], []
+    for i, item in enumerate(_list(data, "entries", "Problem")):
+        if not isinstance(item, dict) or not isinstance(item.get("category"), str):
+            raise ProblemFormatError(f"entries[{i}]: erwartet wird {{\"id\": …, \"category\": \"…\"}}.")
+        entries.append(PlanEntry(_id(item.get("id"), f"entries[{i}]"), item["category"]))
+    for i, item in enumerate(_list(data, "jurors", "Problem")):
+        where = f"jurors[{i}]"
+        if not isinstance(item, dict):
+            raise ProblemFormatError(f"{where}: erwartet wird {{\"id\": …, \"capacity\": …, \"expertise\": […]}}.")
+        capacity = item.get("capacity")
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
+            raise ProblemFormatError(f"{where}: „capacity“ fehlt oder ist keine ganze Zahl ≥ 0.")
+        expertise = _list(item, "expertise", where, required=False)
+        if not all(isinstance(c, str) for c in expertise):
+            raise ProblemFormatError(f"{where}: „expertise“ muss eine Liste von Kategorien sein.")
+        jurors.append(PlanJuror(_id(item.get("id"), where), capacity, frozenset(expertise)))
+    for kind, ids in (("Beitrag", [e.id for e in entries]), ("Jurymitglied", [j.id for j in jurors])):
+        if len(set(ids)) != len(ids):
+            duplicate = sorted(i for i in set(ids) if ids.count(i) > 1)[0]
+            raise ProblemFormatError(f"{kind} „{duplicate}“ kommt mehrfach vor.")
+    priority = data.get("priority", "experts")
+    if priority not in ("experts", "loads"):
+        raise ProblemFormatError("Problem: „priority“ muss „experts“ oder „loads“ sein.")
+    return Problem(k, tuple(entries), tuple(jurors), _pairs(data, "conflicts"), _pairs(data, "existing"), priority)
+
+
+def plan_to_json(plan: Plan) -> dict:
+    return {
+        "status": plan.status,
+        "assignments": [list(p) for p in plan.assignments],
+        "new": [list(p) for p in plan.new],
+        "removed": [list(p) for p in plan.removed],
+        "entries_without_expert": plan.entries_without_expert,
+        "entries_without_any_expert_available": plan.entries_without_any_expert_available,
+        "load_min": plan.load_min,
+        "load_max": plan.load_max,
+        "loads": plan.loads,
+        "over_capacity": list(plan.over_capacity),
+        "objective": plan.objective,
+        "pruned": plan.pruned,
+    }
+
+
+def infeasible_to_json(exc: Infeasible) -> dict:
+    return {"status": "infeasible", "reason": exc.reason, "constraint": exc.constraint, "entries": list(exc.entries)}

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _lines(value: str | None) -> list[str]:
+    return [line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip()]
+
+
+class ProfileForm(FlaskForm):
+    organisation = StringField(_l("Organisation"), validators=[DataRequired(_l("Bitte nennen Sie Ihre Organisation.")),
+                                                               Length(max=200)])
+    position = StringField(_l("Funktion"), validators=[Optional(), Length(max=200)])
+    employer_domains = TextAreaField(
+        _l("E-Mail-Domains Ihrer Arbeitgeber"), validators=[Optional(), Length(max=2000)],
+        description=_l("Eine pro Zeile, z. B. tu-chemnitz.de. Damit erkennen wir Befangenheiten automatisch."))
+    former_employers = TextAreaField(
+        _l("Frühere Arbeitgeber der letzten drei Jahre"), validators=[Optional(), Length(max=2000)],
+        description=_l("Einer pro Zeile, mit Firmennamen."))
+    capacity = IntegerField(_l("Wie viele Beiträge können Sie pro Bewertungsrunde übernehmen?"), validators=[
+        InputRequired(_l("Bitte geben Sie eine Zahl an.")),
+        NumberRange(0, 500, _l("Bitte geben Sie eine Zahl zwischen 0 und 500 an."))])
+    expertise = MultiCheckboxField(_l("Fachgebiete (Kategorien)"), coerce=int, validate_choice=False)
+
+    @staticmethod
+    def lines(value):
+        return _lines(value)
+
+
+class DeclareConflictForm(FlaskForm):
+    company_id = SelectField(_l("Unternehmen"), coerce=int,
+                             validators=[InputRequired(_l("Bitte wählen Sie ein Unternehmen."))])
+    reason = TextAreaField(_l("Grund"), validators=[DataRequired(_l("Bitte nennen Sie kurz den Grund.")),
+                                                    Length(max=1000)])
+
+
+class OrganiserConflictForm(DeclareConflictForm):
+    juror_id = SelectField(_l("Jurymitglied"), coerce=int,
+                           validators=[InputRequired(_l("Bitte wählen Sie ein Jurymitglied."))])
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Name der Gruppe"), validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")),
+                                                          Length(max=200)])
+    members = TextAreaField(_l("Mitglieder (Firmennamen oder Domains, eine pro Zeile)"),
+                            validators=[DataRequired(_l("Bitte nennen Sie mindestens zwei Mitglieder.")),
+                                        Length(max=5000)])
+
+
+class AliasForm(FlaskForm):
+    domain = StringField(_l("Domain"), validators=[DataRequired(_l("Bitte geben Sie eine Domain an.")),
+                                                   Length(max=200)])
+    alias = StringField(_l("gleichbedeutend mit"), validators=[DataRequired(_l("Bitte geben Sie eine Domain an.")),
+                                                               Length(max=200)])
+
+
+class ApplyPlanForm(FlaskForm):
+    digest = HiddenField(validators=[DataRequired()])

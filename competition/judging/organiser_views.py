@@ -1,0 +1,311 @@
+"""Organiser pages of the jury: jurors and conflicts, automatic plan with preview, manual matrix, reminders."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.forms import ConfirmForm
+from ..accounts.models import Role, User
+from ..core.clock import utcnow
+from ..core.errors import DomainError
+from ..core.forms import run_service
+from ..core.permissions import role_required
+from ..editions.models import Edition, JudgingRound
+from ..entries.models import Company, Entry
+from ..extensions import db
+from . import reminders, services
+from .conflicts import registrable_domain
+from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm
+from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
+
+bp = Blueprint("jury_admin", __name__, url_prefix="/organisation/editions/<int:edition_id>")
+organiser_only = role_required(Role.ORGANISER)
+
+
+def _round(edition: Edition, round_id: int) -> JudgingRound:
+    judging_round = db.get_or_404(JudgingRound, round_id)
+    if judging_round.edition_id != edition.id:
+        abort(404)
+    return judging_round
+
+
+def _jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, status=200):
+    jurors = db.session.scalars(services.jurors()).all()
+    profiles = {p.user_id: p for p in db.session.scalars(db.select(JurorProfile))}
+    expertise = services.expertise_of([j.id for j in jurors])
+    categories = {c.id: c.name for c in edition.categories}
+    companies = services.participating_companies(edition)
+    company_ids = {c.id for c in companies}
+    conflicts = [c for c in db.session.scalars(db.select(Conflict).order_by(Conflict.status, Conflict.created_at))
+                 if c.company_id in company_ids]
+    conflict_form = conflict_form or OrganiserConflictForm(formdata=None)
+    conflict_form.juror_id.choices = [(j.id, j.full_name) for j in jurors]
+    conflict_form.company_id.choices = [(c.id, c.legal_name) for c in companies]
+    return render_template(
+        "judging/admin/jury.html", edition=edition, jurors=jurors, profiles=profiles, expertise=expertise,
+        categories=categories, conflicts=conflicts, conflict_form=conflict_form,
+        group_form=group_form or GroupForm(formdata=None), alias_form=alias_form or AliasForm(formdata=None),
+        groups=db.session.scalars(db.select(CompanyGroup).order_by(CompanyGroup.name)).all(),
+        aliases=db.session.scalars(db.select(DomainAlias).order_by(DomainAlias.domain)).all(),
+        action_form=ConfirmForm(), ConflictSource=ConflictSource, ConflictStatus=ConflictStatus,
+    ), status
+
+
+@bp.get("/jury")
+@organiser_only
+def jury(edition_id: int):
+    return _jury_page(db.get_or_404(Edition, edition_id))
+
+
+@bp.post("/jury/detect")
+@organiser_only
+def detect(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        ok, new = run_service(form, lambda: services.detect_conflicts(edition=edition, by=current_user, now=utcnow()))
+        if ok:
+            flash(_("Prüfung abgeschlossen: %(n)s neue mögliche Befangenheiten gefunden.", n=new), "success")
+    return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#befangenheiten")
+
+
+@bp.post("/jury/conflicts")
+@organiser_only
+def set_conflict(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = OrganiserConflictForm()
+    form.juror_id.choices = [(j.id, j.full_name) for j in db.session.scalars(services.jurors())]
+    form.company_id.choices = [(c.id, c.legal_name) for c in services.participating_companies(edition)]
+    if form.validate_on_submit():
+        juror = db.get_or_404(User, form.juror_id.data)
+        company = db.get_or_404(Company, form.company_id.data)
+        ok, _result = run_service(form, lambda: services.declare_conflict(juror=juror, company=company,
+                                                                          reason=form.reason.data, by=current_user,
+                                                                          now=utcnow()))
+        if ok:
+            flash(_("Befangenheit von %(juror)s gegenüber %(company)s ist eingetragen.", juror=juror.full_name,
+                    company=company.legal_name), "success")
+            return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#befangenheiten")
+    return _jury_page(edition, conflict_form=form, status=422)
+
+
+@bp.post("/jury/conflicts/<int:conflict_id>/<any(confirm, dismiss, delete):action>")
+@organiser_only
+def decide_conflict(edition_id: int, conflict_id: int, action: str):
+    edition = db.get_or_404(Edition, edition_id)
+    conflict = db.get_or_404(Conflict, conflict_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if action == "delete":
+            call = lambda: services.remove_conflict(conflict=conflict, by=current_user, now=utcnow())  # noqa: E731
+        else:
+            call = lambda: services.decide_detected_conflict(  # noqa: E731
+                conflict=conflict, confirm=action == "confirm", by=current_user, now=utcnow())
+        ok, _result = run_service(form, call)
+        if ok:
+            flash({"confirm": _("Die Befangenheit ist bestätigt."),
+                   "dismiss": _("Die erkannte Befangenheit wurde verworfen; sie zählt nicht mehr."),
+                   "delete": _("Die Befangenheit wurde entfernt.")}[action], "success")
+    return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#befangenheiten")
+
+
+@bp.post("/jury/groups")
+@organiser_only
+def add_group(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = GroupForm()
+    if form.validate_on_submit():
+        members = [line.strip() for line in form.members.data.splitlines() if line.strip()]
+        if len(members) < 2:
+            form.members.errors = [_("Bitte nennen Sie mindestens zwei Mitglieder.")]
+        else:
+            db.session.add(CompanyGroup(name=form.name.data.strip(), members=members))
+            db.session.commit()
+            flash(_("Die Unternehmensgruppe „%(name)s“ ist gespeichert. Prüfen Sie Befangenheiten erneut.",
+                    name=form.name.data.strip()), "success")
+            return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
+    return _jury_page(edition, group_form=form, status=422)
+
+
+@bp.post("/jury/aliases")
+@organiser_only
+def add_alias(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = AliasForm()
+    if form.validate_on_submit():
+        domain, alias = registrable_domain(form.domain.data), registrable_domain(form.alias.data)
+        if not domain:
+            form.domain.errors = [_("Bitte geben Sie eine Firmen-Domain an, z. B. vw.de.")]
+        elif not alias or alias == domain:
+            form.alias.errors = [_("Bitte geben Sie eine andere Firmen-Domain an, z. B. volkswagen.de.")]
+        else:
+            if not db.session.scalar(db.select(DomainAlias).where(DomainAlias.domain == domain,
+                                                                  DomainAlias.alias == alias)):
+                db.session.add(DomainAlias(domain=domain, alias=alias))
+                db.session.commit()
+            flash(_("%(a)s und %(b)s gelten jetzt als dieselbe Firma.", a=domain, b=alias), "success")
+            return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
+    return _jury_page(edition, alias_form=form, status=422)
+
+
+@bp.post("/jury/<any(groups, aliases):kind>/<int:item_id>/delete")
+@organiser_only
+def delete_affiliation(edition_id: int, kind: str, item_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    item = db.get_or_404(CompanyGroup if kind == "groups" else DomainAlias, item_id)
+    if ConfirmForm().validate_on_submit():
+        db.session.delete(item)
+        db.session.commit()
+        flash(_("Der Eintrag wurde entfernt."), "success")
+    return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
+
+
+# --- assignment --------------------------------------------------------------------------------------------------
+
+def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=None, status=200):
+    entries = services.round_entries(judging_round)
+    pool = services.round_pool(judging_round)
+    chosen = {u.id for u, _c in pool} if db.session.scalar(
+        db.select(db.func.count()).select_from(services.RoundJuror).where(
+            services.RoundJuror.round_id == judging_round.id)) else set()
+    assignments = services.current_assignments(judging_round)
+    per_juror = Counter(a.user_id for a in assignments)
+    per_entry = Counter(a.entry_id for a in assignments)
+    expertise = services.expertise_of([u.id for u, _c in pool])
+    experts_per_entry = Counter(a.entry_id for a in assignments
+                                if next((e for e in entries if e.id == a.entry_id), None) is not None
+                                and next(e for e in entries if e.id == a.entry_id).category_id
+                                in expertise.get(a.user_id, set()))
+    profiles = {p.user_id: p.capacity for p in db.session.scalars(db.select(JurorProfile))}
+    all_jurors = db.session.scalars(services.jurors()).all()
+    return render_template(
+        "judging/admin/assignments.html", edition=edition, judging_round=judging_round, entries=entries, pool=pool,
+        chosen=chosen, per_juror=per_juror, per_entry=per_entry, experts_per_entry=experts_per_entry,
+        preview=preview, apply_form=ApplyPlanForm(formdata=None, digest=preview.digest if preview else ""),
+        action_form=ConfirmForm(), all_jurors=all_jurors, profiles=profiles,
+        open_work=reminders.jurors_with_open_work(judging_round),
+    ), status
+
+
+@bp.get("/rounds/<int:round_id>/assignments")
+@organiser_only
+def assignments(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    return _assignment_page(edition, _round(edition, round_id))
+
+
+@bp.post("/rounds/<int:round_id>/pool")
+@organiser_only
+def set_pool(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        capacities = {}
+        try:
+            for juror in db.session.scalars(services.jurors()):
+                if request.form.get(f"take_{juror.id}"):
+                    capacities[juror.id] = int(request.form.get(f"capacity_{juror.id}", "0"))
+        except ValueError:
+            flash(_("Bitte geben Sie die Kapazitäten als ganze Zahlen an."), "error")
+            return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
+        ok, _result = run_service(form, lambda: services.set_round_pool(judging_round=judging_round,
+                                                                        capacities=capacities, by=current_user))
+        if ok:
+            flash(_("%(n)s Jurymitglieder nehmen an dieser Runde teil.", n=len(capacities)), "success")
+    return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
+
+
+@bp.post("/rounds/<int:round_id>/plan")
+@organiser_only
+def plan(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        preview = services.plan_round(judging_round=judging_round)
+    except DomainError as exc:
+        flash(str(exc.message), "error")
+        return _assignment_page(edition, judging_round, status=422)
+    return _assignment_page(edition, judging_round, preview=preview)
+
+
+@bp.post("/rounds/<int:round_id>/apply")
+@organiser_only
+def apply(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    form = ApplyPlanForm()
+    if form.validate_on_submit():
+        try:
+            preview = services.apply_plan(judging_round=judging_round, digest=form.digest.data, by=current_user,
+                                          now=utcnow())
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
+        flash(_("Die Zuweisung ist gespeichert: %(new)s neu, %(removed)s entfernt.", new=len(preview.new),
+                removed=len(preview.removed)), "success")
+    return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
+
+
+@bp.get("/rounds/<int:round_id>/matrix")
+@organiser_only
+def matrix(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    entries = services.round_entries(judging_round)
+    jurors = [u for u, _c in services.round_pool(judging_round)]
+    assigned = {(a.user_id, a.entry_id) for a in services.current_assignments(judging_round)}
+    pairs = services.conflicted_pairs(edition)
+    return render_template("judging/admin/matrix.html", edition=edition, judging_round=judging_round,
+                           entries=entries, jurors=jurors, assigned=assigned, conflicted=pairs,
+                           action_form=ConfirmForm())
+
+
+@bp.post("/rounds/<int:round_id>/matrix")
+@organiser_only
+def toggle(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    form = ConfirmForm()
+    entry = db.get_or_404(Entry, request.form.get("entry_id", type=int) or 0)
+    juror = db.get_or_404(User, request.form.get("juror_id", type=int) or 0)
+    if form.validate_on_submit():
+        existing = db.session.scalar(db.select(Assignment).where(
+            Assignment.round_id == judging_round.id, Assignment.entry_id == entry.id, Assignment.user_id == juror.id))
+        if existing is not None:
+            ok, _result = run_service(form, lambda: services.remove_assignment(assignment=existing, by=current_user,
+                                                                               now=utcnow()))
+            message = _("%(juror)s bewertet „%(title)s“ nicht mehr.", juror=juror.full_name, title=entry.title)
+        else:
+            ok, _result = run_service(form, lambda: services.add_assignment(judging_round=judging_round, juror=juror,
+                                                                            entry=entry, by=current_user,
+                                                                            now=utcnow()))
+            message = _("%(juror)s bewertet jetzt „%(title)s“.", juror=juror.full_name, title=entry.title)
+        if ok:
+            flash(message, "success")
+    return redirect(url_for("jury_admin.matrix", edition_id=edition.id, round_id=judging_round.id)
+                    + f"#entry-{entry.id}")
+
+
+@bp.post("/rounds/<int:round_id>/remind")
+@organiser_only
+def remind(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    if ConfirmForm().validate_on_submit():
+        due = reminders.jurors_with_open_work(judging_round)
+        sent, failed = reminders.send_reminders(judging_round=judging_round, due=due, base_url=None)
+        if failed:
+            flash(_("%(sent)s Erinnerungen gesendet, %(failed)s konnten nicht gesendet werden.", sent=sent,
+                    failed=failed), "error")
+        else:
+            flash(_("%(sent)s Erinnerungen gesendet.", sent=sent), "success")
+    return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))

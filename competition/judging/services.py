@@ -1,0 +1,436 @@
+"""Use cases of the jury: profiles, conflicts of interest, assignment plans. Flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from ..accounts.models import Role, User, UserRole
+from ..core import audit
+from ..core.errors import DomainError, PermissionDenied, ValidationFailed
+from ..editions.models import Category, Edition, JudgingRound
+from ..entries.models import Company, CompanyMember, Entry, EntryStatus
+from ..extensions import db
+from . import assignment as planner
+from . import conflicts as detection
+from .models import (
+    Assignment,
+    AssignmentSource,
+    CompanyGroup,
+    Conflict,
+    ConflictSource,
+    ConflictStatus,
+    DomainAlias,
+    JurorExpertise,
+    JurorProfile,
+    RoundJuror,
+)
+
+# Entries that take part in a round: the first round takes every eligible entry, a later one the shortlist.
+FIRST_ROUND_STATUSES = (EntryStatus.ELIGIBLE, EntryStatus.IN_REVIEW, EntryStatus.SHORTLISTED, EntryStatus.AWARDED,
+                        EntryStatus.NOT_AWARDED)
+LATER_ROUND_STATUSES = (EntryStatus.SHORTLISTED, EntryStatus.AWARDED, EntryStatus.NOT_AWARDED)
+
+
+class AssignmentImpossible(DomainError):
+    """The planner found no complete plan; the message names the entries and the constraint."""
+
+    def __init__(self, message, *, entries: tuple[str, ...] = (), constraint: str = ""):
+        super().__init__(message)
+        self.entries = entries
+        self.constraint = constraint
+
+
+def _require_organiser(by: User) -> None:
+    if not by.is_organiser:
+        raise PermissionDenied(_l("Nur das Organisationsteam kann das tun."))
+
+
+# --- profiles ----------------------------------------------------------------------------------------------------
+
+def profile_of(user: User) -> JurorProfile | None:
+    return db.session.scalar(select(JurorProfile).where(JurorProfile.user_id == user.id))
+
+
+@dataclass(frozen=True)
+class ProfileData:
+    organisation: str
+    position: str
+    employer_domains: list[str]
+    former_employers: list[str]
+    capacity: int
+    expertise: list[int]  # category ids
+
+
+def save_profile(*, user: User, data: ProfileData, by: User, now: datetime) -> JurorProfile:
+    if by.id != user.id and not by.is_organiser:
+        raise PermissionDenied(_l("Sie können nur Ihr eigenes Profil bearbeiten."))
+    if data.capacity < 0:
+        raise ValidationFailed(_l("Die Zahl der Beiträge darf nicht negativ sein."), field="capacity")
+    domains = []
+    for raw in data.employer_domains:
+        domain = detection.registrable_domain(raw)
+        if domain is None and raw.strip():
+            raise ValidationFailed(
+                _l("„%(value)s“ ist keine Domain eines Arbeitgebers (Freemail-Adressen wie gmail.com zählen nicht).",
+                   value=raw.strip()),
+                field="employer_domains",
+            )
+        if domain and domain not in domains:
+            domains.append(domain)
+    profile = profile_of(user)
+    if profile is None:
+        profile = JurorProfile(user_id=user.id)
+        db.session.add(profile)
+    profile.organisation = data.organisation.strip()
+    profile.position = data.position.strip()
+    profile.employer_domains = domains
+    profile.former_employers = [name.strip() for name in data.former_employers if name.strip()]
+    profile.capacity = data.capacity
+    profile.updated_at = now
+    db.session.execute(delete(JurorExpertise).where(JurorExpertise.user_id == user.id))
+    for category_id in sorted(set(data.expertise)):
+        db.session.add(JurorExpertise(user_id=user.id, category_id=category_id))
+    db.session.flush()
+    return profile
+
+
+def expertise_of(user_ids: list[int]) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = defaultdict(set)
+    rows = db.session.execute(select(JurorExpertise.user_id, JurorExpertise.category_id)
+                              .where(JurorExpertise.user_id.in_(user_ids))) if user_ids else []
+    for user_id, category_id in rows:
+        result[user_id].add(category_id)
+    return result
+
+
+def jurors():
+    return (select(User).join(UserRole).where(UserRole.role == Role.JUROR, User.is_active_account.is_(True))
+            .order_by(User.full_name, User.id))
+
+
+# --- conflicts ---------------------------------------------------------------------------------------------------
+
+def participating_companies(edition: Edition) -> list[Company]:
+    return list(db.session.scalars(
+        select(Company).join(Entry, Entry.company_id == Company.id).where(Entry.edition_id == edition.id)
+        .distinct().order_by(Company.legal_name)
+    ))
+
+
+def declare_conflict(*, juror: User, company: Company, reason: str, by: User, now: datetime) -> Conflict:
+    """A juror declares a conflict (source "declared"), or an organiser sets one (source "organiser")."""
+    if by.id == juror.id:
+        source = ConflictSource.DECLARED
+    elif by.is_organiser:
+        source = ConflictSource.ORGANISER
+    else:
+        raise PermissionDenied(_l("Sie können nur eigene Befangenheiten erklären."))
+    if not reason.strip():
+        raise ValidationFailed(_l("Bitte nennen Sie kurz den Grund."), field="reason")
+    conflict = db.session.scalar(select(Conflict).where(Conflict.user_id == juror.id,
+                                                        Conflict.company_id == company.id,
+                                                        Conflict.source == source))
+    if conflict is None:
+        conflict = Conflict(user_id=juror.id, company_id=company.id, source=source, created_at=now,
+                            created_by_id=by.id)
+        db.session.add(conflict)
+    conflict.reason = reason.strip()
+    conflict.status = ConflictStatus.ACTIVE
+    db.session.flush()
+    audit.record(actor=by, action=f"conflict.{source.value}", obj_type="conflict", obj_id=conflict.id, now=now,
+                 juror=juror.id, company=company.id, reason=conflict.reason)
+    return conflict
+
+
+def decide_detected_conflict(*, conflict: Conflict, confirm: bool, by: User, now: datetime) -> None:
+    _require_organiser(by)
+    if conflict.source is not ConflictSource.DETECTED:
+        raise ValidationFailed(_l("Nur automatisch erkannte Befangenheiten können bestätigt oder verworfen werden."))
+    conflict.status = ConflictStatus.CONFIRMED if confirm else ConflictStatus.DISMISSED
+    conflict.decided_at = now
+    conflict.decided_by_id = by.id
+    db.session.flush()
+    audit.record(actor=by, action="conflict.confirmed" if confirm else "conflict.dismissed", obj_type="conflict",
+                 obj_id=conflict.id, now=now, juror=conflict.user_id, company=conflict.company_id)
+
+
+def remove_conflict(*, conflict: Conflict, by: User, now: datetime) -> None:
+    """Withdraw a declared or organiser-set conflict (the juror their own, organisers any)."""
+    if conflict.source is ConflictSource.DETECTED:
+        raise ValidationFailed(_l("Eine erkannte Befangenheit wird verworfen, nicht gelöscht."))
+    if not (by.is_organiser or (conflict.source is ConflictSource.DECLARED and conflict.user_id == by.id)):
+        raise PermissionDenied(_l("Sie können diese Befangenheit nicht zurücknehmen."))
+    audit.record(actor=by, action="conflict.removed", obj_type="conflict", obj_id=conflict.id, now=now,
+                 juror=conflict.user_id, company=conflict.company_id, source=conflict.source.value)
+    db.session.delete(conflict)
+    db.session.flush()
+
+
+def affiliations() -> detection.Affiliations:
+    groups = tuple(tuple(g.members) for g in db.session.scalars(select(CompanyGroup).order_by(CompanyGroup.id)))
+    aliases = tuple((a.domain, a.alias) for a in db.session.scalars(select(DomainAlias).order_by(DomainAlias.id)))
+    return detection.Affiliations(groups=groups, domain_aliases=aliases)
+
+
+def _juror_identities() -> list[detection.JurorIdentity]:
+    users = list(db.session.scalars(jurors()))
+    profiles = {p.user_id: p for p in db.session.scalars(select(JurorProfile))}
+    identities = []
+    for user in users:
+        profile = profiles.get(user.id)
+        identities.append(detection.JurorIdentity(
+            id=user.id, email=user.email,
+            organisation=profile.organisation if profile else "",
+            employer_domains=tuple(profile.employer_domains) if profile else (),
+            former_employers=tuple(profile.former_employers) if profile else (),
+        ))
+    return identities
+
+
+def _company_identities(companies: list[Company]) -> list[detection.CompanyIdentity]:
+    staff = defaultdict(list)
+    rows = db.session.execute(select(CompanyMember.company_id, User.email).join(User, User.id == CompanyMember.user_id)
+                              .where(CompanyMember.company_id.in_([c.id for c in companies]))) if companies else []
+    for company_id, email in rows:
+        staff[company_id].append(email)
+    return [
+        detection.CompanyIdentity(id=c.id, legal_name=c.legal_name, website=c.website,
+                                  staff_emails=tuple(sorted({*staff[c.id], c.contact_email} - {""})))
+        for c in companies
+    ]
+
+
+def detect_conflicts(*, edition: Edition, by: User, now: datetime) -> int:
+    """Run the automatic detection; store newly found conflicts. Dismissed ones stay dismissed."""
+    _require_organiser(by)
+    companies = _company_identities(participating_companies(edition))
+    found = detection.detect_conflicts(_juror_identities(), companies, affiliations())
+    existing = {(c.user_id, c.company_id): c for c in db.session.scalars(
+        select(Conflict).where(Conflict.source == ConflictSource.DETECTED))}
+    new = 0
+    for item in found:
+        conflict = existing.get((item.juror_id, item.company_id))
+        if conflict is None:
+            db.session.add(Conflict(user_id=item.juror_id, company_id=item.company_id,
+                                    source=ConflictSource.DETECTED, status=ConflictStatus.ACTIVE,
+                                    reason=item.evidence, created_at=now, created_by_id=None))
+            new += 1
+        elif conflict.status is not ConflictStatus.DISMISSED:
+            conflict.reason = item.evidence
+    db.session.flush()
+    if new:
+        audit.record(actor=by, action="conflicts.detected", obj_type="edition", obj_id=edition.id, now=now, new=new)
+    return new
+
+
+def conflicted_pairs(edition: Edition) -> set[tuple[int, int]]:
+    """(juror id, company id) pairs that count as conflicted, with company groups applied."""
+    companies = _company_identities(participating_companies(edition))
+    mates = detection.group_mates(companies, affiliations())  # the same grouping the detection uses
+    pairs = set()
+    for conflict in db.session.scalars(select(Conflict).where(Conflict.status != ConflictStatus.DISMISSED)):
+        for company_id in mates.get(conflict.company_id, {conflict.company_id}):
+            pairs.add((conflict.user_id, company_id))
+    return pairs
+
+
+def is_conflicted(juror: User, entry: Entry) -> bool:
+    return (juror.id, entry.company_id) in conflicted_pairs(entry.edition)
+
+
+# --- rounds, pools and plans -------------------------------------------------------------------------------------
+
+def round_entries(judging_round: JudgingRound) -> list[Entry]:
+    statuses = FIRST_ROUND_STATUSES if judging_round.is_first else LATER_ROUND_STATUSES
+    return list(db.session.scalars(
+        select(Entry).where(Entry.edition_id == judging_round.edition_id, Entry.status.in_(statuses))
+        .order_by(Entry.number, Entry.id)
+    ))
+
+
+def round_pool(judging_round: JudgingRound) -> list[tuple[User, int]]:
+    """The round's jurors with their capacity: those chosen for the round, else every juror with a profile."""
+    chosen = db.session.execute(select(User, RoundJuror.capacity).join(RoundJuror, RoundJuror.user_id == User.id)
+                                .where(RoundJuror.round_id == judging_round.id).order_by(User.full_name)).all()
+    if chosen:
+        return [(user, capacity) for user, capacity in chosen]
+    profiles = {p.user_id: p.capacity for p in db.session.scalars(select(JurorProfile))}
+    return [(user, profiles.get(user.id, 0)) for user in db.session.scalars(jurors())]
+
+
+def set_round_pool(*, judging_round: JudgingRound, capacities: dict[int, int], by: User) -> None:
+    _require_organiser(by)
+    if any(c < 0 for c in capacities.values()):
+        raise ValidationFailed(_l("Kapazitäten dürfen nicht negativ sein."))
+    db.session.execute(delete(RoundJuror).where(RoundJuror.round_id == judging_round.id))
+    for user_id, capacity in sorted(capacities.items()):
+        db.session.add(RoundJuror(round_id=judging_round.id, user_id=user_id, capacity=capacity))
+    db.session.flush()
+
+
+def current_assignments(judging_round: JudgingRound) -> list[Assignment]:
+    return list(db.session.scalars(select(Assignment).where(Assignment.round_id == judging_round.id)
+                                   .order_by(Assignment.entry_id, Assignment.user_id)))
+
+
+@dataclass
+class PlanPreview:
+    judging_round: JudgingRound
+    plan: planner.Plan
+    entries: dict[int, Entry]
+    jurors: dict[int, User]
+    capacities: dict[int, int]
+    new: list[tuple[int, int]] = field(default_factory=list)  # (juror id, entry id)
+    removed: list[tuple[int, int]] = field(default_factory=list)
+    digest: str = ""
+
+
+def build_problem(judging_round: JudgingRound):
+    entries = round_entries(judging_round)
+    pool = round_pool(judging_round)
+    if not entries:
+        raise AssignmentImpossible(_l("In der Runde „%(name)s“ gibt es keine Beiträge zum Zuweisen (die erste Runde "
+                                      "nimmt alle zugelassenen Beiträge, spätere die Shortlist).",
+                                      name=judging_round.name), constraint="no_entries")
+    if not pool:
+        raise AssignmentImpossible(_l("Es gibt keine Jurymitglieder für diese Runde. Bitte laden Sie zuerst "
+                                      "Jurymitglieder ein."), constraint="no_jurors")
+    expertise = expertise_of([user.id for user, _c in pool])
+    pairs = conflicted_pairs(judging_round.edition)
+    existing = current_assignments(judging_round)
+    problem = planner.Problem(
+        jurors_per_entry=judging_round.jurors_per_entry,
+        entries=tuple(planner.PlanEntry(id=str(e.id), category=str(e.category_id)) for e in entries),
+        jurors=tuple(planner.PlanJuror(id=str(u.id), capacity=capacity,
+                                       expertise=frozenset(str(c) for c in expertise.get(u.id, ())))
+                     for u, capacity in pool),
+        conflicts=frozenset((str(u.id), str(e.id)) for u, _c in pool for e in entries
+                            if (u.id, e.company_id) in pairs),
+        existing=frozenset((str(a.user_id), str(a.entry_id)) for a in existing),
+    )
+    return problem, {e.id: e for e in entries}, {u.id: u for u, _c in pool}, {u.id: c for u, c in pool}
+
+
+def _entry_names(ids, entries: dict[int, Entry]) -> str:
+    names = []
+    for raw in ids:
+        entry = entries.get(int(raw))
+        names.append(f"{entry.number or '#' + str(entry.id)} „{entry.title}“" if entry else str(raw))
+    return ", ".join(names)
+
+
+def plan_round(*, judging_round: JudgingRound) -> PlanPreview:
+    """The automatic plan for a round, as a preview: nothing is stored."""
+    problem, entries, users, capacities = build_problem(judging_round)
+    try:
+        plan = planner.solve(problem)
+    except planner.Infeasible as exc:
+        detail = _entry_names(exc.entries[:20], entries) if exc.entries else ""
+        message = str(exc.reason) + (f" {_l('Betroffen:')} {detail}" if detail and detail not in exc.reason else "")
+        raise AssignmentImpossible(message, entries=tuple(exc.entries), constraint=exc.constraint) from None
+    preview = PlanPreview(judging_round=judging_round, plan=plan, entries=entries, jurors=users,
+                          capacities=capacities,
+                          new=sorted((int(j), int(e)) for j, e in plan.new),
+                          removed=sorted((int(j), int(e)) for j, e in plan.removed))
+    preview.digest = hashlib.sha256(json.dumps(
+        {"new": preview.new, "removed": preview.removed}, separators=(",", ":")).encode()).hexdigest()
+    return preview
+
+
+def apply_plan(*, judging_round: JudgingRound, digest: str, by: User, now: datetime) -> PlanPreview:
+    """Apply the plan the organiser saw; if anything changed since the preview, refuse and show the new one."""
+    _require_organiser(by)
+    preview = plan_round(judging_round=judging_round)
+    if preview.digest != digest:
+        raise ValidationFailed(_l("Seit der Vorschau hat sich etwas geändert (Beiträge, Jurymitglieder oder "
+                                  "Befangenheiten). Bitte prüfen Sie die neue Vorschau."))
+    for juror_id, entry_id in preview.removed:
+        db.session.execute(delete(Assignment).where(Assignment.round_id == judging_round.id,
+                                                    Assignment.user_id == juror_id, Assignment.entry_id == entry_id))
+    for juror_id, entry_id in preview.new:
+        db.session.add(Assignment(round_id=judging_round.id, user_id=juror_id, entry_id=entry_id,
+                                  source=AssignmentSource.AUTOMATIC, created_at=now, created_by_id=by.id))
+    db.session.flush()
+    audit.record(actor=by, action="assignments.applied", obj_type="round", obj_id=judging_round.id, now=now,
+                 new=len(preview.new), removed=len(preview.removed), digest=digest)
+    return preview
+
+
+def add_assignment(*, judging_round: JudgingRound, juror: User, entry: Entry, by: User, now: datetime) -> Assignment:
+    _require_organiser(by)
+    if entry.edition_id != judging_round.edition_id:
+        raise ValidationFailed(_l("Der Beitrag gehört nicht zu dieser Wettbewerbsrunde."))
+    if not juror.has_role(Role.JUROR):
+        raise ValidationFailed(_l("Diese Person ist kein Jurymitglied."))
+    if is_conflicted(juror, entry):
+        raise ValidationFailed(_l("%(juror)s ist bei diesem Beitrag befangen und kann ihn nicht bewerten.",
+                                  juror=juror.full_name))
+    existing = db.session.scalar(select(Assignment).where(Assignment.round_id == judging_round.id,
+                                                          Assignment.user_id == juror.id,
+                                                          Assignment.entry_id == entry.id))
+    if existing is not None:
+        return existing
+    assignment = Assignment(round_id=judging_round.id, user_id=juror.id, entry_id=entry.id,
+                            source=AssignmentSource.MANUAL, created_at=now, created_by_id=by.id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(actor=by, action="assignment.added", obj_type="assignment", obj_id=assignment.id, now=now,
+                 juror=juror.id, entry=entry.id, round=judging_round.id)
+    return assignment
+
+
+def remove_assignment(*, assignment: Assignment, by: User, now: datetime) -> None:
+    _require_organiser(by)
+    audit.record(actor=by, action="assignment.removed", obj_type="assignment", obj_id=assignment.id, now=now,
+                 juror=assignment.user_id, entry=assignment.entry_id, round=assignment.round_id)
+    db.session.delete(assignment)
+    db.session.flush()
+
+
+def assignments_of(user: User):
+    return (select(Assignment).where(Assignment.user_id == user.id)
+            .order_by(Assignment.round_id, Assignment.entry_id))
+
+
+def categories_of(edition: Edition) -> list[Category]:
+    return list(edition.categories)
+
+
+def current_round(edition: Edition, now: datetime) -> JudgingRound:
+    """The first round whose deadline has not passed, else the last one."""
+    for judging_round in edition.rounds:
+        if judging_round.deadline_at > now:
+            return judging_round
+    return edition.rounds[-1]
+
+
+def system_actor() -> User:
+    """The organiser in whose name a command-line action is recorded: the first organiser account."""
+    organiser = db.session.scalar(select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)
+                                  .order_by(User.id).limit(1))
+    if organiser is None:
+        raise ValidationFailed(_l("Es gibt noch kein Konto des Organisationsteams (flask accounts create-admin)."))
+    return organiser
+
+
+def plan_summary(preview: PlanPreview) -> dict:
+    """The JSON contract of `flask judging assign --json`."""
+    pairs = conflicted_pairs(preview.judging_round.edition)
+    violated = sum(1 for juror, entry in preview.plan.assignments
+                   if (int(juror), preview.entries[int(entry)].company_id) in pairs)
+    return {
+        "assignments": len(preview.plan.assignments),
+        "new": len(preview.new),
+        "removed": len(preview.removed),
+        "entries_without_expert": preview.plan.entries_without_expert,
+        "load_min": preview.plan.load_min,
+        "load_max": preview.plan.load_max,
+        "conflicts_violated": violated,
+    }

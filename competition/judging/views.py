@@ -1,0 +1,116 @@
+"""Juror pages: dashboard, profile, declared conflicts of interest."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.forms import ConfirmForm
+from ..accounts.models import Role
+from ..core.clock import utcnow
+from ..core.forms import run_service
+from ..core.permissions import role_required
+from ..editions.models import Category, Edition
+from ..entries.models import Company
+from ..extensions import db
+from . import services
+from .forms import DeclareConflictForm, ProfileForm
+from .models import Conflict, ConflictSource
+
+bp = Blueprint("judging", __name__, url_prefix="/jury")
+juror_only = role_required(Role.JUROR)
+
+
+def _open_edition() -> Edition | None:
+    from ..editions.services import current_edition
+
+    return current_edition(utcnow())
+
+
+@bp.get("")
+@juror_only
+def dashboard():
+    now = utcnow()
+    assignments = db.session.scalars(services.assignments_of(current_user)).all()
+    by_round = defaultdict(list)
+    for assignment in assignments:
+        by_round[assignment.round].append(assignment)
+    rounds = sorted(by_round, key=lambda r: (r.edition_id, r.position))
+    return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now,
+                           profile=services.profile_of(current_user))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@juror_only
+def profile():
+    existing = services.profile_of(current_user)
+    form = ProfileForm()
+    edition = _open_edition()
+    categories = list(db.session.scalars(db.select(Category).order_by(Category.edition_id.desc(), Category.position)))
+    form.expertise.choices = [(c.id, f"{c.name} ({c.edition.name})") for c in categories]
+    if not form.is_submitted():
+        if existing is not None:
+            form.organisation.data = existing.organisation
+            form.position.data = existing.position
+            form.employer_domains.data = "\n".join(existing.employer_domains)
+            form.former_employers.data = "\n".join(existing.former_employers)
+            form.capacity.data = existing.capacity
+        else:
+            form.capacity.data = 10
+            form.employer_domains.data = current_user.email.split("@")[-1]
+        form.expertise.data = sorted(services.expertise_of([current_user.id]).get(current_user.id, set()))
+    if form.validate_on_submit():
+        data = services.ProfileData(
+            organisation=form.organisation.data, position=form.position.data or "",
+            employer_domains=ProfileForm.lines(form.employer_domains.data),
+            former_employers=[line.strip() for line in (form.former_employers.data or "").splitlines()
+                              if line.strip()],
+            capacity=form.capacity.data, expertise=list(form.expertise.data or []),
+        )
+        ok, _result = run_service(form, lambda: services.save_profile(user=current_user, data=data, by=current_user,
+                                                                      now=utcnow()))
+        if ok:
+            flash(_("Ihr Profil wurde gespeichert."), "success")
+            return redirect(url_for("judging.dashboard"))
+    return render_template("judging/profile.html", form=form, edition=edition)
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+@juror_only
+def conflicts():
+    edition = _open_edition()
+    companies = services.participating_companies(edition) if edition else []
+    form = DeclareConflictForm()
+    form.company_id.choices = [(c.id, c.legal_name) for c in companies]
+    if form.validate_on_submit():
+        company = db.get_or_404(Company, form.company_id.data)
+        ok, _result = run_service(form, lambda: services.declare_conflict(juror=current_user, company=company,
+                                                                          reason=form.reason.data, by=current_user,
+                                                                          now=utcnow()))
+        if ok:
+            flash(_("Ihre Befangenheit gegenüber %(name)s ist erfasst. Das Organisationsteam wird informiert; "
+                    "Beiträge dieses Unternehmens werden Ihnen nicht zugewiesen.", name=company.legal_name),
+                  "success")
+            return redirect(url_for("judging.conflicts"))
+    mine = db.session.scalars(db.select(Conflict).where(Conflict.user_id == current_user.id)
+                              .order_by(Conflict.created_at)).all()
+    return render_template("judging/conflicts.html", form=form, conflicts=mine, edition=edition,
+                           action_form=ConfirmForm(), ConflictSource=ConflictSource)
+
+
+@bp.post("/conflicts/<int:conflict_id>/withdraw")
+@juror_only
+def withdraw_conflict(conflict_id: int):
+    conflict = db.get_or_404(Conflict, conflict_id)
+    if conflict.user_id != current_user.id:
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        ok, _result = run_service(form, lambda: services.remove_conflict(conflict=conflict, by=current_user,
+                                                                         now=utcnow()))
+        if ok:
+            flash(_("Die Erklärung wurde zurückgenommen."), "success")
+    return redirect(url_for("judging.conflicts"))
