@@ -38,8 +38,8 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
         ).all())
         click.echo(f"Demo-Wettbewerbsrunde „{result.edition.name}“ angelegt: {len(result.edition.categories)} "
                    f"Kategorien, {len(result.edition.rounds)} Bewertungsrunden, {len(result.jurors)} Jurymitglieder, "
-                   f"{len(result.applicants)} Unternehmen mit {counts.get(EntryStatus.SUBMITTED, 0)} eingereichten "
-                   f"Beiträgen und {counts.get(EntryStatus.DRAFT, 0)} Entwürfen.")
+                   f"{len(result.applicants)} Unternehmen mit {sum(counts.values()) - counts.get(EntryStatus.DRAFT, 0)}"
+                   f" eingereichten Beiträgen und {counts.get(EntryStatus.DRAFT, 0)} Entwürfen.")
         for note in result.notes:
             click.echo(note)
     else:

@@ -51,13 +51,6 @@ def richtext_filter(value: str | None):
     return Markup(cleaned)  # noqa: S704 - nh3-sanitised
 
 
-@bp.app_template_filter("filesize")
-def filesize_filter(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{decimal_filter(size / 1024, 0)} KB"
-    return f"{decimal_filter(round(size / (1024 * 1024), 1), 1)} MB"
-
-
 @bp.app_template_filter("answer")
 def answer_filter(value, question) -> str:
     if value is None or value == [] or value == "":

@@ -124,7 +124,7 @@ def weights(problem: Problem) -> Weights:
             existing[juror_id] = existing.get(juror_id, 0) + 1
     if problem.priority == "loads":
         no_expert = 2 * m + 1
-        return Weights(non_expert=1, load=no_expert + 1, no_expert=no_expert)
+        return Weights(non_expert=1, load=(m + 1) * no_expert + 2 * m + 1, no_expert=no_expert)
     if problem.priority != "experts":
         raise ValueError(f"Unbekannte Priorität „{problem.priority}“ (erlaubt: experts, loads).")
     t_max = min(n, max([*(j.capacity for j in problem.jurors), *existing.values(), 1]))
@@ -134,7 +134,8 @@ def weights(problem: Problem) -> Weights:
 
 def cost(problem: Problem, assignments: Iterable[tuple[str, str]]) -> int:
     """The objective, lower is better: C·(entries without an expert juror) + B·Σ l(l+1)/2 over juror loads
-    + 1·(non-expert assignments), with C and B from `weights`. Counts every pair given (kept and new)."""
+    + 1·(non-expert assignments), with C and B from `weights` (they depend on the problem's size and priority).
+    Counts every pair given (kept and new); `Plan.objective` is this cost of `Plan.assignments`."""
     ix = _Index(problem)
     pairs = sorted(set(assignments))
     try:
@@ -416,7 +417,8 @@ def _plan(ix: _Index, new_e: np.ndarray, new_j: np.ndarray, status: str, pruned:
 
 
 def solve(problem: Problem, *, candidates: int | None = CANDIDATES) -> Plan:
-    """The optimal plan (see the module docstring), or Infeasible. `candidates=None` never prunes."""
+    """The plan of lowest cost (see the module docstring), or Infeasible. With more jurors than `candidates`, each
+    entry first considers only that many (widened where needed); `candidates=None` always uses all pairs."""
     ix = _Index(problem)
     _check(ix)
     pruned = candidates is not None and candidates < ix.J

@@ -1,4 +1,16 @@
 // Small progressive enhancements; every action also works without JavaScript.
+document.documentElement.classList.add("js");
+
+// After a redirect to a section of a long page (…/edit#anlagen), show the messages in that section, where the
+// reader is, instead of at the top of the page out of view.
+const flashes = document.querySelector("main .flashes");
+const section = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+if (flashes && section && !section.contains(flashes)) {
+  const heading = section.querySelector("h2, h3");
+  if (heading) heading.after(flashes);
+  else section.prepend(flashes);
+}
+
 document.addEventListener("submit", (event) => {
   const button = event.submitter;
   const message = button && button.dataset.confirm;

@@ -55,8 +55,8 @@ def test_register_verify_login_logout(live_server, live_outbox, browser_page, sc
     screenshot(page, "login")
 
     log_in(page, live_server, EMAIL)
-    expect(page).to_have_url(live_server + "/")
-    expect(page.get_by_text(f"Angemeldet als {NAME}.")).to_be_visible()
+    expect(page).to_have_url(live_server + "/dashboard")  # a company user's own area
+    expect(page.get_by_role("heading", name=f"Willkommen, {NAME}")).to_be_visible()
 
     page.get_by_role("button", name="Abmelden").click()
     expect(page).to_have_url(re.compile(r"/login$"))

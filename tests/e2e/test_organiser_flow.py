@@ -124,8 +124,8 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
     juror_page.get_by_role("button", name="Konto anlegen und Einladung annehmen").click()
 
     expect(juror_page.get_by_role("status")).to_have_text("Willkommen! Die Einladung ist angenommen.")
-    expect(juror_page).to_have_url(live_server + "/")
-    expect(juror_page.get_by_text(f"Angemeldet als {JUROR_NAME}.")).to_be_visible()
+    expect(juror_page).to_have_url(live_server + "/jury")  # the juror's own area
+    expect(juror_page.get_by_role("heading", name="Meine Bewertungen")).to_be_visible()
     juror_nav = juror_page.get_by_role("navigation", name="Hauptnavigation")
     expect(juror_nav.get_by_role("button", name="Abmelden")).to_be_visible()
     expect(juror_nav.get_by_role("link", name="Organisation")).to_have_count(0)
