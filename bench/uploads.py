@@ -139,7 +139,7 @@ def seed(app) -> tuple[int, str]:
         now = utcnow()
         user = create_verified_user(email="bench@firma.example", full_name="Bench", password=PASSWORD,
                                     roles=[Role.APPLICANT], locale="de", now=now)
-        edition = Edition(name="Bench", registration_opens_at=now - timedelta(days=1),
+        edition = Edition(name="Bench", slug="bench", registration_opens_at=now - timedelta(days=1),
                           submission_deadline_at=now + timedelta(days=10), jury_starts_at=now + timedelta(days=20),
                           jury_ends_at=now + timedelta(days=30), publication_at=now + timedelta(days=40),
                           max_file_mb=128, max_entry_mb=256, max_files=10)
