@@ -169,17 +169,16 @@ def delete_affiliation(edition_id: int, kind: str, item_id: int):
 def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=None, status=200):
     entries = services.round_entries(judging_round)
     pool = services.round_pool(judging_round)
-    chosen = {u.id for u, _c in pool} if db.session.scalar(
-        db.select(db.func.count()).select_from(services.RoundJuror).where(
-            services.RoundJuror.round_id == judging_round.id)) else set()
+    has_own_pool = db.session.scalar(db.select(db.func.count()).select_from(services.RoundJuror)
+                                     .where(services.RoundJuror.round_id == judging_round.id))
+    chosen = {u.id for u, _c in pool} if has_own_pool else set()
     assignments = services.current_assignments(judging_round)
     per_juror = Counter(a.user_id for a in assignments)
     per_entry = Counter(a.entry_id for a in assignments)
     expertise = services.expertise_of([u.id for u, _c in pool])
+    category_of = {e.id: e.category_id for e in entries}
     experts_per_entry = Counter(a.entry_id for a in assignments
-                                if next((e for e in entries if e.id == a.entry_id), None) is not None
-                                and next(e for e in entries if e.id == a.entry_id).category_id
-                                in expertise.get(a.user_id, set()))
+                                if category_of.get(a.entry_id) in expertise.get(a.user_id, set()))
     profiles = {p.user_id: p.capacity for p in db.session.scalars(db.select(JurorProfile))}
     all_jurors = db.session.scalars(services.jurors()).all()
     return render_template(

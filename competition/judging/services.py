@@ -305,14 +305,18 @@ def build_problem(judging_round: JudgingRound):
     expertise = expertise_of([user.id for user, _c in pool])
     pairs = conflicted_pairs(judging_round.edition)
     existing = current_assignments(judging_round)
+    pool_ids = {user.id for user, _c in pool}
+    by_company: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_company[entry.company_id].append(entry)
     problem = planner.Problem(
         jurors_per_entry=judging_round.jurors_per_entry,
         entries=tuple(planner.PlanEntry(id=str(e.id), category=str(e.category_id)) for e in entries),
         jurors=tuple(planner.PlanJuror(id=str(u.id), capacity=capacity,
                                        expertise=frozenset(str(c) for c in expertise.get(u.id, ())))
                      for u, capacity in pool),
-        conflicts=frozenset((str(u.id), str(e.id)) for u, _c in pool for e in entries
-                            if (u.id, e.company_id) in pairs),
+        conflicts=frozenset((str(juror_id), str(entry.id)) for juror_id, company_id in pairs
+                            if juror_id in pool_ids for entry in by_company.get(company_id, ())),
         existing=frozenset((str(a.user_id), str(a.entry_id)) for a in existing),
     )
     return problem, {e.id: e for e in entries}, {u.id: u for u, _c in pool}, {u.id: c for u, c in pool}
