@@ -218,3 +218,35 @@ def test_jury_administration_is_for_organisers(client, login_as, make_user, setu
     assert client.post(f"/organisation/editions/{edition.id}/rounds/{judging_round.id}/matrix",
                        data={"entry_id": entries[0].id, "juror_id": jurors[0].id}).status_code == 403
     assert db.session.scalar(db.select(db.func.count()).select_from(Assignment)) == 0
+
+
+def test_round_pool_and_a_juror_dropping_out(client, login_as, organiser, setup):
+    edition, judging_round, jurors, _entries = setup
+    login_as(organiser)
+    base = f"/organisation/editions/{edition.id}/rounds/{judging_round.id}"
+    client.post(f"{base}/pool", data={f"take_{j.id}": "1" for j in jurors} | {f"capacity_{j.id}": "3" for j in jurors})
+    preview = services.plan_round(judging_round=judging_round)
+    services.apply_plan(judging_round=judging_round, digest=preview.digest, by=organiser, now=utcnow())
+    db.session.commit()
+    assert max(preview.plan.loads.values()) <= 3
+    dropped = jurors[0]
+    kept = {f"take_{j.id}": "1" for j in jurors[1:]} | {f"capacity_{j.id}": "4" for j in jurors[1:]}
+    page = client.post(f"{base}/pool", data=kept, follow_redirects=True).get_data(as_text=True)
+    assert "3 Jurymitglieder nehmen an dieser Runde teil" in page
+    replanned = services.plan_round(judging_round=judging_round)
+    assert {j for j, _e in replanned.removed} == {dropped.id}
+    assert all(int(j) != dropped.id for j, _e in replanned.plan.assignments)
+    kept_pairs = {(a.user_id, a.entry_id) for a in services.current_assignments(judging_round)
+                  if a.user_id != dropped.id}
+    assert kept_pairs <= {(int(j), int(e)) for j, e in replanned.plan.assignments}  # the others stay
+
+
+def test_a_later_round_takes_the_shortlist(make_round, organiser, setup):
+    edition, _judging_round, _jurors, entries = setup
+    final = make_round(edition, name="Finale", jurors_per_entry=2)
+    assert services.round_entries(final) == []
+    entries[1].status = EntryStatus.SHORTLISTED
+    db.session.commit()
+    assert [e.id for e in services.round_entries(final)] == [entries[1].id]
+    preview = services.plan_round(judging_round=final)
+    assert len(preview.plan.assignments) == 2
