@@ -4,11 +4,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, value_enum
 from ..extensions import db
 
 
@@ -18,8 +18,8 @@ class Role(enum.StrEnum):
     ORGANISER = "organiser"
 
 
-def role_enum() -> Enum:
-    return Enum(Role, name="role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+def role_enum():
+    return value_enum(Role, "role", 20)
 
 
 class User(UserMixin, db.Model):

@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
 from ..core.clock import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, value_enum
 from ..extensions import db
 from .phases import Phase, PhaseDates, PhaseFlags, current_phase, flags_for
 from .scales import Scale, weight_percentages
@@ -37,7 +37,7 @@ class Edition(db.Model):
     terms_version: Mapped[str] = mapped_column(String(40), default="2026-1", server_default="2026-1")
     max_employees: Mapped[int | None] = mapped_column(Integer)
     phase_override: Mapped[Phase | None] = mapped_column(
-        Enum(Phase, name="phase", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+        value_enum(Phase, "phase", 20)
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

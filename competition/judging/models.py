@@ -4,16 +4,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, value_enum
 from ..extensions import db
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+def _enum(cls: type[enum.Enum], name: str):
+    return value_enum(cls, name, 20)
 
 
 class JurorProfile(db.Model):
