@@ -317,7 +317,9 @@ class _Groups:
         by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
         for index, group in enumerate(groups):
             for member in group:
-                key = _name_key(member)
+                text = member.strip()
+                looks_like_domain = "@" in text or ("." in text and " " not in text)
+                key = None if looks_like_domain else _name_key(text)  # "gmail.com" is no company name
                 if key:
                     by_key["name", key].append(index)
                 domain = registrable_domain(member)

@@ -419,3 +419,11 @@ def test_result_is_sorted_unique_and_free_mail_contributes_nothing(world):
 def test_a_registrable_domain_is_its_own_registrable_domain(value):
     domain = registrable_domain(value)
     assert domain is None or registrable_domain(domain) == domain
+
+
+def test_free_mail_domains_in_two_groups_do_not_join_them():
+    """Found by the property test: "gmail.com" listed in two groups must not merge them (nor count as a name)."""
+    jurors = [JurorIdentity(id=1, email="prof@tu-chemnitz.de")]
+    companies = [CompanyIdentity(id=100, legal_name="Hochschule Zwickau", website="https://fh-zwickau.de")]
+    groups = Affiliations(groups=(("tu-chemnitz.de", "gmail.com"), ("fh-zwickau.de", "gmail.com")))
+    assert detect_conflicts(jurors, companies, groups) == []
