@@ -22,6 +22,9 @@ from .judging.models import (
     JurorExpertise,
     JurorProfile,
     RoundJuror,
+    Score,
+    ScoreSheet,
+    ScoreSheetEvent,
 )
 
 __all__ = [
@@ -48,6 +51,9 @@ __all__ = [
     "Question",
     "Role",
     "RoundJuror",
+    "Score",
+    "ScoreSheet",
+    "ScoreSheetEvent",
     "User",
     "UserRole",
 ]

@@ -36,6 +36,8 @@ class Edition(db.Model):
     allow_office_files: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     terms_version: Mapped[str] = mapped_column(String(40), default="2026-1", server_default="2026-1")
     max_employees: Mapped[int | None] = mapped_column(Integer)
+    # Blind judging: jurors never see the company's name, staff or website.
+    is_blind: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     phase_override: Mapped[Phase | None] = mapped_column(
         value_enum(Phase, "phase", 20)
     )
@@ -104,6 +106,8 @@ class JudgingRound(db.Model):
     scale_step: Mapped[Decimal] = mapped_column(Numeric(7, 2))
     jurors_per_entry: Mapped[int] = mapped_column(Integer)
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Whether a juror may see the other jurors' scores of an entry once their own sheet is submitted.
+    show_scores_after_submit: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Set by the scoring module when the first score of this round is saved; criteria and scale are then fixed.
     scoring_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -135,3 +136,79 @@ class Assignment(db.Model):
     user: Mapped[Any] = relationship("User", foreign_keys=[user_id])
     entry: Mapped[Any] = relationship("Entry")
     round: Mapped[Any] = relationship("JudgingRound")
+
+
+class SheetStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class ScoreSheet(db.Model):
+    """A juror's score sheet [Bewertungsbogen] for one entry in one round. One per assignment; it outlives a
+    removed assignment (assignment_id set to NULL, `is_void`) so no score is ever lost."""
+
+    __tablename__ = "score_sheets"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"),
+                                                      unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[SheetStatus] = mapped_column(_enum(SheetStatus, "sheet_status"), default=SheetStatus.DRAFT)
+    # Optimistic locking: every UPDATE checks and raises this; a save based on an older value is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    no_conflict_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overall_comment: Mapped[str] = mapped_column(Text, default="")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    is_void: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __mapper_args__ = {"version_id_col": version}
+
+    scores: Mapped[list[Score]] = relationship(back_populates="sheet", cascade="all, delete-orphan",
+                                               lazy="selectin")
+    events: Mapped[list[ScoreSheetEvent]] = relationship(back_populates="sheet", cascade="all, delete-orphan",
+                                                         order_by="ScoreSheetEvent.id")
+    user: Mapped[Any] = relationship("User")
+    entry: Mapped[Any] = relationship("Entry")
+    round: Mapped[Any] = relationship("JudgingRound")
+
+    def values(self) -> dict[int, Any]:
+        return {s.criterion_id: s.value for s in self.scores}
+
+
+class Score(db.Model):
+    """One criterion's score and comment on a sheet; at most one per criterion."""
+
+    __tablename__ = "scores"
+    __table_args__ = (UniqueConstraint("sheet_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="RESTRICT"), index=True)
+    value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")
+
+
+class ScoreSheetEvent(db.Model):
+    """The history of a sheet: every save, submit and reopen with the values before and after."""
+
+    __tablename__ = "score_sheet_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    sheet: Mapped[ScoreSheet] = relationship(back_populates="events")
+    actor: Mapped[Any] = relationship("User")

@@ -280,8 +280,20 @@ def toggle(edition_id: int, round_id: int):
         existing = db.session.scalar(db.select(Assignment).where(
             Assignment.round_id == judging_round.id, Assignment.entry_id == entry.id, Assignment.user_id == juror.id))
         if existing is not None:
-            ok, _result = run_service(form, lambda: services.remove_assignment(assignment=existing, by=current_user,
-                                                                               now=utcnow()))
+            confirmed = request.form.get("confirm") == "1"
+            try:
+                services.remove_assignment(assignment=existing, by=current_user, now=utcnow(), confirmed=confirmed)
+                db.session.commit()
+                ok = True
+            except services.NeedsConfirmation as exc:
+                db.session.rollback()
+                return render_template("judging/admin/confirm_remove.html", edition=edition,
+                                       judging_round=judging_round, entry=entry, juror=juror, message=exc.message,
+                                       action_form=form)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+                ok = False
             message = _("%(juror)s bewertet „%(title)s“ nicht mehr.", juror=juror.full_name, title=entry.title)
         else:
             ok, _result = run_service(form, lambda: services.add_assignment(judging_round=judging_round, juror=juror,

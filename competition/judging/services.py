@@ -355,7 +355,14 @@ def apply_plan(*, judging_round: JudgingRound, digest: str, by: User, now: datet
     if preview.digest != digest:
         raise ValidationFailed(_l("Seit der Vorschau hat sich etwas geändert (Beiträge, Jurymitglieder oder "
                                   "Befangenheiten). Bitte prüfen Sie die neue Vorschau."))
+    from .models import ScoreSheet
+
     for juror_id, entry_id in preview.removed:
+        for sheet in db.session.scalars(select(ScoreSheet).where(
+                ScoreSheet.round_id == judging_round.id, ScoreSheet.user_id == juror_id,
+                ScoreSheet.entry_id == entry_id)):
+            sheet.is_void = True  # a conflict or a juror leaving: the scores stay in the history, not counted
+            sheet.assignment_id = None
         db.session.execute(delete(Assignment).where(Assignment.round_id == judging_round.id,
                                                     Assignment.user_id == juror_id, Assignment.entry_id == entry_id))
     for juror_id, entry_id in preview.new:
@@ -390,10 +397,26 @@ def add_assignment(*, judging_round: JudgingRound, juror: User, entry: Entry, by
     return assignment
 
 
-def remove_assignment(*, assignment: Assignment, by: User, now: datetime) -> None:
+class NeedsConfirmation(DomainError):
+    """Removing this assignment would set aside scores; the organiser must confirm."""
+
+
+def remove_assignment(*, assignment: Assignment, by: User, now: datetime, confirmed: bool = False) -> None:
+    """Remove an assignment. One with scores needs `confirmed`; its sheet is kept (void) in the history."""
+    from .models import ScoreSheet
+
     _require_organiser(by)
+    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
+    if sheet is not None and sheet.scores and not confirmed:
+        raise NeedsConfirmation(_l("Zu dieser Zuweisung gibt es bereits Bewertungen. Wenn Sie sie entfernen, bleibt "
+                                   "der Bewertungsbogen im Verlauf erhalten, zählt aber nicht mehr. Bitte bestätigen "
+                                   "Sie das Entfernen."))
+    if sheet is not None:
+        sheet.is_void = True
+        sheet.assignment_id = None
     audit.record(actor=by, action="assignment.removed", obj_type="assignment", obj_id=assignment.id, now=now,
-                 juror=assignment.user_id, entry=assignment.entry_id, round=assignment.round_id)
+                 juror=assignment.user_id, entry=assignment.entry_id, round=assignment.round_id,
+                 sheet=sheet.id if sheet else None)
     db.session.delete(assignment)
     db.session.flush()
 

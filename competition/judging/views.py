@@ -39,8 +39,16 @@ def dashboard():
     for assignment in assignments:
         by_round[assignment.round].append(assignment)
     rounds = sorted(by_round, key=lambda r: (r.edition_id, r.position))
+    from .models import ScoreSheet
+    from .sheets import total_of
+
+    sheets_by_assignment = {s.assignment_id: s for s in db.session.scalars(
+        db.select(ScoreSheet).where(ScoreSheet.user_id == current_user.id, ScoreSheet.assignment_id.is_not(None)))}
+    submitted = {r: sum(1 for a in by_round[r] if a.id in sheets_by_assignment
+                        and sheets_by_assignment[a.id].status.value == "submitted") for r in rounds}
     return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now,
-                           profile=services.profile_of(current_user))
+                           profile=services.profile_of(current_user), sheets=sheets_by_assignment,
+                           total_of=total_of, submitted=submitted)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -69,6 +69,7 @@ MATRIX = {
     "/organisation/editions/<edition_id>/jury": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/assignments": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/matrix": ORGANISER,
+    "/jury/assignments/<assignment_id>": JUROR_ONLY,  # the juror of the assignment (others: 403, see test_sheets)
 }
 
 # Routes whose access is proven by their own tests (signed links), with the test that does it.
@@ -78,6 +79,7 @@ ELSEWHERE = {
     "/account/email/confirm/<token>": "tests/accounts/test_email_change.py",
     "/invitation/<token>": "tests/accounts/test_invitations.py",
     "/company/join/<token>": "tests/entries/test_entry_flow.py",
+    "/jury/assignments/<assignment_id>/attachments/<number>": "tests/judging/test_sheets.py",
 }
 
 
@@ -133,16 +135,23 @@ def world(make_user, make_company, make_edition, make_round, make_category, make
     attachment = add_attachment(entry=entry, stream_or_file=_png(), filename="foto.png", by=owner, now=utcnow())
     entry.status = EntryStatus.SUBMITTED
     db.session.commit()
+    juror = make_user(roles=(Role.JUROR,), email="jury@uni.example")
+    from competition.judging.models import Assignment, AssignmentSource
+
+    assignment = Assignment(round_id=judging_round.id, entry_id=entry.id, user_id=juror.id,
+                            source=AssignmentSource.MANUAL)
+    db.session.add(assignment)
+    db.session.commit()
     users = {
         "anonymous": None,
         "stranger": stranger,
         "owner": owner,
-        "juror": make_user(roles=(Role.JUROR,), email="jury@uni.example"),
+        "juror": juror,
         "organiser": make_user(roles=(Role.ORGANISER,), email="orga@ind.example"),
     }
     ids = {"edition_id": edition.id, "round_id": judging_round.id, "criterion_id": criterion.id,
            "category_id": category.id, "entry_id": entry.id, "question_id": question.id, "number": 1,
-           "attachment_id": attachment.id}
+           "attachment_id": attachment.id, "assignment_id": assignment.id}
     return users, ids
 
 

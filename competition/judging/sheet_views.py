@@ -1,0 +1,217 @@
+"""The juror's score sheet: the entry as submitted at the deadline, the rubric, scores with live total, submit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..accounts.models import Role
+from ..core.clock import utcnow
+from ..core.errors import DomainError
+from ..core.mail import send_mail
+from ..core.permissions import role_required
+from ..core.storage import get_storage
+from ..entries.models import Attachment
+from ..extensions import db
+from . import scoring, sheets
+from .models import Assignment, SheetStatus
+
+bp = Blueprint("sheets", __name__, url_prefix="/jury/assignments")
+juror_only = role_required(Role.JUROR)
+
+
+def _assignment(assignment_id: int) -> Assignment:
+    """404 for a missing assignment, 403 for someone else's or a conflicted one."""
+    assignment = db.get_or_404(Assignment, assignment_id)
+    if sheets.why_not_view(current_user, assignment):
+        abort(403)
+    return assignment
+
+
+def _input() -> sheets.SheetInput:
+    values, comments = {}, {}
+    for key, raw in request.form.items():
+        if key.startswith("score_") and key[6:].isdigit():
+            values[int(key[6:])] = raw
+        elif key.startswith("comment_") and key[8:].isdigit():
+            comments[int(key[8:])] = raw
+    return sheets.SheetInput(values=values, comments=comments,
+                             overall_comment=request.form.get("overall_comment", ""),
+                             feedback=request.form.get("feedback", ""))
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _render(assignment: Assignment, *, typed=None, problems=None, stale=None, status=200):
+    now = utcnow()
+    sheet = sheets.sheet_for(assignment)
+    judging_round = assignment.round
+    edition = judging_round.edition
+    version = sheets.version_at_deadline(assignment.entry)
+    stored = sheet.values() if sheet else {}
+    comments = {s.criterion_id: s.comment for s in sheet.scores} if sheet else {}
+    if typed is not None:
+        shown_values = {cid: raw for cid, raw in typed.values.items()}
+        shown_comments = typed.comments
+        overall, feedback = typed.overall_comment, typed.feedback
+    else:
+        shown_values = {cid: (_fmt(v) if v is not None else "") for cid, v in stored.items()}
+        shown_comments = comments
+        overall = sheet.overall_comment if sheet else ""
+        feedback = sheet.feedback if sheet else ""
+    others = []
+    if (sheet is not None and sheet.status is SheetStatus.SUBMITTED and judging_round.show_scores_after_submit):
+        others = [s for s in sheets.sheets_of_entry(assignment.entry_id, judging_round.id)
+                  if s.id != sheet.id and s.status is SheetStatus.SUBMITTED]
+    return render_template(
+        "judging/sheet.html", assignment=assignment, entry=assignment.entry, judging_round=judging_round,
+        edition=edition, version=version, content=version.content if version else None, sheet=sheet,
+        criteria=list(judging_round.criteria), values=shown_values, comments=shown_comments,
+        overall_comment=overall, feedback=feedback, problems=problems or {}, stale=stale,
+        total=sheets.total_of(sheet) if sheet else None, now=now,
+        why_not_score=sheets.why_not_score(current_user, assignment, now),
+        attachments=_visible_attachments(assignment, version), others=others, blind=edition.is_blind,
+        total_of=sheets.total_of,
+    ), status
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def _visible_attachments(assignment: Assignment, version) -> list[dict]:
+    """The attachments of the version the jury sees (by id, from its snapshot), numbered for blind judging."""
+    if version is None:
+        return []
+    items = []
+    for number, item in enumerate(version.content.get("attachments", []), start=1):
+        items.append({**item, "number": number})
+    return items
+
+
+@bp.get("/<int:assignment_id>")
+@juror_only
+def show(assignment_id: int):
+    return _render(_assignment(assignment_id))
+
+
+@bp.post("/<int:assignment_id>")
+@juror_only
+def act(assignment_id: int):
+    assignment = _assignment(assignment_id)
+    action = request.form.get("action", "save")
+    now = utcnow()
+    data = _input()
+    try:
+        if action == "confirm":
+            sheets.confirm_no_conflict(assignment=assignment, by=current_user, now=now)
+            message = _("Danke. Sie können jetzt bewerten.")
+        elif action == "declare":
+            entry = sheets.declare_conflict_instead(assignment=assignment, reason=request.form.get("reason", ""),
+                                                    by=current_user, now=now)
+            db.session.commit()
+            _tell_organisers(entry, request.form.get("reason", ""))
+            flash(_("Ihre Befangenheit ist erfasst; der Beitrag wurde Ihnen abgenommen. Das Organisationsteam ist "
+                    "informiert."), "success")
+            return redirect(url_for("judging.dashboard"))
+        elif action == "reopen":
+            sheet = sheets.sheet_for(assignment)
+            if sheet is None:
+                abort(404)
+            sheets.reopen_sheet(sheet=sheet, reason=request.form.get("reason", ""), by=current_user, now=now)
+            message = _("Der Bewertungsbogen ist wieder geöffnet.")
+        else:
+            sheet = sheets.save_sheet(assignment=assignment, data=data, version=_version(), by=current_user, now=now)
+            message = _("Ihre Bewertung wurde als Entwurf gespeichert.")
+            if action == "submit":
+                db.session.flush()
+                sheets.submit_sheet(assignment=assignment, version=None, by=current_user, now=now)
+                message = _("Ihre Bewertung ist eingereicht. Vielen Dank!")
+        db.session.commit()
+    except sheets.StaleSheet as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _render(assignment, typed=data, stale=exc.sheet, status=409)
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Dieser Bewertungsbogen wurde gleichzeitig an anderer Stelle gespeichert. Unten sehen Sie die "
+                "gespeicherten Werte neben Ihren Eingaben; bitte prüfen Sie sie und speichern Sie erneut."), "error")
+        return _render(assignment, typed=data, stale=sheets.sheet_for(assignment), status=409)
+    except sheets.InvalidScores as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _render(assignment, typed=data, problems=exc.problems, status=422)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _render(assignment, typed=data if action in ("save", "submit") else None, status=422)
+    flash(message, "success")
+    return redirect(url_for("sheets.show", assignment_id=assignment.id))
+
+
+@bp.post("/<int:assignment_id>/autosave")
+@juror_only
+def autosave(assignment_id: int):
+    """htmx: save the draft while typing and answer with the live weighted total."""
+    assignment = _assignment(assignment_id)
+    data = _input()
+    now = utcnow()
+    try:
+        sheet = sheets.save_sheet(assignment=assignment, data=data, version=_version(), by=current_user, now=now)
+        db.session.commit()
+    except sheets.InvalidScores as exc:
+        db.session.rollback()
+        total = scoring.weighted_total(
+            {cid: scoring.parse_value(raw, assignment.round.scale)[0] for cid, raw in data.values.items()},
+            sheets.criteria_weights(assignment.round))
+        return render_template("judging/_autosave.html", ok=False, message=next(iter(exc.problems.values())),
+                               total=total, sheet=sheets.sheet_for(assignment))
+    except (DomainError, StaleDataError) as exc:
+        db.session.rollback()
+        message = str(exc.message) if isinstance(exc, DomainError) else _(
+            "Der Bogen wurde an anderer Stelle gespeichert. Bitte laden Sie die Seite neu.")
+        return render_template("judging/_autosave.html", ok=False, message=message, total=None,
+                               sheet=sheets.sheet_for(assignment))
+    return render_template("judging/_autosave.html", ok=True, message=None, total=sheets.total_of(sheet),
+                           sheet=sheet, now=now)
+
+
+@bp.get("/<int:assignment_id>/attachments/<int:number>")
+@juror_only
+def attachment(assignment_id: int, number: int):
+    """An attachment of the version the jury sees; PDFs open in the browser's viewer, in blind judging by number."""
+    assignment = _assignment(assignment_id)
+    version = sheets.version_at_deadline(assignment.entry)
+    items = _visible_attachments(assignment, version)
+    item = next((i for i in items if i["number"] == number), None)
+    if item is None:
+        abort(404)
+    stored = db.session.get(Attachment, item["id"])
+    if stored is None or stored.entry_id != assignment.entry_id:
+        abort(404)
+    blind = assignment.round.edition.is_blind
+    extension = {"jpeg": "jpg"}.get(stored.kind, stored.kind)
+    name = f"Anlage-{number}.{extension}" if blind else stored.original_name
+    inline = stored.kind in ("pdf", "png", "jpeg") and request.args.get("download") is None
+    response = send_file(get_storage().open(stored.storage_key), mimetype=stored.content_type,
+                         as_attachment=not inline, download_name=name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _tell_organisers(entry, reason: str) -> None:
+    from ..accounts.models import User, UserRole
+
+    organisers = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)).all()
+    for organiser in organisers:
+        send_mail(to=organiser.email, template="conflict_declared", locale=organiser.locale, juror=current_user,
+                  entry=entry, reason=reason,
+                  link=url_for("jury_admin.jury", edition_id=entry.edition_id, _external=True))

@@ -1,0 +1,270 @@
+"""Use cases of score sheets: open, confirm no conflict, save (optimistic locking), submit, reopen.
+They flush, never commit; the acting user and `now` are explicit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..core import audit
+from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
+from ..editions import services as edition_services
+from ..editions.models import Criterion, JudgingRound
+from ..entries.models import Entry, EntryVersion
+from ..extensions import db
+from . import scoring, services
+from .models import Assignment, Score, ScoreSheet, ScoreSheetEvent, SheetStatus
+
+VALUE_MESSAGES = {
+    scoring.ValueProblem.NOT_A_NUMBER: _l("Bitte geben Sie eine Zahl ein."),
+    scoring.ValueProblem.OUT_OF_SCALE: _l("Die Punktzahl muss zwischen %(min)s und %(max)s liegen."),
+    scoring.ValueProblem.OFF_STEP: _l("Bitte wählen Sie eine Punktzahl in Schritten von %(step)s."),
+}
+
+
+class StaleSheet(DomainError):
+    """The sheet was saved elsewhere after this form was loaded; carries the stored values to show."""
+
+    def __init__(self, sheet: ScoreSheet):
+        super().__init__(_l("Dieser Bewertungsbogen wurde inzwischen an anderer Stelle gespeichert (anderer Tab oder "
+                            "anderes Gerät). Unten sehen Sie die gespeicherten Werte neben Ihren Eingaben; bitte "
+                            "prüfen Sie sie und speichern Sie erneut."))
+        self.sheet = sheet
+
+
+class InvalidScores(ValidationFailed):
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(_l("Einige Angaben sind ungültig. Bitte korrigieren Sie die markierten Felder; es wurde "
+                            "nichts gespeichert."))
+        self.problems = problems
+
+
+def _fmt(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def value_message(problem: scoring.ValueProblem, judging_round: JudgingRound) -> str:
+    scale = judging_round.scale
+    return str(VALUE_MESSAGES[problem]) % {"min": _fmt(scale.minimum), "max": _fmt(scale.maximum),
+                                            "step": _fmt(scale.step)}
+
+
+def criteria_weights(judging_round: JudgingRound) -> list[scoring.CriterionWeight]:
+    return [scoring.CriterionWeight(c.id, Decimal(c.weight)) for c in judging_round.criteria]
+
+
+def total_of(sheet: ScoreSheet) -> Decimal | None:
+    return scoring.weighted_total(sheet.values(), criteria_weights(sheet.round))
+
+
+# --- who may do what ---------------------------------------------------------------------------------------------
+
+def why_not_view(user: User, assignment: Assignment):
+    if assignment.user_id != user.id:
+        return _l("Dieser Beitrag ist Ihnen nicht zugewiesen.")
+    if services.is_conflicted(user, assignment.entry):
+        return _l("Sie haben bei diesem Unternehmen eine Befangenheit; der Beitrag ist für Sie gesperrt.")
+    return None
+
+
+def why_not_score(user: User, assignment: Assignment, now: datetime):
+    reason = why_not_view(user, assignment)
+    if reason:
+        return reason
+    edition = assignment.round.edition
+    if not edition.flags(now).scoring_open:
+        return _l("Bewertungen sind nur während der Jurybewertung möglich.")
+    return None
+
+
+def version_at_deadline(entry: Entry) -> EntryVersion | None:
+    """The content the jury sees: the last version submitted before the (possibly extended) deadline."""
+    from ..entries.permissions import deadline_for
+
+    deadline = deadline_for(entry)
+    eligible = [v for v in entry.versions if v.submitted_at <= deadline]
+    return eligible[-1] if eligible else None
+
+
+def sheet_for(assignment: Assignment) -> ScoreSheet | None:
+    return db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
+
+
+def sheets_of_entry(entry_id: int, round_id: int) -> list[ScoreSheet]:
+    return list(db.session.scalars(select(ScoreSheet).where(ScoreSheet.entry_id == entry_id,
+                                                            ScoreSheet.round_id == round_id,
+                                                            ScoreSheet.is_void.is_(False))
+                                   .order_by(ScoreSheet.user_id)))
+
+
+def _snapshot(sheet: ScoreSheet) -> dict[str, Any]:
+    return {
+        "status": sheet.status.value,
+        "scores": {str(s.criterion_id): (str(s.value) if s.value is not None else None) for s in sheet.scores},
+        "comments": {str(s.criterion_id): s.comment for s in sheet.scores if s.comment},
+        "overall_comment": sheet.overall_comment,
+        "feedback": sheet.feedback,
+    }
+
+
+def _event(sheet: ScoreSheet, *, action: str, by: User, now: datetime, before: dict, reason: str = "") -> None:
+    sheet.events.append(ScoreSheetEvent(occurred_at=now, actor_id=by.id, action=action, reason=reason,
+                                        before=before, after=_snapshot(sheet)))
+
+
+# --- use cases ---------------------------------------------------------------------------------------------------
+
+def confirm_no_conflict(*, assignment: Assignment, by: User, now: datetime) -> ScoreSheet:
+    reason = why_not_score(by, assignment, now)
+    if reason:
+        raise Locked(reason)
+    sheet = sheet_for(assignment)
+    if sheet is None:
+        sheet = ScoreSheet(assignment_id=assignment.id, round_id=assignment.round_id, entry_id=assignment.entry_id,
+                           user_id=assignment.user_id, created_at=now, updated_at=now)
+        db.session.add(sheet)
+    if sheet.no_conflict_confirmed_at is None:
+        sheet.no_conflict_confirmed_at = now
+        db.session.flush()
+        audit.record(actor=by, action="sheet.no_conflict_confirmed", obj_type="score_sheet", obj_id=sheet.id,
+                     now=now, entry=assignment.entry_id, round=assignment.round_id)
+    return sheet
+
+
+def declare_conflict_instead(*, assignment: Assignment, reason: str, by: User, now: datetime) -> Entry:
+    """The juror declares a conflict from the sheet: the conflict is recorded and the assignment removed."""
+    if assignment.user_id != by.id:
+        raise PermissionDenied(_l("Dieser Beitrag ist Ihnen nicht zugewiesen."))
+    entry = assignment.entry
+    services.declare_conflict(juror=by, company=entry.company, reason=reason, by=by, now=now)
+    sheet = sheet_for(assignment)
+    if sheet is not None:
+        sheet.is_void = True
+        sheet.assignment_id = None
+    audit.record(actor=by, action="assignment.removed_by_conflict", obj_type="assignment", obj_id=assignment.id,
+                 now=now, entry=entry.id, round=assignment.round_id)
+    db.session.delete(assignment)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class SheetInput:
+    values: dict[int, str]  # criterion id → typed score
+    comments: dict[int, str]
+    overall_comment: str
+    feedback: str
+
+
+def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None, by: User,
+               now: datetime) -> ScoreSheet:
+    """Validate everything first, then store all of it or nothing."""
+    reason = why_not_score(by, assignment, now)
+    if reason:
+        raise Locked(reason)
+    sheet = sheet_for(assignment)
+    if sheet is None or sheet.no_conflict_confirmed_at is None:
+        raise ValidationFailed(_l("Bitte bestätigen Sie zuerst, dass keine Befangenheit besteht."))
+    if sheet.status is SheetStatus.SUBMITTED:
+        raise Locked(_l("Dieser Bewertungsbogen ist eingereicht und gesperrt. Sie können ihn mit Begründung wieder "
+                        "öffnen."))
+    if version is not None and version != sheet.version:
+        raise StaleSheet(sheet)
+    judging_round = assignment.round
+    criteria = {c.id: c for c in judging_round.criteria}
+    problems: dict[str, str] = {}
+    parsed: dict[int, Decimal | None] = {}
+    for criterion_id, raw in data.values.items():
+        if criterion_id not in criteria:
+            continue
+        value, problem = scoring.parse_value(raw, judging_round.scale)
+        if problem:
+            problems[f"score_{criterion_id}"] = value_message(problem, judging_round)
+        parsed[criterion_id] = value
+    for criterion_id, comment in data.comments.items():
+        if criterion_id in criteria and len(comment) > 5000:
+            problems[f"comment_{criterion_id}"] = str(_l("Höchstens 5000 Zeichen."))
+    if len(data.overall_comment) > 10000 or len(data.feedback) > 10000:
+        problems["overall_comment"] = str(_l("Höchstens 10 000 Zeichen."))
+    if problems:
+        raise InvalidScores(problems)
+    before = _snapshot(sheet)
+    existing = {s.criterion_id: s for s in sheet.scores}
+    for criterion_id in criteria:
+        if criterion_id not in parsed and criterion_id not in data.comments:
+            continue
+        score = existing.get(criterion_id)
+        if score is None:
+            score = Score(criterion_id=criterion_id)
+            sheet.scores.append(score)
+        if criterion_id in parsed:
+            score.value = parsed[criterion_id]
+        if criterion_id in data.comments:
+            score.comment = data.comments[criterion_id].strip()
+    sheet.overall_comment = data.overall_comment.strip()
+    sheet.feedback = data.feedback.strip()
+    if _snapshot(sheet) != before:
+        sheet.updated_at = now
+        _event(sheet, action="saved", by=by, now=now, before=before)
+        if any(v is not None for v in parsed.values()):
+            edition_services.mark_scoring_started(judging_round=judging_round, now=now)
+    db.session.flush()
+    return sheet
+
+
+def submit_sheet(*, assignment: Assignment, version: int | None, by: User, now: datetime) -> ScoreSheet:
+    reason = why_not_score(by, assignment, now)
+    if reason:
+        raise Locked(reason)
+    sheet = sheet_for(assignment)
+    if sheet is None or sheet.no_conflict_confirmed_at is None:
+        raise ValidationFailed(_l("Bitte bestätigen Sie zuerst, dass keine Befangenheit besteht."))
+    if sheet.status is SheetStatus.SUBMITTED:
+        raise Locked(_l("Dieser Bewertungsbogen ist bereits eingereicht."))
+    if version is not None and version != sheet.version:
+        raise StaleSheet(sheet)
+    missing = scoring.unscored(sheet.values(), criteria_weights(assignment.round))
+    if missing:
+        names = ", ".join(c.name for c in assignment.round.criteria if c.id in missing)
+        raise ValidationFailed(_l("Bitte bewerten Sie zuerst alle Kriterien. Es fehlt: %(names)s", names=names))
+    before = _snapshot(sheet)
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_at = now
+    sheet.updated_at = now
+    _event(sheet, action="submitted", by=by, now=now, before=before)
+    db.session.flush()
+    audit.record(actor=by, action="sheet.submitted", obj_type="score_sheet", obj_id=sheet.id, now=now,
+                 entry=sheet.entry_id, round=sheet.round_id, scores=_snapshot(sheet)["scores"],
+                 total=str(total_of(sheet)))
+    return sheet
+
+
+def reopen_sheet(*, sheet: ScoreSheet, reason: str, by: User, now: datetime) -> None:
+    """Organisers may reopen any time; the juror with a reason while the jury phase runs."""
+    if sheet.status is not SheetStatus.SUBMITTED:
+        raise ValidationFailed(_l("Dieser Bewertungsbogen ist nicht eingereicht."))
+    if not by.is_organiser:
+        if sheet.user_id != by.id:
+            raise PermissionDenied(_l("Das ist nicht Ihr Bewertungsbogen."))
+        if not sheet.round.edition.flags(now).scoring_open:
+            raise Locked(_l("Nach der Jurybewertung kann nur das Organisationsteam einen Bogen wieder öffnen."))
+    if not reason.strip():
+        raise ValidationFailed(_l("Bitte begründen Sie, warum der Bogen wieder geöffnet wird."), field="reason")
+    before = _snapshot(sheet)
+    sheet.status = SheetStatus.DRAFT
+    sheet.submitted_at = None
+    sheet.updated_at = now
+    _event(sheet, action="reopened", by=by, now=now, before=before, reason=reason.strip())
+    db.session.flush()
+    audit.record(actor=by, action="sheet.reopened", obj_type="score_sheet", obj_id=sheet.id, now=now,
+                 reason=reason.strip(), entry=sheet.entry_id, round=sheet.round_id)
+
+
+def criteria_of(judging_round: JudgingRound) -> list[Criterion]:
+    return list(judging_round.criteria)
