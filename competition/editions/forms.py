@@ -56,6 +56,8 @@ class EditionForm(FlaskForm):
         InputRequired(_l("Bitte geben Sie eine Zahl an.")),
         NumberRange(1, 100, _l("Bitte geben Sie eine Zahl zwischen 1 und 100 an."))])
     allow_office_files = BooleanField(_l("Auch Excel-, Word- und PowerPoint-Dateien erlauben (XLSX, DOCX, PPTX)"))
+    is_blind = BooleanField(_l("Anonyme Bewertung: Die Jury sieht weder Namen noch Website oder Personen des "
+                                "Unternehmens"))
     terms_version = StringField(_l("Version der Teilnahmebedingungen"), default="2026-1", validators=[
         DataRequired(_l("Bitte geben Sie die Version an.")), Length(max=40)],
         description=_l("Wird mit jeder Einreichung als Zustimmung gespeichert."))
@@ -110,6 +112,8 @@ class RoundForm(FlaskForm):
         ],
     )
     deadline_at = _date(_l("Bewertungsfrist"), hint=True)
+    show_scores_after_submit = BooleanField(_l("Jurymitglieder sehen nach ihrer eigenen Einreichung die Bewertungen "
+                                               "der anderen"))
 
 
 class CriterionForm(FlaskForm):

@@ -54,6 +54,7 @@ class EditionData:
     allow_office_files: bool = False
     terms_version: str = "2026-1"
     max_employees: int | None = None
+    is_blind: bool = False
 
 
 def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
@@ -93,6 +94,7 @@ def _apply_edition(edition: Edition, data: EditionData) -> None:
     edition.allow_office_files = data.allow_office_files
     edition.terms_version = data.terms_version.strip()
     edition.max_employees = data.max_employees
+    edition.is_blind = data.is_blind
     for field, value in data.dates.boundaries():
         setattr(edition, field, value)
 
@@ -115,10 +117,15 @@ def update_edition(*, edition: Edition, data: EditionData, by: User, now: dateti
     db.session.flush()
 
 
-def set_phase_override(*, edition: Edition, phase: Phase | None, by: User) -> None:
+def set_phase_override(*, edition: Edition, phase: Phase | None, by: User, now: datetime) -> None:
+    from ..core import audit
+
     _require_organiser(by)
+    old = edition.phase_override.value if edition.phase_override else None
     edition.phase_override = phase
     db.session.flush()
+    audit.record(actor=by, action="edition.phase_override", obj_type="edition", obj_id=edition.id,
+                 now=now, old=old, new=phase.value if phase else None)
 
 
 def edition_by_slug(slug: str) -> Edition | None:
@@ -187,6 +194,7 @@ class RoundData:
     scale: Scale
     jurors_per_entry: int
     deadline_at: datetime
+    show_scores_after_submit: bool = False
 
 
 def _check_round(edition: Edition, data: RoundData, judging_round: JudgingRound | None) -> None:
@@ -243,6 +251,7 @@ def _apply_round(judging_round: JudgingRound, data: RoundData) -> None:
     judging_round.scale_step = data.scale.step
     judging_round.jurors_per_entry = data.jurors_per_entry
     judging_round.deadline_at = data.deadline_at
+    judging_round.show_scores_after_submit = data.show_scores_after_submit
 
 
 def update_round(*, judging_round: JudgingRound, data: RoundData, by: User) -> None:

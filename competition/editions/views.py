@@ -79,6 +79,7 @@ def _edition_data(form: EditionForm) -> services.EditionData:
         allow_office_files=form.allow_office_files.data,
         terms_version=form.terms_version.data,
         max_employees=form.max_employees.data,
+        is_blind=form.is_blind.data,
     )
 
 
@@ -142,7 +143,7 @@ def set_phase(edition_id: int):
     if form.validate_on_submit():
         phase = Phase(form.phase.data) if form.phase.data else None
         ok, _result = run_service(form, lambda: services.set_phase_override(edition=edition, phase=phase,
-                                                                           by=current_user))
+                                                                           by=current_user, now=utcnow()))
         if ok:
             if phase is None:
                 flash(_("Die Phase richtet sich wieder nach dem Kalender."), "success")
@@ -219,6 +220,7 @@ def _round_data(form: RoundForm) -> services.RoundData:
         scale=Scale(form.scale_min.data, form.scale_max.data, form.scale_step.data),
         jurors_per_entry=form.jurors_per_entry.data,
         deadline_at=form.deadline_at.data,
+        show_scores_after_submit=form.show_scores_after_submit.data,
     )
 
 

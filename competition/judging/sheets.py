@@ -28,6 +28,9 @@ VALUE_MESSAGES = {
 }
 
 
+CENT = Decimal("0.01")  # scores are stored with two decimals (Numeric(7, 2)); the history uses the same form
+
+
 class StaleSheet(DomainError):
     """The sheet was saved elsewhere after this form was loaded; carries the stored values to show."""
 
@@ -106,7 +109,8 @@ def sheets_of_entry(entry_id: int, round_id: int) -> list[ScoreSheet]:
 def _snapshot(sheet: ScoreSheet) -> dict[str, Any]:
     return {
         "status": sheet.status.value,
-        "scores": {str(s.criterion_id): (str(s.value) if s.value is not None else None) for s in sheet.scores},
+        "scores": {str(s.criterion_id): (str(Decimal(s.value).quantize(CENT)) if s.value is not None else None)
+                   for s in sheet.scores},
         "comments": {str(s.criterion_id): s.comment for s in sheet.scores if s.comment},
         "overall_comment": sheet.overall_comment,
         "feedback": sheet.feedback,
@@ -212,6 +216,10 @@ def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None,
     if _snapshot(sheet) != before:
         sheet.updated_at = now
         _event(sheet, action="saved", by=by, now=now, before=before)
+        db.session.flush()
+        audit.record(actor=by, action="sheet.saved", obj_type="score_sheet", obj_id=sheet.id, now=now,
+                     entry=sheet.entry_id, round=sheet.round_id, before=before["scores"],
+                     after=_snapshot(sheet)["scores"])
         if any(v is not None for v in parsed.values()):
             edition_services.mark_scoring_started(judging_round=judging_round, now=now)
     db.session.flush()

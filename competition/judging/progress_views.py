@@ -1,0 +1,173 @@
+"""Organiser pages that watch the jury: progress of a round, an entry's sheets side by side with their history and
+a reopen form, and the audit trail with its hash-chain check."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..accounts.models import Role, User
+from ..core.audit import AuditEvent, first_broken_link
+from ..core.clock import utcnow
+from ..core.forms import run_service
+from ..core.permissions import role_required
+from ..editions.models import Edition, JudgingRound
+from ..entries.models import Entry
+from ..extensions import db
+from . import sheets
+from .models import ScoreSheet
+from .progress import entry_sheets as read_entry_sheets
+from .progress import round_progress
+
+bp = Blueprint("jury_progress", __name__, url_prefix="/organisation/editions/<int:edition_id>")
+audit_bp = Blueprint("audit", __name__, url_prefix="/organisation")
+organiser_only = role_required(Role.ORGANISER)
+
+AUDIT_PAGE_SIZE = 100
+OBJECT_LABELS = {
+    "score_sheet": _l("Bewertungsbogen"),
+    "assignment": _l("Zuweisung"),
+    "entry": _l("Beitrag"),
+    "conflict": _l("Befangenheit"),
+    "round": _l("Bewertungsrunde"),
+    "edition": _l("Wettbewerbsrunde"),
+    "user": _l("Konto"),
+    "company": _l("Unternehmen"),
+}
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Begründung"),
+        validators=[DataRequired(_l("Bitte begründen Sie, warum der Bogen wieder geöffnet wird.")), Length(max=2000)],
+        description=_l("Das Jurymitglied sieht den Bogen danach wieder als Entwurf und muss ihn erneut einreichen."),
+    )
+
+
+def _reopen_form(sheet_id: int, **kwargs) -> ReopenForm:
+    """One form per sheet on the page; the prefix keeps field ids and error messages apart."""
+    return ReopenForm(prefix=f"bogen{sheet_id}", **kwargs)
+
+
+def _round(edition: Edition, round_id: int) -> JudgingRound:
+    judging_round = db.get_or_404(JudgingRound, round_id)
+    if judging_round.edition_id != edition.id:
+        abort(404)
+    return judging_round
+
+
+# --- progress of a round -----------------------------------------------------------------------------------------
+
+@bp.get("/rounds/<int:round_id>/progress", endpoint="progress")
+@organiser_only
+def progress_page(edition_id: int, round_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    return render_template("judging/admin/progress.html", edition=edition, judging_round=judging_round,
+                           progress=round_progress(judging_round, now=utcnow()), now=utcnow())
+
+
+# --- an entry's sheets -------------------------------------------------------------------------------------------
+
+def _entry_page(edition: Edition, judging_round: JudgingRound, entry: Entry, *, failed: ReopenForm | None = None,
+                failed_sheet: int | None = None, status: int = 200):
+    view = read_entry_sheets(judging_round=judging_round, entry=entry)
+    forms = {c.sheet_id: _reopen_form(c.sheet_id, formdata=None) for c in view.columns if c.can_reopen}
+    if failed is not None and failed_sheet in forms:
+        forms[failed_sheet] = failed
+    return render_template("judging/admin/entry_sheets.html", edition=edition, judging_round=judging_round,
+                           entry=entry, view=view, forms=forms, failed_sheet=failed_sheet), status
+
+
+@bp.get("/rounds/<int:round_id>/entries/<int:entry_id>/sheets")
+@organiser_only
+def entry_sheets(edition_id: int, round_id: int, entry_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    judging_round = _round(edition, round_id)
+    entry = db.get_or_404(Entry, entry_id)
+    if entry.edition_id != edition.id:
+        abort(404)
+    return _entry_page(edition, judging_round, entry)
+
+
+@bp.post("/sheets/<int:sheet_id>/reopen")
+@organiser_only
+def reopen(edition_id: int, sheet_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    sheet = db.get_or_404(ScoreSheet, sheet_id)
+    judging_round, entry = sheet.round, sheet.entry
+    if judging_round.edition_id != edition.id:
+        abort(404)
+    back = url_for("jury_progress.entry_sheets", edition_id=edition.id, round_id=judging_round.id,
+                   entry_id=entry.id) + f"#bogen-{sheet.id}"
+    form = _reopen_form(sheet.id)
+    if form.validate_on_submit():
+        juror = sheet.user.full_name
+        try:
+            ok, _result = run_service(form, lambda: sheets.reopen_sheet(sheet=sheet, reason=form.reason.data,
+                                                                        by=current_user, now=utcnow()))
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("Der Bewertungsbogen wurde gleichzeitig an anderer Stelle geändert. Bitte prüfen Sie den "
+                    "aktuellen Stand und versuchen Sie es erneut."), "error")
+            return redirect(back)
+        if ok:
+            flash(_("Der Bewertungsbogen von %(juror)s ist wieder geöffnet. %(juror)s kann ihn jetzt bearbeiten "
+                    "und erneut einreichen.", juror=juror), "success")
+            return redirect(back)
+        if not form.reason.errors:  # refused for a reason that is not about the field; it was flashed
+            return redirect(back)
+    return _entry_page(edition, judging_round, entry, failed=form, failed_sheet=sheet.id, status=422)
+
+
+# --- audit trail -------------------------------------------------------------------------------------------------
+
+def _compact(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _action_prefixes() -> list[str]:
+    """Suggestions for the filter: each action's family ("sheet.") and the actions themselves."""
+    actions = sorted(db.session.scalars(select(distinct(AuditEvent.action))))
+    families = sorted({a.split(".", 1)[0] + "." for a in actions if "." in a})
+    return families + actions
+
+
+@audit_bp.get("/audit")
+@organiser_only
+def audit():
+    prefix = request.args.get("action", "").strip()[:80]
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    query = select(AuditEvent)
+    if prefix:
+        query = query.where(AuditEvent.action.startswith(prefix, autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(math.ceil(total / AUDIT_PAGE_SIZE), 1)
+    page = min(page, pages)
+    events = db.session.scalars(query.order_by(AuditEvent.id.desc())
+                                .limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)).all()
+    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+    actors = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))).all()) \
+        if actor_ids else {}
+
+    chain = None
+    if request.args.get("check"):
+        broken = first_broken_link()
+        chain = {"broken": broken, "count": db.session.scalar(select(func.count()).select_from(AuditEvent))}
+        if broken is not None:
+            newer = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.id > broken.id))
+            chain["page"] = newer // AUDIT_PAGE_SIZE + 1
+    return render_template(
+        "judging/admin/audit.html", events=events, actors=actors, prefix=prefix, page=page, pages=pages, total=total,
+        chain=chain, suggestions=_action_prefixes(), compact=_compact, object_labels=OBJECT_LABELS,
+    )
