@@ -96,11 +96,13 @@ def _register_blueprints(app: Flask) -> None:
     from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
     from .judging.organiser_views import bp as jury_admin_bp
+    from .judging.progress_views import audit_bp
+    from .judging.progress_views import bp as jury_progress_bp
     from .judging.sheet_views import bp as sheets_bp
     from .judging.views import bp as judging_bp
 
     blueprints = (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, questions_bp,
-                  judging_bp, jury_admin_bp, sheets_bp, admin_bp)
+                  judging_bp, jury_admin_bp, sheets_bp, jury_progress_bp, audit_bp, admin_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -65,6 +65,13 @@ def decimal_filter(value: Decimal | float | int | None, places: int = 2) -> str:
     return format_decimal(value, format="#,##0." + "#" * places) if places else format_decimal(value, "#,##0")
 
 
+def score_filter(value: Decimal | float | None) -> str:
+    """A total or average score: always two decimals (7,00), so columns of totals line up."""
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.00")
+
+
 def percent_filter(value: Decimal | float | None, places: int = 1) -> str:
     if value is None:
         return "–"
@@ -77,3 +84,4 @@ def init_app(app) -> None:
     app.jinja_env.filters["datetime_input"] = datetime_input_filter
     app.jinja_env.filters["decimal"] = decimal_filter
     app.jinja_env.filters["percent"] = percent_filter
+    app.jinja_env.filters["score"] = score_filter
