@@ -17,15 +17,11 @@ cli = AppGroup("demo", help="Demo-Daten / demo data.")
               help="Anzahl der Unternehmen (Bewerberkonten).")
 @click.option("--jurors", default=12, show_default=True, type=click.IntRange(0, 2000),
               help="Anzahl der Jurymitglieder.")
-@click.option("--scored", is_flag=True, help="Auch Bewertungen erzeugen (braucht das Bewertungsmodul).")
+@click.option("--scored", is_flag=True,
+              help="Auch Bewertungen der Vorauswahl erzeugen (setzt die Wettbewerbsrunde in die Jurybewertung).")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Startwert für reproduzierbare Daten.")
 def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
     """Build the demo edition "Industrie. Neu. Denken. 2026". Running it again changes nothing."""
-    if scored:
-        raise click.UsageError(
-            "--scored: Bewertungen können erst erzeugt werden, wenn Beiträge, Zuweisungen und Bewertungsbögen "
-            "im Produkt vorhanden sind (Issues 4–6). Bitte ohne --scored aufrufen."
-        )
     result = demo.seed_demo(entries=entries, jurors=jurors, seed=seed, now=utcnow())
     db.session.commit()
     if result.created:
@@ -43,7 +39,12 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
         for note in result.notes:
             click.echo(note)
     else:
-        click.echo(f"Demo-Daten sind bereits vorhanden („{result.edition.name}“); nichts geändert.")
+        click.echo(f"Demo-Daten sind bereits vorhanden („{result.edition.name}“)"
+                   + ("." if scored else "; nichts geändert."))
+    if scored:
+        _echo_scores(demo.seed_scores(edition=result.edition, organiser=result.organiser, seed=seed, now=utcnow()),
+                     again=not result.created)
+        db.session.commit()
     click.echo("")
     click.echo(f"Demo-Zugänge (Passwort für alle: {demo.DEMO_PASSWORD})")
     click.echo(f"  Organisationsteam: {result.organiser.email}")
@@ -53,3 +54,20 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
         click.echo(f"  Unternehmen:       {user.email}  ({user.full_name})")
     if len(result.jurors) > 3 or len(result.applicants) > 3:
         click.echo(f"  … und weitere: jury01..jury{len(result.jurors):02d}@ind-demo.example")
+
+
+def _echo_scores(scores: demo.ScoreSeedResult, *, again: bool) -> None:
+    if scores.phase_set:
+        click.echo("Die Wettbewerbsrunde ist jetzt in der Jurybewertung (vom Organisationsteam gesetzt).")
+    if scores.scored + scores.existing + scores.not_started + scores.blocked == 0:
+        click.echo("Keine Bewertungen erzeugt: die Vorauswahl hat keine Zuweisungen.")
+        return
+    if again and scores.scored == 0:
+        click.echo(f"Bewertungen sind bereits vorhanden ({scores.existing} Bewertungsbögen); keine neuen erzeugt.")
+        return
+    prefix = (f"Bewertungen ergänzt ({scores.existing} Bewertungsbögen waren schon vorhanden): " if scores.existing
+              else "Bewertungen erzeugt: ")
+    click.echo(f"{prefix}{scores.scored} Bewertungsbögen, davon {scores.submitted} eingereicht und {scores.drafts} "
+               f"Entwürfe; {scores.not_started} Zuweisungen noch nicht begonnen.")
+    if scores.blocked:
+        click.echo(f"{scores.blocked} Zuweisungen ohne Bewertung: das Jurymitglied ist inzwischen befangen.")

@@ -374,3 +374,207 @@ def _seed_jury(edition: Edition, plan: DemoPlan, jurors: list[User], organiser: 
         return [f"Vorauswahl zugewiesen: {len(preview.plan.assignments)} Zuweisungen, "
                 f"{preview.plan.entries_without_expert} Beiträge ohne Fachjuror."]
     return []
+
+
+# --- scores for the preliminary round (`flask demo seed --scored`) ---------------------------------------------------
+
+SHEET_SUBMITTED = "submitted"
+SHEET_DRAFT = "draft"
+SHEET_NOT_STARTED = "not_started"
+
+# Short remarks by criterion and level (low, middle, high); any other criterion uses GENERAL_REMARKS.
+REMARKS = {
+    "Innovationsgrad": (
+        ["Ähnliche Lösungen sind am Markt bereits verbreitet.", "Die Neuheit gegenüber dem Stand der Technik "
+         "bleibt unklar."],
+        ["Sinnvolle Weiterentwicklung, aber kein grundlegend neuer Ansatz.", "Neu für die Branche in der Region."],
+        ["Echte Alleinstellung, so habe ich das noch nicht gesehen.", "Technisch mutig und klar vom Wettbewerb "
+         "abgegrenzt."],
+    ),
+    "Wirtschaftliches Potenzial": (
+        ["Zum Markt und zu den Kunden fehlen belastbare Zahlen.", "Geschäftsmodell ist noch nicht erkennbar."],
+        ["Solider Teilmarkt, Wachstum eher begrenzt.", "Erste Kunden vorhanden, Umsatzplanung vorsichtig."],
+        ["Großer Markt, Pilotkunden bestätigen den Nutzen.", "Überzeugende Zahlen zu Umsatz und Beschäftigung."],
+    ),
+    "Nachhaltigkeit": (
+        ["Ökologische Wirkung wird nur behauptet, nicht belegt.", "Kaum Bezug zu Ressourcen oder Energie."],
+        ["Messbare Einsparung in einem Bereich.", "Material- und Energieeinsatz sinken spürbar."],
+        ["Deutliche, gut belegte Einsparungen über den ganzen Lebenszyklus.", "Vorbildlich im Kreislauf gedacht."],
+    ),
+    "Regionale Wirkung": (
+        ["Bezug zu Südwestsachsen ist gering.", "Wertschöpfung findet überwiegend außerhalb der Region statt."],
+        ["Einige neue Arbeitsplätze vor Ort.", "Zulieferer aus der Region sind eingebunden."],
+        ["Starker Impuls für Zulieferer und Fachkräfte in der Region.", "Gute Kooperation mit Hochschulen vor Ort."],
+    ),
+    "Umsetzbarkeit": (
+        ["Zeitplan und Finanzierung sind nicht belastbar.", "Noch im Ideenstadium."],
+        ["Pilot läuft, die Skalierung ist noch offen.", "Plan ist nachvollziehbar, Risiken benannt."],
+        ["Bereits im Serieneinsatz.", "Team und Ressourcen passen, Markteinführung steht kurz bevor."],
+    ),
+}
+GENERAL_REMARKS = (
+    ["Hier bleibt der Beitrag hinter den anderen zurück.", "Zu wenig belegt."],
+    ["Ordentlich, aber ohne besondere Stärke.", "Im Mittelfeld der Beiträge."],
+    ["Überzeugend dargestellt.", "Eine klare Stärke des Beitrags."],
+)
+OVERALL_REMARKS = (
+    ["Insgesamt noch nicht reif für das Finale.", "Interessanter Ansatz, aber zu viele offene Fragen."],
+    ["Solider Beitrag, für das Finale eher knapp.", "Guter Ansatz, der Nachweis der Wirkung fehlt noch."],
+    ["Klare Empfehlung für das Finale.", "Einer der stärksten Beiträge in dieser Kategorie."],
+)
+FEEDBACK_REMARKS = (
+    "Beschreiben Sie den Nutzen für Ihre Kunden mit Zahlen aus dem Pilotbetrieb.",
+    "Die Jury hätte gern mehr über Ihre Partner in der Region erfahren.",
+    "Ein Zeitplan bis zur Markteinführung würde Ihren Beitrag stärken.",
+    "Vielen Dank für die anschauliche Darstellung Ihrer Lösung.",
+)
+
+
+@dataclass(frozen=True)
+class PlannedSheet:
+    """What a juror's sheet looks like in the demo: values in criterion order (None: not scored yet)."""
+
+    state: str  # SHEET_SUBMITTED, SHEET_DRAFT or SHEET_NOT_STARTED
+    values: tuple[Decimal | None, ...]
+    comments: tuple[str, ...]
+    overall_comment: str = ""
+    feedback: str = ""
+
+
+def juror_leniency(jurors: list[str], *, seed: int) -> dict[str, float]:
+    """How much a juror scores above (+) or below (−) the jury, in scale points. About one in seven is lenient
+    (+1 to +1,5), as many are harsh (around −1), the rest lie near 0; with two or more jurors there is at least
+    one of each. Pure and deterministic: by juror key (e-mail) and seed, independent of database ids."""
+    rng = random.Random(f"{seed}:leniency")
+    order = sorted(set(jurors))
+    rng.shuffle(order)
+    extremes = max(1, round(len(order) / 7)) if len(order) >= 2 else 0
+    leniency = {}
+    for index, juror in enumerate(order):
+        if index < extremes:
+            leniency[juror] = rng.uniform(1.0, 1.5)
+        elif index < 2 * extremes:
+            leniency[juror] = rng.uniform(-1.2, -0.8)
+        else:
+            leniency[juror] = rng.gauss(0, 0.25)
+    return leniency
+
+
+def _on_scale(raw: float, scale: Scale) -> Decimal:
+    steps = round((raw - float(scale.minimum)) / float(scale.step))
+    top = int((scale.maximum - scale.minimum) / scale.step)
+    return scale.minimum + min(max(steps, 0), top) * scale.step
+
+
+def _level(value: Decimal, scale: Scale) -> int:
+    share = (value - scale.minimum) / (scale.maximum - scale.minimum)
+    return 0 if share < Decimal("0.4") else 1 if share < Decimal("0.7") else 2
+
+
+def plan_scores(*, pairs: list[tuple[str, str]], criteria: list[str], scale: Scale, seed: int
+                ) -> dict[tuple[str, str], PlannedSheet]:
+    """Realistic sheets for (juror key, entry key) pairs. Pure and deterministic.
+
+    Each entry has a latent quality and a profile over the criteria, each juror a leniency, each score some noise;
+    the sum is clipped and rounded to the scale and its step. About 85 % of the sheets are submitted, most of the
+    rest are drafts scored part of the way, a few are not started. Some criteria get a short comment.
+    """
+    leniency = juror_leniency([juror for juror, _entry in pairs], seed=seed)
+    middle = float(scale.minimum + scale.maximum) / 2
+    spread = float(scale.maximum - scale.minimum) / 10  # 1 point on a 0–10 scale
+    quality: dict[str, tuple[float, list[float]]] = {}
+    for _juror, entry in pairs:
+        if entry not in quality:
+            rng = random.Random(f"{seed}:entry:{entry}")
+            quality[entry] = (middle + spread * rng.gauss(0.5, 1.5), [spread * rng.gauss(0, 0.8) for _ in criteria])
+    planned = {}
+    for juror, entry in pairs:
+        rng = random.Random(f"{seed}:sheet:{juror}:{entry}")
+        base, profile = quality[entry]
+        values = [_on_scale(base + offset + spread * (leniency[juror] + rng.gauss(0, 0.7)), scale)
+                  for offset in profile]
+        chance = rng.random()
+        state = SHEET_SUBMITTED if chance < 0.85 else SHEET_DRAFT if chance < 0.96 else SHEET_NOT_STARTED
+        if state == SHEET_NOT_STARTED:
+            planned[(juror, entry)] = PlannedSheet(state=state, values=(None,) * len(criteria),
+                                                   comments=("",) * len(criteria))
+            continue
+        scored = len(criteria) if state == SHEET_SUBMITTED else rng.randint(1, max(1, len(criteria) - 1))
+        comments = []
+        for index, (name, value) in enumerate(zip(criteria, values, strict=True)):
+            bank = REMARKS.get(name, GENERAL_REMARKS)[_level(value, scale)]
+            comments.append(rng.choice(bank) if index < scored and rng.random() < 0.3 else "")
+        overall = feedback = ""
+        if state == SHEET_SUBMITTED:
+            mean = sum(values, Decimal(0)) / len(values)
+            if rng.random() < 0.6:
+                overall = rng.choice(OVERALL_REMARKS[_level(mean, scale)])
+            if rng.random() < 0.3:
+                feedback = rng.choice(FEEDBACK_REMARKS)
+        planned[(juror, entry)] = PlannedSheet(
+            state=state, values=tuple(v if i < scored else None for i, v in enumerate(values)),
+            comments=tuple(comments), overall_comment=overall, feedback=feedback)
+    return planned
+
+
+@dataclass(frozen=True)
+class ScoreSeedResult:
+    scored: int  # sheets created now
+    submitted: int  # of which submitted
+    drafts: int  # of which drafts
+    not_started: int  # assignments left without a sheet on purpose
+    existing: int  # assignments that had a sheet already (left as they are)
+    phase_set: bool  # the edition was put into the jury phase now
+    blocked: int = 0  # assignments whose juror has a conflict with the company by now (left alone)
+
+
+def _entry_key(entry) -> str:
+    return entry.number or f"entry-{entry.id}"
+
+
+def seed_scores(*, edition: Edition, organiser: User, seed: int, now: datetime) -> ScoreSeedResult:
+    """Score the preliminary round through the services (conflict confirmation, save, submit), so history, audit
+    trail and round lock are as in real use. Only assignments without a sheet get one: running it again adds
+    nothing, and a sheet a person has started is never touched."""
+    from ..editions.phases import Phase
+    from ..judging import services as jury_services
+    from ..judging import sheets as sheet_services
+
+    if not edition.rounds:
+        return ScoreSeedResult(0, 0, 0, 0, 0, False)
+    preliminary = edition.rounds[0]
+    criteria = list(preliminary.criteria)
+    assignments = jury_services.current_assignments(preliminary)
+    keys = {a.id: (a.user.email, _entry_key(a.entry)) for a in assignments}
+    plan = plan_scores(pairs=list(keys.values()), criteria=[c.name for c in criteria], scale=preliminary.scale,
+                       seed=seed)
+    todo, existing, blocked = [], 0, 0
+    for assignment in assignments:
+        if sheet_services.sheet_for(assignment) is not None:
+            existing += 1
+        elif jury_services.is_conflicted(assignment.user, assignment.entry):
+            blocked += 1  # a conflict declared after the assignment: the juror may not score it
+        elif plan[keys[assignment.id]].state != SHEET_NOT_STARTED:
+            todo.append(assignment)
+    not_started = len(assignments) - existing - blocked - len(todo)
+    phase_set = False
+    if todo and not edition.flags(now).scoring_open:
+        edition_services.set_phase_override(edition=edition, phase=Phase.JURY, by=organiser, now=now)
+        phase_set = True
+    submitted = drafts = 0
+    for assignment in todo:
+        planned = plan[keys[assignment.id]]
+        juror = assignment.user
+        sheet = sheet_services.confirm_no_conflict(assignment=assignment, by=juror, now=now)
+        data = sheet_services.SheetInput(
+            values={c.id: format(v, "f") for c, v in zip(criteria, planned.values, strict=True) if v is not None},
+            comments={c.id: text for c, text in zip(criteria, planned.comments, strict=True) if text},
+            overall_comment=planned.overall_comment, feedback=planned.feedback)
+        sheet = sheet_services.save_sheet(assignment=assignment, data=data, version=sheet.version, by=juror, now=now)
+        if planned.state == SHEET_SUBMITTED:
+            sheet_services.submit_sheet(assignment=assignment, version=sheet.version, by=juror, now=now)
+            submitted += 1
+        else:
+            drafts += 1
+    return ScoreSeedResult(scored=len(todo), submitted=submitted, drafts=drafts, not_started=not_started,
+                           existing=existing, phase_set=phase_set, blocked=blocked)

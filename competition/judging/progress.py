@@ -143,7 +143,7 @@ def round_progress(judging_round: JudgingRound, *, now: datetime) -> RoundProgre
     deadline_passed = now >= judging_round.deadline_at
     assigned_count: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
-    for entry_id, user_id, name in pairs:
+    for _entry_id, user_id, name in pairs:
         assigned_count[user_id] += 1
         names[user_id] = name
     jurors = []

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -74,7 +74,7 @@ def progress_page(edition_id: int, round_id: int):
     edition = db.get_or_404(Edition, edition_id)
     judging_round = _round(edition, round_id)
     return render_template("judging/admin/progress.html", edition=edition, judging_round=judging_round,
-                           progress=round_progress(judging_round, now=utcnow()), now=utcnow())
+                           progress=round_progress(judging_round, now=utcnow()))
 
 
 # --- an entry's sheets -------------------------------------------------------------------------------------------
@@ -133,12 +133,13 @@ def reopen(edition_id: int, sheet_id: int):
 # --- audit trail -------------------------------------------------------------------------------------------------
 
 def _compact(data) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    """One line of JSON; a space after each separator lets a long line wrap in the table."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(", ", ": "), default=str)
 
 
 def _action_prefixes() -> list[str]:
     """Suggestions for the filter: each action's family ("sheet.") and the actions themselves."""
-    actions = sorted(db.session.scalars(select(distinct(AuditEvent.action))))
+    actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
     families = sorted({a.split(".", 1)[0] + "." for a in actions if "." in a})
     return families + actions
 

@@ -171,14 +171,15 @@ def autosave(assignment_id: int):
         total = scoring.weighted_total(
             {cid: scoring.parse_value(raw, assignment.round.scale)[0] for cid, raw in data.values.items()},
             sheets.criteria_weights(assignment.round))
+        # No new version for a refused save: only a successful one may move the form on (else a stale tab would
+        # overwrite another tab's values with its next keystroke).
         return render_template("judging/_autosave.html", ok=False, message=next(iter(exc.problems.values())),
-                               total=total, sheet=sheets.sheet_for(assignment))
+                               total=total, sheet=None)
     except (DomainError, StaleDataError) as exc:
         db.session.rollback()
         message = str(exc.message) if isinstance(exc, DomainError) else _(
             "Der Bogen wurde an anderer Stelle gespeichert. Bitte laden Sie die Seite neu.")
-        return render_template("judging/_autosave.html", ok=False, message=message, total=None,
-                               sheet=sheets.sheet_for(assignment))
+        return render_template("judging/_autosave.html", ok=False, message=message, total=None, sheet=None)
     return render_template("judging/_autosave.html", ok=True, message=None, total=sheets.total_of(sheet),
                            sheet=sheet, now=now)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..core import audit
@@ -130,9 +131,14 @@ def confirm_no_conflict(*, assignment: Assignment, by: User, now: datetime) -> S
         raise Locked(reason)
     sheet = sheet_for(assignment)
     if sheet is None:
-        sheet = ScoreSheet(assignment_id=assignment.id, round_id=assignment.round_id, entry_id=assignment.entry_id,
-                           user_id=assignment.user_id, created_at=now, updated_at=now)
-        db.session.add(sheet)
+        try:
+            with db.session.begin_nested():  # two tabs confirming at once: the second finds the first's sheet
+                sheet = ScoreSheet(assignment_id=assignment.id, round_id=assignment.round_id,
+                                   entry_id=assignment.entry_id, user_id=assignment.user_id, created_at=now,
+                                   updated_at=now)
+                db.session.add(sheet)
+        except IntegrityError:
+            sheet = sheet_for(assignment)
     if sheet.no_conflict_confirmed_at is None:
         sheet.no_conflict_confirmed_at = now
         db.session.flush()

@@ -62,9 +62,3 @@ def test_demo_logins_work(app, client):
     assert login(client, "orga@ind-demo.example", DEMO_PASSWORD).headers["Location"] == "/organisation/"
     juror = db.session.scalar(db.select(User).where(User.email == "jury01@ind-demo.example"))
     assert juror.has_role(Role.JUROR)
-
-
-def test_scored_flag_is_refused_with_a_clear_message(app):
-    result = app.test_cli_runner().invoke(args=["demo", "seed", "--scored"])
-    assert result.exit_code != 0 and "--scored" in result.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(Edition)) == 0

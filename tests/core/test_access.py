@@ -69,7 +69,10 @@ MATRIX = {
     "/organisation/editions/<edition_id>/jury": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/assignments": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/matrix": ORGANISER,
-    "/jury/assignments/<assignment_id>": JUROR_ONLY,  # the juror of the assignment (others: 403, see test_sheets)
+    "/jury/assignments/<assignment_id>": JUROR_ONLY,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/progress": ORGANISER,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/entries/<entry_id>/sheets": ORGANISER,
+    "/organisation/audit": ORGANISER,  # the juror of the assignment (others: 403, see test_sheets)
 }
 
 # Routes whose access is proven by their own tests (signed links), with the test that does it.

@@ -28,8 +28,8 @@ THREADS = 6
 
 @pytest.fixture
 def scoring_setup(make_edition, make_round, make_criterion, make_category, make_user, make_entry, organiser):
-    """A juror with one assignment in a round scored 0–10 in steps of 0.5, three criteria, no conflict confirmed
-    and a first draft saved: the sheet every test then saves concurrently."""
+    """A juror with one assignment in a round scored 0–10 in steps of 0.5 with three criteria, the absence of a
+    conflict confirmed and a first draft saved: the sheet every test then saves concurrently."""
     edition = make_edition(phase_override=Phase.JURY)
     judging_round = make_round(edition, name="Vorauswahl", scale_step=Decimal("0.5"))
     criteria = [make_criterion(judging_round, name=name, weight=Decimal(weight))
@@ -69,8 +69,10 @@ def _values_of(thread: int, criterion_ids: list[int]) -> dict[int, str]:
     return {cid: f"{thread + position * 0.5:.1f}".replace(".", ",") for position, cid in enumerate(criterion_ids)}
 
 
-def _race(app, *, assignment_id: int, juror_id: int, criteria, version: int, preload: bool) -> dict[int, str]:
-    """Start THREADS savers behind a barrier; return thread → "won" / "lost" (or the unexpected error).
+def _race(app, *, assignment_id: int, juror_id: int, criteria, version: int,
+          preload: bool) -> tuple[dict[int, str], dict[int, str]]:
+    """Start THREADS savers behind a barrier. Returns thread → "won" / "lost" (or the unexpected error), and for
+    each loser how it was told ("checked" by the service, "update" by the versioned UPDATE).
 
     The threads get plain ids only: touching the test's ORM objects would use the test's session from them."""
     criterion_ids = [c.id for c in criteria]
@@ -89,7 +91,8 @@ def _race(app, *, assignment_id: int, juror_id: int, criteria, version: int, pre
                 barrier.wait()
                 sheets.save_sheet(
                     assignment=assignment,
-                    data=sheets.SheetInput(values=_values_of(thread, criterion_ids), comments={criterion_ids[0]: f"T{thread}"},
+                    data=sheets.SheetInput(values=_values_of(thread, criterion_ids),
+                                           comments={criterion_ids[0]: f"T{thread}"},
                                            overall_comment=f"Entwurf aus Tab {thread}", feedback=""),
                     version=version, by=juror, now=utcnow())
                 db.session.commit()
@@ -212,10 +215,9 @@ def test_second_tab_gets_a_conflict_page_with_its_own_and_the_stored_values(app,
     assert 'value="2,5"' in page and "Zu wenig belegt" in page
     # … next to what is stored, and the form now carries the stored version so a deliberate resave works.
     assert "gespeichert: 7,5" in page and "gespeichert: 8" in page and "gespeichert: 6,5" in page
-    stored = sheets.sheet_for(assignment)
-    assert _version_in(page) == str(stored.version) != loaded[0]
     db.session.expire_all()
     stored = sheets.sheet_for(assignment)
+    assert _version_in(page) == str(stored.version) != loaded[0]
     assert stored.values()[criteria[0].id] == Decimal("7.5") and stored.overall_comment == "Stark im Pilotbetrieb"
     assert [e.action for e in stored.events].count("saved") == 2  # the first draft and the first tab only
 
@@ -223,3 +225,62 @@ def test_second_tab_gets_a_conflict_page_with_its_own_and_the_stored_values(app,
     assert resaved.status_code == 302
     db.session.expire_all()
     assert sheets.sheet_for(assignment).values()[criteria[0].id] == Decimal(3)
+
+
+def test_a_stale_tab_autosaving_never_overwrites_what_another_tab_saved(app, scoring_setup):
+    """Autosave (htmx) from a tab loaded before another tab saved: refused, and it stays refused on the next
+    keystroke: the answer must not hand the tab the new version, or its next autosave overwrites unseen values."""
+    assignment, juror, criteria = scoring_setup
+    url = f"/jury/assignments/{assignment.id}"
+    first, second = app.test_client(), app.test_client()
+    for tab in (first, second):
+        assert login(tab, juror.email).status_code == 302
+    version = _version_in(second.get(url).get_data(as_text=True))
+    fields = {f"score_{c.id}": "" for c in criteria} | {"overall_comment": "", "feedback": ""}
+
+    saved = first.post(url, data=fields | {"version": version, "action": "save", f"score_{criteria[0].id}": "9"})
+    assert saved.status_code == 302
+
+    typed = fields | {f"score_{criteria[0].id}": "1"}
+    answer = second.post(f"{url}/autosave", data=typed | {"version": version}).get_data(as_text=True)
+    assert "an anderer Stelle gespeichert" in answer
+    # htmx swaps the out-of-band version field into the form; the next keystroke autosaves with what it got.
+    next_version = _version_in(answer) if 'id="sheet-version"' in answer else version
+    second.post(f"{url}/autosave", data=typed | {"version": next_version})
+    db.session.expire_all()
+    assert sheets.sheet_for(assignment).values()[criteria[0].id] == Decimal(9), (
+        "the stale tab's autosave overwrote the other tab's saved score without showing it")
+
+
+def test_two_tabs_confirming_no_conflict_at_once_make_one_sheet(app, scoring_setup, make_user, organiser):
+    """A double click or two tabs on "Ich bin nicht befangen": one sheet, no error."""
+    first, _juror, _criteria = scoring_setup
+    juror = make_user(roles=(Role.JUROR,), email="zweite@uni.example")
+    assignment = services.add_assignment(judging_round=first.round, juror=juror, entry=first.entry, by=organiser,
+                                         now=utcnow())
+    db.session.commit()
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def confirm():
+        with app.app_context():
+            try:
+                barrier.wait()
+                sheets.confirm_no_conflict(assignment=db.session.get(type(assignment), assignment.id),
+                                           by=db.session.get(type(juror), juror.id), now=utcnow())
+                db.session.commit()
+            except Exception as exc:
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=confirm) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(ScoreSheet)
+                             .where(ScoreSheet.user_id == juror.id)) == 1
+    assert [e for e in errors if "IntegrityError" in type(e).__name__ or "UNIQUE" in str(e)] == []
