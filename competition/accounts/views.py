@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_url, login_user, logout_user
 
 from ..core.clock import utcnow
 from ..core.errors import DomainError, InvalidToken
@@ -41,6 +41,15 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_generation != int(generation) or not user.is_active_account:
         return None
     return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Anonymous: to the login page and back. An htmx autosave after the session expired gets a message instead
+    of the login page swapped into the form, and what was typed stays on the page."""
+    if request.headers.get("HX-Request"):
+        return render_template("accounts/_session_expired.html"), 200
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def _form_email() -> str:

@@ -144,3 +144,11 @@ def test_user_with_several_roles(client, make_user):
     assert client.get("/organisation/").status_code == 200
     db.session.refresh(user)
     assert user.roles == {Role.JUROR, Role.ORGANISER}
+
+
+def test_autosave_after_the_session_expired_says_so_instead_of_showing_the_login_page(client):
+    response = client.post("/entries/1/autosave", data={"title": "noch da"}, headers={"HX-Request": "true"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Sitzung ist abgelaufen" in text and "<html" not in text
+    normal = client.post("/entries/1/autosave", data={"title": "noch da"})
+    assert normal.status_code == 302 and normal.headers["Location"].startswith("/login?next=")
