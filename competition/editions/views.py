@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.forms import run_service
+from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..extensions import db
 from . import services
@@ -39,24 +40,15 @@ def _edition(edition_id: int) -> Edition:
 
 
 def _category(edition: Edition, category_id: int) -> Category:
-    category = db.get_or_404(Category, category_id)
-    if category.edition_id != edition.id:
-        abort(404)
-    return category
+    return get_child_or_404(Category, category_id, edition_id=edition.id)
 
 
 def _round(edition: Edition, round_id: int) -> JudgingRound:
-    judging_round = db.get_or_404(JudgingRound, round_id)
-    if judging_round.edition_id != edition.id:
-        abort(404)
-    return judging_round
+    return get_child_or_404(JudgingRound, round_id, edition_id=edition.id)
 
 
 def _criterion(judging_round: JudgingRound, criterion_id: int) -> Criterion:
-    criterion = db.get_or_404(Criterion, criterion_id)
-    if criterion.round_id != judging_round.id:
-        abort(404)
-    return criterion
+    return get_child_or_404(Criterion, criterion_id, round_id=judging_round.id)
 
 
 # --- editions ----------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.forms import run_service
+from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition
 from ..extensions import db
@@ -23,10 +24,7 @@ organiser_only = role_required(Role.ORGANISER)
 
 
 def _question(edition: Edition, question_id: int) -> Question:
-    question = db.get_or_404(Question, question_id)
-    if question.edition_id != edition.id:
-        abort(404)
-    return question
+    return get_child_or_404(Question, question_id, edition_id=edition.id)
 
 
 def _data(form: QuestionForm) -> services.QuestionData:

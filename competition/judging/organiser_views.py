@@ -13,6 +13,7 @@ from ..accounts.models import Role, User
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
+from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
@@ -27,10 +28,7 @@ organiser_only = role_required(Role.ORGANISER)
 
 
 def _round(edition: Edition, round_id: int) -> JudgingRound:
-    judging_round = db.get_or_404(JudgingRound, round_id)
-    if judging_round.edition_id != edition.id:
-        abort(404)
-    return judging_round
+    return get_child_or_404(JudgingRound, round_id, edition_id=edition.id)
 
 
 def _jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, status=200):

@@ -20,6 +20,7 @@ from ..accounts.models import Role, User
 from ..core.audit import AuditEvent, first_broken_link
 from ..core.clock import utcnow
 from ..core.forms import run_service
+from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Entry
@@ -60,10 +61,7 @@ def _reopen_form(sheet_id: int, **kwargs) -> ReopenForm:
 
 
 def _round(edition: Edition, round_id: int) -> JudgingRound:
-    judging_round = db.get_or_404(JudgingRound, round_id)
-    if judging_round.edition_id != edition.id:
-        abort(404)
-    return judging_round
+    return get_child_or_404(JudgingRound, round_id, edition_id=edition.id)
 
 
 # --- progress of a round -----------------------------------------------------------------------------------------
