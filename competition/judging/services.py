@@ -242,6 +242,14 @@ def conflicted_pairs(edition: Edition) -> set[tuple[int, int]]:
 
 
 def is_conflicted(juror: User, entry: Entry) -> bool:
+    """One pair, checked on every juror page: a direct lookup; the full group computation only if groups exist."""
+    direct = db.session.scalar(select(Conflict.id).where(
+        Conflict.user_id == juror.id, Conflict.company_id == entry.company_id,
+        Conflict.status != ConflictStatus.DISMISSED).limit(1))
+    if direct is not None:
+        return True
+    if db.session.scalar(select(CompanyGroup.id).limit(1)) is None:
+        return False
     return (juror.id, entry.company_id) in conflicted_pairs(entry.edition)
 
 

@@ -250,3 +250,20 @@ def test_a_later_round_takes_the_shortlist(make_round, organiser, setup):
     assert [e.id for e in services.round_entries(final)] == [entries[1].id]
     preview = services.plan_round(judging_round=final)
     assert len(preview.plan.assignments) == 2
+
+
+def test_a_declared_conflict_covers_the_whole_company_group(organiser, setup):
+    from competition.judging.models import CompanyGroup
+
+    edition, judging_round, jurors, entries = setup
+    db.session.add(Conflict(user_id=jurors[0].id, company_id=entries[1].company_id,
+                            source=ConflictSource.DECLARED, reason="Kunde"))
+    db.session.commit()
+    assert not services.is_conflicted(jurors[0], entries[2])
+    db.session.add(CompanyGroup(name="Konzern", members=["Wolf Fertigungstechnik GmbH & Co. KG", "komsa.example"]))
+    db.session.commit()
+    assert services.is_conflicted(jurors[0], entries[1]) and services.is_conflicted(jurors[0], entries[2])
+    assert not services.is_conflicted(jurors[0], entries[0])
+    preview = services.plan_round(judging_round=judging_round)
+    assert all(not (int(j) == jurors[0].id and int(e) in (entries[1].id, entries[2].id))
+               for j, e in preview.plan.assignments)
