@@ -111,10 +111,12 @@ def _register_cli(app: Flask) -> None:
     from .accounts.cli import cli as accounts_cli
     from .admin.cli import cli as demo_cli
     from .judging.cli import cli as judging_cli
+    from .rankings.cli import cli as rankings_cli
 
     app.cli.add_command(accounts_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(judging_cli)
+    app.cli.add_command(rankings_cli)
 
 
 def _register_template_globals(app: Flask) -> None:

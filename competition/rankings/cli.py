@@ -1,0 +1,179 @@
+"""`flask rankings rank --input SHEETS.json [--method …] [--json]`: rank entries from a sheets file, no database.
+
+Input: ``{"scale": {"min": 0, "max": 10}, "criteria": [{"id": "c1", "weight": 30}, …],
+"sheets": [{"juror": "j1", "entry": "e1", "scores": {"c1": 7.5, …}}, …]}``; optional ``"expected_sheets"`` (k),
+``"jury_order"`` (recorded jury decision, a list of entry ids) and ``"prize_line"`` (number of prizes).
+Exit codes: 0 ranked, 2 bad input (the message says what is wrong, in German).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from .ranking import METHODS, Criterion, Ranking, Scale, Sheet, rank_entries
+
+cli = AppGroup("rankings", help="Ranglisten berechnen.")
+
+
+class InputError(ValueError):
+    """Bad sheets file; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class RankingInput:
+    scale: Scale
+    criteria: tuple[Criterion, ...]
+    sheets: tuple[Sheet, ...]
+    expected_sheets: int | None = None
+    jury_order: tuple[str, ...] = ()
+    prize_line: int | None = None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _optional_count(data: dict, field: str) -> int | None:
+    value = data.get(field)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise InputError(f"„{field}“ muss eine positive ganze Zahl sein.")
+    return value
+
+
+def parse_input(data: Any) -> RankingInput:
+    """Validate a sheets file; raises InputError with a German message."""
+    if not isinstance(data, dict):
+        raise InputError("Die Eingabe muss ein JSON-Objekt sein.")
+    for field in ("scale", "criteria", "sheets"):
+        if field not in data:
+            raise InputError(f"Das Feld „{field}“ fehlt.")
+    raw_scale = data["scale"]
+    if not isinstance(raw_scale, dict) or not _number(raw_scale.get("min")) or not _number(raw_scale.get("max")):
+        raise InputError("„scale“ braucht die Zahlen „min“ und „max“.")
+    if raw_scale["min"] >= raw_scale["max"]:
+        raise InputError("Die Skala braucht „min“ kleiner als „max“.")
+    scale = Scale(float(raw_scale["min"]), float(raw_scale["max"]))
+    if not isinstance(data["criteria"], list) or not data["criteria"]:
+        raise InputError("„criteria“ muss eine nicht leere Liste sein.")
+    criteria: list[Criterion] = []
+    for i, c in enumerate(data["criteria"], start=1):
+        if not isinstance(c, dict) or not _text(c.get("id")):
+            raise InputError(f"Kriterium Nr. {i} braucht eine „id“.")
+        if not _number(c.get("weight")) or c["weight"] <= 0:
+            raise InputError(f"Kriterium „{c['id']}“ braucht ein positives Gewicht („weight“).")
+        if any(x.id == c["id"] for x in criteria):
+            raise InputError(f"Kriterium „{c['id']}“ ist doppelt angegeben.")
+        criteria.append(Criterion(c["id"], float(c["weight"])))
+    known = {c.id for c in criteria}
+    if not isinstance(data["sheets"], list) or not data["sheets"]:
+        raise InputError("Es gibt keine Bewertungsbögen („sheets“ ist leer).")
+    sheets: list[Sheet] = []
+    seen: set[tuple[str, str]] = set()
+    for i, s in enumerate(data["sheets"], start=1):
+        if not isinstance(s, dict):
+            raise InputError(f"Bogen Nr. {i} ist kein JSON-Objekt.")
+        for field in ("juror", "entry"):
+            if not _text(s.get(field)):
+                raise InputError(f"Im Bogen Nr. {i} fehlt „{field}“.")
+        juror, entry, scores = s["juror"], s["entry"], s.get("scores")
+        where = f"im Bogen von {juror} für {entry}"
+        if not isinstance(scores, dict):
+            raise InputError(f"„scores“ fehlt {where}.")
+        for cid, value in scores.items():
+            if cid not in known:
+                raise InputError(f"Unbekanntes Kriterium „{cid}“ {where}.")
+            if not _number(value):
+                raise InputError(f"Der Wert für „{cid}“ {where} ist keine Zahl.")
+            if not scale.min <= value <= scale.max:
+                raise InputError(f"Der Wert {value} für „{cid}“ {where} liegt außerhalb der Skala "
+                                 f"{raw_scale['min']}–{raw_scale['max']}.")
+        missing = [c.id for c in criteria if c.id not in scores]
+        if missing:
+            raise InputError(f"Kriterium „{missing[0]}“ fehlt {where}.")
+        if (juror, entry) in seen:
+            raise InputError(f"Es gibt zwei Bögen von {juror} für {entry}.")
+        seen.add((juror, entry))
+        sheets.append(Sheet(juror, entry, {k: float(v) for k, v in scores.items()}))
+    jury_order = data.get("jury_order", [])
+    if not isinstance(jury_order, list) or not all(_text(e) for e in jury_order):
+        raise InputError("„jury_order“ muss eine Liste von Beitrags-IDs sein.")
+    return RankingInput(scale, tuple(criteria), tuple(sheets), _optional_count(data, "expected_sheets"),
+                        tuple(jury_order), _optional_count(data, "prize_line"))
+
+
+def ranking_to_json(ranking: Ranking) -> dict:
+    return {
+        "method": ranking.method,
+        "ranking": [
+            {
+                "entry": r.entry, "rank": r.rank, "score": r.score, "raw_score": r.raw_score, "sheets": r.sheets,
+                "spread": r.spread, "rank_interval": list(r.rank_interval) if r.rank_interval else None,
+                "tie": r.tie, "tie_rule": r.tie_rule, "median": r.median, "calibrated_score": r.calibrated_score,
+                "criteria": dict(r.criteria), "flags": list(r.flags),
+            }
+            for r in ranking.entries
+        ],
+        "jurors": [
+            {"juror": j.juror, "offset": j.offset, "calibrated": j.calibrated, "entries": j.entries,
+             "reason": j.reason, "component": j.component}
+            for j in ranking.jurors
+        ],
+        "agreement": {"kendall_tau": ranking.kendall_tau},
+    }
+
+
+def _table(ranking: Ranking) -> str:
+    lines = [f"Methode: {ranking.method}",
+             f"{'Rang':>4}  {'Beitrag':<12} {'Wert':>7} {'roh':>7} {'Bögen':>5} {'Spanne':>6} {'Intervall':>9}  "
+             "Gleichstand  Regel  Hinweise"]
+    for r in ranking.entries:
+        interval = f"{r.rank_interval[0]}–{r.rank_interval[1]}" if r.rank_interval else "–"
+        lines.append(f"{r.rank:>4}  {r.entry:<12} {r.score:>7.2f} {r.raw_score:>7.2f} {r.sheets:>5} {r.spread:>6.2f} "
+                     f"{interval:>9}  {'ja' if r.tie else 'nein':<11}  {r.tie_rule or '–'}  {', '.join(r.flags)}")
+    lines.append("Jury:")
+    for j in ranking.jurors:
+        if j.calibrated:
+            direction = "über" if j.offset >= 0 else "unter"
+            lines.append(f"  {j.juror}: bewertet im Mittel {abs(j.offset):.2f} Punkte {direction} dem Panel")
+        else:
+            lines.append(f"  {j.juror}: nicht kalibriert ({j.reason})")
+    if ranking.kendall_tau is not None:
+        lines.append(f"Übereinstimmung gewichtetes Mittel ↔ kalibriert (Kendalls tau): {ranking.kendall_tau:.3f}")
+    return "\n".join(lines)
+
+
+@cli.command("rank")
+@click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Bögen als JSON: scale, criteria, sheets.")
+@click.option("--method", type=click.Choice(METHODS), default="weighted-mean", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Ergebnis als ein JSON-Objekt ausgeben.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Startwert für das Bootstrap-Resampling.")
+def rank_command(input_path: Path, method: str, as_json: bool, seed: int) -> None:
+    """Rank the entries of a sheets file (no database)."""
+    try:
+        text = input_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"Die Datei „{input_path}“ lässt sich nicht lesen: {exc.strerror}.") from None
+    try:
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.UsageError(f"Die Datei „{input_path}“ ist kein gültiges JSON: {exc}.") from None
+    try:
+        parsed = parse_input(data)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    ranking = rank_entries(parsed.sheets, parsed.criteria, parsed.scale, method=method,
+                           expected_sheets=parsed.expected_sheets, jury_order=parsed.jury_order,
+                           prize_line=parsed.prize_line, seed=seed)
+    click.echo(json.dumps(ranking_to_json(ranking), ensure_ascii=False) if as_json else _table(ranking))
