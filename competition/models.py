@@ -26,6 +26,7 @@ from .judging.models import (
     ScoreSheet,
     ScoreSheetEvent,
 )
+from .rankings.models import RankingSnapshot
 
 __all__ = [
     "Answer",
@@ -49,6 +50,7 @@ __all__ = [
     "JurorExpertise",
     "JurorProfile",
     "Question",
+    "RankingSnapshot",
     "Role",
     "RoundJuror",
     "Score",

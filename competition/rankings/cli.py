@@ -17,7 +17,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from .ranking import METHODS, Criterion, Ranking, Scale, Sheet, rank_entries
+from .ranking import METHODS, Criterion, Ranking, Scale, Sheet, rank_entries, ranking_to_json
 
 cli = AppGroup("rankings", help="Ranglisten berechnen.")
 
@@ -112,27 +112,6 @@ def parse_input(data: Any) -> RankingInput:
                         tuple(jury_order), _optional_count(data, "prize_line"))
 
 
-def ranking_to_json(ranking: Ranking) -> dict:
-    return {
-        "method": ranking.method,
-        "ranking": [
-            {
-                "entry": r.entry, "rank": r.rank, "score": r.score, "raw_score": r.raw_score, "sheets": r.sheets,
-                "spread": r.spread, "rank_interval": list(r.rank_interval) if r.rank_interval else None,
-                "tie": r.tie, "tie_rule": r.tie_rule, "median": r.median, "calibrated_score": r.calibrated_score,
-                "criteria": dict(r.criteria), "flags": list(r.flags),
-            }
-            for r in ranking.entries
-        ],
-        "jurors": [
-            {"juror": j.juror, "offset": j.offset, "calibrated": j.calibrated, "entries": j.entries,
-             "reason": j.reason, "component": j.component}
-            for j in ranking.jurors
-        ],
-        "agreement": {"kendall_tau": ranking.kendall_tau},
-    }
-
-
 def _table(ranking: Ranking) -> str:
     lines = [f"Methode: {ranking.method}",
              f"{'Rang':>4}  {'Beitrag':<12} {'Wert':>7} {'roh':>7} {'Bögen':>5} {'Spanne':>6} {'Intervall':>9}  "
@@ -177,3 +156,39 @@ def rank_command(input_path: Path, method: str, as_json: bool, seed: int) -> Non
                            expected_sheets=parsed.expected_sheets, jury_order=parsed.jury_order,
                            prize_line=parsed.prize_line, seed=seed)
     click.echo(json.dumps(ranking_to_json(ranking), ensure_ascii=False) if as_json else _table(ranking))
+
+
+@cli.command("freeze")
+@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--round", "position", type=int, default=None,
+              help="Nummer der Bewertungsrunde (Standard: die letzte mit eingereichten Bögen).")
+@click.option("--method", type=click.Choice(METHODS), default="weighted-mean", show_default=True)
+def freeze_command(slug: str, position: int | None, method: str) -> None:
+    """Freeze the round's ranking as an immutable snapshot; prints its id and SHA-256."""
+    from ..core.clock import utcnow
+    from ..core.errors import DomainError
+    from ..editions.services import edition_by_slug
+    from ..extensions import db
+    from ..judging.services import system_actor
+    from . import services
+
+    edition = edition_by_slug(slug)
+    if edition is None:
+        raise click.ClickException(f"Unbekannte Wettbewerbsrunde „{slug}“.")
+    if position is None:
+        judging_round = services.latest_round_with_sheets(edition)
+        if judging_round is None:
+            raise click.ClickException(f"„{edition.name}“ hat noch keine eingereichten Bewertungsbögen.")
+    else:
+        judging_round = next((r for r in edition.rounds if r.position == position), None)
+        if judging_round is None:
+            raise click.ClickException(f"„{edition.name}“ hat keine Bewertungsrunde {position}.")
+    try:
+        snapshot = services.freeze_ranking(judging_round=judging_round, method=method, by=system_actor(),
+                                           now=utcnow())
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from None
+    db.session.commit()
+    click.echo(f"Rangliste eingefroren: Schnappschuss {snapshot.id} ({judging_round.name}, {method})")
+    click.echo(f"SHA-256: {snapshot.sha256}")

@@ -283,3 +283,25 @@ def rank_entries(
         results.append(EntryResult(entry=e, rank=position, tie_rule=rules[e], rank_interval=interval, tie=tie,
                                    **details[e]))
     return Ranking(method=method, entries=tuple(results), jurors=calibration.jurors, kendall_tau=tau)
+
+
+def ranking_to_json(ranking: Ranking) -> dict:
+    """The JSON contract of `flask rankings rank --json` (also the content of a frozen snapshot)."""
+    return {
+        "method": ranking.method,
+        "ranking": [
+            {
+                "entry": r.entry, "rank": r.rank, "score": r.score, "raw_score": r.raw_score, "sheets": r.sheets,
+                "spread": r.spread, "rank_interval": list(r.rank_interval) if r.rank_interval else None,
+                "tie": r.tie, "tie_rule": r.tie_rule, "median": r.median, "calibrated_score": r.calibrated_score,
+                "criteria": dict(r.criteria), "flags": list(r.flags),
+            }
+            for r in ranking.entries
+        ],
+        "jurors": [
+            {"juror": j.juror, "offset": j.offset, "calibrated": j.calibrated, "entries": j.entries,
+             "reason": j.reason, "component": j.component}
+            for j in ranking.jurors
+        ],
+        "agreement": {"kendall_tau": ranking.kendall_tau},
+    }

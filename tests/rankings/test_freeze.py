@@ -1,0 +1,46 @@
+"""Freezing a round's ranking from the database: submitted sheets only, a hash over the content, the command."""
+
+from __future__ import annotations
+
+import pytest
+
+from competition.extensions import db
+from competition.judging.models import ScoreSheet, SheetStatus
+from competition.rankings import services
+from competition.rankings.models import RankingSnapshot
+
+
+@pytest.fixture
+def scored_demo(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "seed", "--entries", "10", "--jurors", "6", "--seed", "4", "--scored"])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+def test_freeze_command_stores_a_verifiable_snapshot_of_submitted_sheets(scored_demo):
+    result = scored_demo.invoke(args=["rankings", "freeze", "--edition", "ind-2026", "--method", "calibrated"])
+    assert result.exit_code == 0, result.output
+    snapshot = db.session.scalar(db.select(RankingSnapshot))
+    assert f"Schnappschuss {snapshot.id}" in result.output and f"SHA-256: {snapshot.sha256}" in result.output
+    assert services.verify_snapshot(snapshot)
+    submitted = db.session.scalar(db.select(db.func.count()).select_from(ScoreSheet)
+                                  .where(ScoreSheet.status == SheetStatus.SUBMITTED))
+    assert sum(row["sheets"] for row in snapshot.content["ranking"]) == submitted
+    assert [row["rank"] for row in snapshot.content["ranking"]] == sorted(row["rank"] for row in
+                                                                          snapshot.content["ranking"])
+    assert snapshot.content["method"] == "calibrated" and snapshot.content["jurors"]
+
+    snapshot.content = {**snapshot.content, "method": "weighted-mean"}  # tampering is detected
+    assert not services.verify_snapshot(snapshot)
+    db.session.rollback()
+
+
+def test_freeze_without_submitted_sheets_or_for_an_unknown_edition(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["demo", "seed", "--entries", "3", "--jurors", "3"])
+    empty = runner.invoke(args=["rankings", "freeze", "--edition", "ind-2026"])
+    assert empty.exit_code != 0 and "noch keine eingereichten Bewertungsbögen" in empty.output
+    unknown = runner.invoke(args=["rankings", "freeze", "--edition", "gibt-es-nicht"])
+    assert unknown.exit_code != 0 and "Unbekannte Wettbewerbsrunde" in unknown.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(RankingSnapshot)) == 0
