@@ -71,3 +71,30 @@ def _echo_scores(scores: demo.ScoreSeedResult, *, again: bool) -> None:
                f"Entwürfe; {scores.not_started} Zuweisungen noch nicht begonnen.")
     if scores.blocked:
         click.echo(f"{scores.blocked} Zuweisungen ohne Bewertung: das Jurymitglied ist inzwischen befangen.")
+
+
+@cli.command("results")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Startwert für reproduzierbare Daten.")
+def results(seed: int) -> None:
+    """Add the finished edition "Industrie. Neu. Denken. 2025" (scored, decided, published). Running it again
+    changes nothing."""
+    from flask import current_app
+
+    from .demo_results import seed_results
+
+    try:
+        result = seed_results(seed=seed, now=utcnow())
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    if result.created:
+        click.echo(f"Abgeschlossene Wettbewerbsrunde „{result.edition.name}“ angelegt: bewertet, entschieden, "
+                   "veröffentlicht.")
+    else:
+        click.echo(f"„{result.edition.name}“ ist bereits vorhanden; nichts geändert.")
+    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"  Ergebnisseite: {base}/ergebnisse/{result.edition.slug}")
+    click.echo(f"  Ranglisten (Organisationsteam): {base}/organisation/editions/{result.edition.id}/rankings")
+    if result.snapshot is not None:
+        click.echo(f"  Eingefrorener Stand: SHA-256 {result.snapshot.sha256}")

@@ -104,6 +104,10 @@ class EntryFormBase(FlaskForm):
     sustainability = _core_text("sustainability")
     video_url = StringField(CORE_FIELD_LABELS["video_url"], validators=[Optional()],
                             description=_l("z. B. https://… (Video-Plattform oder eigene Website)"))
+    publish_summary = BooleanField(
+        _l("Die Kurzbeschreibung darf mit den Ergebnissen veröffentlicht werden."),
+        description=_l("Gilt für die öffentliche Ergebnisseite und das Ergebnis-PDF, wenn Ihr Beitrag ins Finale "
+                       "kommt oder ausgezeichnet wird. Ohne Ihre Zustimmung erscheinen nur Titel und Unternehmen."))
 
 
 def question_field(question: Question):

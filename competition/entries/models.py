@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -142,6 +143,8 @@ class Entry(db.Model):
     regional_benefit: Mapped[str] = mapped_column(Text, default="")
     sustainability: Mapped[str] = mapped_column(Text, default="")
     video_url: Mapped[str] = mapped_column(String(500), default="")
+    # The company allows its summary to be published with the results (public page, public PDF).
+    publish_summary: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Raised by every save of the working copy: a save based on an older value is refused (two tabs).
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

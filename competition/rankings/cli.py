@@ -192,3 +192,100 @@ def freeze_command(slug: str, position: int | None, method: str) -> None:
     db.session.commit()
     click.echo(f"Rangliste eingefroren: Schnappschuss {snapshot.id} ({judging_round.name}, {method})")
     click.echo(f"SHA-256: {snapshot.sha256}")
+
+
+# --- published outputs of a frozen ranking: `flask rankings pdf` and `flask rankings export` ------------------------
+
+PDF_KINDS = ("internal", "public", "certificates", "feedback", "protocol")
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+class OutputRefused(click.ClickException):
+    """A clear message and exit code 2 (bad input: unknown edition, no snapshot, unwritable file), no traceback."""
+
+    exit_code = 2
+
+
+def pick_snapshot(slug: str, snapshot_id: int | None, *, last_round: bool):
+    """The snapshot to print: `--snapshot ID` (of this edition), else the edition's latest snapshot, or with
+    `last_round` the latest snapshot of the last round that has one (public results, certificates)."""
+    from sqlalchemy import select
+
+    from ..editions.models import JudgingRound
+    from ..editions.services import edition_by_slug
+    from ..extensions import db
+    from .models import RankingSnapshot
+
+    edition = edition_by_slug(slug)
+    if edition is None:
+        raise OutputRefused(f"Unbekannte Wettbewerbsrunde „{slug}“.")
+    if snapshot_id is not None:
+        snapshot = db.session.get(RankingSnapshot, snapshot_id)
+        if snapshot is None or snapshot.edition_id != edition.id:
+            raise OutputRefused(f"„{edition.name}“ hat keinen Schnappschuss Nr. {snapshot_id}.")
+        return snapshot
+    query = select(RankingSnapshot).where(RankingSnapshot.edition_id == edition.id)
+    if last_round:
+        query = query.join(JudgingRound, JudgingRound.id == RankingSnapshot.round_id).order_by(
+            JudgingRound.position.desc(), RankingSnapshot.created_at.desc(), RankingSnapshot.id.desc())
+    else:
+        query = query.order_by(RankingSnapshot.created_at.desc(), RankingSnapshot.id.desc())
+    snapshot = db.session.scalars(query.limit(1)).first()
+    if snapshot is None:
+        raise OutputRefused(f"„{edition.name}“ hat noch keine eingefrorene Rangliste. Zuerst einfrieren: "
+                            f"flask rankings freeze --edition {slug}")
+    return snapshot
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise OutputRefused(f"Die Datei „{out}“ lässt sich nicht schreiben: {exc.strerror}.") from None
+
+
+@cli.command("pdf")
+@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--kind", type=click.Choice(PDF_KINDS), required=True,
+              help="internal: Jury-Rangliste, public: Ergebnisse, certificates: Urkunden, feedback: Rückmeldungen "
+                   "an die Unternehmen, protocol: Jury-Protokoll.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei (PDF).")
+@click.option("--snapshot", "snapshot_id", type=int, default=None,
+              help="Nummer des Schnappschusses (Standard: der neueste; für public/certificates: der neueste der "
+                   "letzten Runde mit einem Schnappschuss).")
+def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> None:
+    """Print a frozen ranking as a PDF."""
+    from flask import current_app
+
+    from ..extensions import db
+    from . import outputs
+
+    snapshot = pick_snapshot(slug, snapshot_id, last_round=kind in ("public", "certificates"))
+    if kind == "certificates":
+        data = outputs.certificates_pdf(snapshot, base_url=current_app.config["BASE_URL"])
+        db.session.commit()  # the certificates' codes, kept for printing them again
+    elif kind == "feedback":
+        data = outputs.feedback_pdfs(snapshot)
+    else:
+        data = {"internal": outputs.internal_pdf, "public": outputs.public_pdf,
+                "protocol": outputs.protocol_pdf}[kind](snapshot)
+    _write(out, data)
+    click.echo(f"{out}: {len(data):,} Bytes, Schnappschuss {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
+               .replace(",", "."))
+
+
+@cli.command("export")
+@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei.")
+@click.option("--snapshot", "snapshot_id", type=int, default=None,
+              help="Nummer des Schnappschusses (Standard: der neueste).")
+def export_command(slug: str, fmt: str, out: Path, snapshot_id: int | None) -> None:
+    """Export a frozen ranking with every juror's scores and comments (XLSX or CSV)."""
+    from . import exports
+
+    snapshot = pick_snapshot(slug, snapshot_id, last_round=False)
+    data = exports.snapshot_xlsx(snapshot) if fmt == "xlsx" else exports.snapshot_csv(snapshot)
+    _write(out, data)
+    click.echo(f"{out}: {len(data):,} Bytes, Schnappschuss {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
+               .replace(",", "."))

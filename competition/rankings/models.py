@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
-from ..core.types import UTCDateTime
+from ..core.types import UTCDateTime, value_enum
 from ..extensions import db
 
 
@@ -22,9 +23,99 @@ class RankingSnapshot(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
     method: Mapped[str] = mapped_column(String(30))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Names of the people the content refers to by id ({"users": {"8": "Dr. Jana Jury"}}), kept outside the hashed
+    # content so that an erasure (Art. 17 GDPR) can remove a person without breaking the published hash.
+    people: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     inputs_sha256: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     round: Mapped[Any] = relationship("JudgingRound")
+
+
+# --- deliberation: decisions the organisers record before freezing -------------------------------------------------
+
+class AwardKind(enum.StrEnum):
+    WINNER = "winner"  # a prize (place 1, 2, 3 … in its category)
+    MENTION = "mention"  # a special mention [Anerkennung], no place
+
+
+class Award(db.Model):
+    """A winner or special mention of the final round, with the jury's written justification."""
+
+    __tablename__ = "awards"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AwardKind] = mapped_column(value_enum(AwardKind, "award_kind", 20))
+    place: Mapped[int | None] = mapped_column(Integer)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[Any] = relationship("Entry")
+
+
+class RankOverride(db.Model):
+    """The jury placed an entry at another rank in its category than the computed order; the reason is required."""
+
+    __tablename__ = "rank_overrides"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    to_rank: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[Any] = relationship("Entry")
+    decided_by: Mapped[Any] = relationship("User")
+
+
+class ShortlistEntry(db.Model):
+    """An entry chosen in a round for the next one (the shortlist, applied in one step)."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Publication(db.Model):
+    """The results of an edition, published from one frozen snapshot of its final round."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), unique=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id", ondelete="RESTRICT"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    snapshot: Mapped[RankingSnapshot] = relationship()
+
+
+class Certificate(db.Model):
+    """A certificate [Urkunde] of one entry in one frozen ranking, with the code of its public verification page.
+    One per (snapshot, entry): printing the certificates again keeps the codes."""
+
+    __tablename__ = "ranking_certificates"
+    __table_args__ = (UniqueConstraint("snapshot_id", "entry_id", name="uq_ranking_certificates_snapshot_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # secrets.token_urlsafe(12): 16 characters
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id", ondelete="RESTRICT"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # winner | mention | finalist | participant
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    snapshot: Mapped[RankingSnapshot] = relationship(RankingSnapshot)

@@ -255,6 +255,8 @@ def rank_entries(
             flags.append("high_disagreement")
         if expected_sheets is not None and len(ts) < expected_sheets:
             flags.append("missing_sheets")
+        if len(ts) == 1:  # no spread, no interval worth the name: say so rather than look certain
+            flags.append("single_sheet")
         if method == "calibrated" and uncalibrated[g]:
             flags.append("juror_not_calibrated")
         if fell_back:

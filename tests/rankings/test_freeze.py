@@ -26,10 +26,12 @@ def test_freeze_command_stores_a_verifiable_snapshot_of_submitted_sheets(scored_
     assert services.verify_snapshot(snapshot)
     submitted = db.session.scalar(db.select(db.func.count()).select_from(ScoreSheet)
                                   .where(ScoreSheet.status == SheetStatus.SUBMITTED))
-    assert sum(row["sheets"] for row in snapshot.content["ranking"]) == submitted
-    assert [row["rank"] for row in snapshot.content["ranking"]] == sorted(row["rank"] for row in
-                                                                          snapshot.content["ranking"])
-    assert snapshot.content["method"] == "calibrated" and snapshot.content["jurors"]
+    overall = snapshot.content["overall"]
+    assert sum(row["sheets"] for row in overall["ranking"]) == submitted == len(snapshot.content["sheets"])
+    assert [row["rank"] for row in overall["ranking"]] == sorted(row["rank"] for row in overall["ranking"])
+    assert snapshot.content["method"] == "calibrated" and overall["jurors"] and snapshot.content["jurors"]
+    for data in snapshot.content["by_category"].values():  # each category ranked on its own, ranks from 1
+        assert [row["rank"] for row in data["ranking"]] == list(range(1, len(data["ranking"]) + 1))
 
     snapshot.content = {**snapshot.content, "method": "weighted-mean"}  # tampering is detected
     assert not services.verify_snapshot(snapshot)

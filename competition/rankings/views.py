@@ -1,0 +1,531 @@
+"""Organiser pages of the rankings: the frozen ranking of a round (read from the stored snapshot, never aggregated per
+request), freezing, deliberation (shortlist, awards, overrides), publication and the downloads made from a snapshot;
+and the public results page of an edition."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import defer
+from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..accounts.models import Role
+from ..core.clock import utcnow
+from ..core.forms import run_service
+from ..core.loading import get_child_or_404
+from ..core.permissions import role_required
+from ..editions.models import Edition, JudgingRound
+from ..editions.phases import Phase
+from ..entries.models import Entry
+from ..extensions import db
+from . import services
+from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
+from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
+from .ranking import METHODS
+
+bp = Blueprint("rankings", __name__, url_prefix="/organisation/editions/<int:edition_id>/rankings")
+public_bp = Blueprint("results", __name__, url_prefix="/ergebnisse")
+organiser_only = role_required(Role.ORGANISER)
+
+METHOD_LABELS = {
+    "weighted-mean": _l("Gewichteter Mittelwert"),
+    "median": _l("Median"),
+    "trimmed-mean": _l("Getrimmter Mittelwert (ab 5 Bögen je Beitrag)"),
+    "calibrated": _l("Kalibriert (milde und strenge Jurymitglieder ausgeglichen)"),
+}
+FLAG_LABELS = {
+    "high_disagreement": _l("Jury uneinig"),
+    "missing_sheets": _l("Bögen fehlen"),
+    "juror_not_calibrated": _l("Jurymitglied nicht kalibriert"),
+    "single_sheet": _l("nur ein Bogen"),
+    "trimmed_fallback": _l("zu wenige Bögen zum Trimmen"),
+}
+TIE_RULE_LABELS = {
+    "score": _l("Punktzahl"),
+    "calibrated": _l("kalibrierter Wert"),
+    "median": _l("Median"),
+    "top_criterion": _l("höchstgewichtetes Kriterium"),
+    "top_scores": _l("Zahl der Höchstwertungen"),
+    "jury_decision": _l("Entscheidung der Jury"),
+    "entry_id": _l("Eingangsreihenfolge"),
+}
+AWARD_LABELS = {"winner": _l("Preisträger"), "mention": _l("Anerkennung")}
+
+
+class FreezeForm(FlaskForm):
+    method = SelectField(_l("Methode"), choices=[SelectChoice(m, METHOD_LABELS[m]) for m in METHODS],
+                         default="weighted-mean")
+
+
+class ShortlistForm(FlaskForm):
+    pass
+
+
+class ProposeForm(FlaskForm):
+    per_category = IntegerField(_l("Beste je Kategorie"), default=5,
+                                validators=[DataRequired(_l("Bitte geben Sie eine Zahl an.")),
+                                            NumberRange(min=1, max=500, message=_l("Bitte eine Zahl von 1 bis 500."))])
+
+
+class AwardForm(FlaskForm):
+    kind = SelectField(_l("Entscheidung"), choices=[SelectChoice("", _l("keine Auszeichnung")),
+                                                    SelectChoice("winner", _l("Preis")),
+                                                    SelectChoice("mention", _l("Anerkennung"))], default="")
+    place = IntegerField(_l("Platz"), validators=[Optional(), NumberRange(min=1, max=99)])
+    justification = TextAreaField(_l("Begründung der Jury"), validators=[Length(max=4000)],
+                                  description=_l("Erscheint im Juryprotokoll und – bei Preisen und Anerkennungen – "
+                                                 "auf der öffentlichen Ergebnisseite."))
+
+
+class OverrideForm(FlaskForm):
+    to_rank = IntegerField(_l("Rang nach Entscheidung der Jury"), validators=[Optional(), NumberRange(min=1)],
+                           description=_l("Leer lassen, um die berechnete Reihenfolge wiederherzustellen."))
+    reason = TextAreaField(_l("Begründung"), validators=[Length(max=4000)])
+
+
+class PublishForm(FlaskForm):
+    pass
+
+
+def _edition(edition_id: int) -> Edition:
+    return db.get_or_404(Edition, edition_id)
+
+
+def _round(edition: Edition, round_id: int) -> JudgingRound:
+    return get_child_or_404(JudgingRound, round_id, edition_id=edition.id)
+
+
+def _snapshot(edition: Edition, snapshot_id: int) -> RankingSnapshot:
+    return get_child_or_404(RankingSnapshot, snapshot_id, edition_id=edition.id)
+
+
+def _selected_round(edition: Edition) -> JudgingRound | None:
+    round_id = request.args.get("round", type=int)
+    if round_id is not None:
+        return _round(edition, round_id)
+    with_snapshot = db.session.scalar(select(RankingSnapshot.round_id).where(RankingSnapshot.edition_id == edition.id)
+                                      .order_by(RankingSnapshot.id.desc()).limit(1))
+    if with_snapshot is not None:
+        return db.session.get(JudgingRound, with_snapshot)
+    return services.latest_round_with_sheets(edition) or (edition.rounds[0] if edition.rounds else None)
+
+
+ROWS_PER_CATEGORY = 100  # the page shows the top of each category; `?all=1` shows every row
+_FRAGMENTS: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
+_FRAGMENTS_MAX = 16
+
+
+def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Markup, Markup]:
+    """The snapshot's facts and tables as HTML, rendered once per process, snapshot and language (a snapshot never
+    changes, so the page only reads metadata; content is decoded, checked and formatted on the first view)."""
+    from flask_babel import get_locale
+
+    key = (snapshot.id, snapshot.sha256, str(get_locale()), show_all)
+    cached = _FRAGMENTS.get(key)
+    if cached is not None:
+        _FRAGMENTS.move_to_end(key)
+        return cached
+    vm = view_model(snapshot, limit=None if show_all else ROWS_PER_CATEGORY)
+    context = dict(snapshot=snapshot, vm=vm, charts=_charts(snapshot), METHOD_LABELS=METHOD_LABELS,
+                   FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS, AWARD_LABELS=AWARD_LABELS,
+                   limit=ROWS_PER_CATEGORY, show_all=show_all)
+    # Autoescaped output of our own templates, so it is safe HTML.
+    rendered = (Markup(render_template("rankings/_facts.html", **context)),  # noqa: S704  # nosec B704
+                Markup(render_template("rankings/_tables.html", **context)))  # noqa: S704  # nosec B704
+    if vm["verified"]:  # a failed check is shown again on every view until it is fixed
+        _FRAGMENTS[key] = rendered
+        while len(_FRAGMENTS) > _FRAGMENTS_MAX:
+            _FRAGMENTS.popitem(last=False)
+    return rendered
+
+
+def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[str, Any]:
+    """What the ranking page shows, straight from the stored content (no recomputation)."""
+    content = services.resolved_content(snapshot)
+    entries = content["entries"]
+    jurors = content.get("jurors", {})
+    awards = {a["entry"]: a for a in content["decisions"]["awards"]}
+    overrides = {o["entry"]: o for o in content["decisions"]["overrides"]}
+    shortlist = set(content["decisions"]["shortlist"])
+    categories = []
+    for category in content["categories"]:
+        data = content["by_category"][category["id"]]
+        rows = {row["entry"]: row for row in data["ranking"]}
+        order = content["decisions"]["final_order"].get(category["id"], [r["entry"] for r in data["ranking"]])
+        shown = order if limit is None else order[:limit]
+        categories.append({
+            "id": category["id"], "name": category["name"], "agreement": data["agreement"]["kendall_tau"],
+            "total": len(order),
+            "rows": [{**rows[e], "position": i, "meta": entries[e], "award": awards.get(e),
+                      "override": overrides.get(e), "shortlisted": e in shortlist}
+                     for i, e in enumerate(shown, start=1)],
+            "jurors": [{**j, "name": jurors.get(j["juror"], {}).get("name", j["juror"])} for j in data["jurors"]],
+        })
+    return {"content": content, "categories": categories, "criteria": content["criteria"],
+            "verified": services.verify_snapshot(snapshot)}
+
+
+def _charts(snapshot: RankingSnapshot) -> dict[str, Any]:
+    try:
+        from . import charts
+    except ImportError:  # pragma: no cover - the charts module is optional for the page
+        return {}
+    content = snapshot.content
+    result = {}
+    for name, fn in (("distribution", "distribution_chart"), ("leniency", "leniency_chart"),
+                     ("intervals", "interval_chart")):
+        builder = getattr(charts, fn, None)
+        if builder is not None:
+            result[name] = builder(content)
+    return result
+
+
+@bp.get("", endpoint="index")
+@organiser_only
+def index(edition_id: int):
+    edition = _edition(edition_id)
+    judging_round = _selected_round(edition)
+    snapshot = None
+    history: list[RankingSnapshot] = []
+    if judging_round is not None:
+        history = list(db.session.scalars(
+            select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
+            .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
+            .order_by(RankingSnapshot.id.desc())))
+        chosen = request.args.get("snapshot", type=int)
+        snapshot = next((s for s in history if s.id == chosen), None) if chosen else (history[0] if history else None)
+        if chosen and snapshot is None:
+            abort(404)
+    publication = services.publication_of(edition)
+    show_all = request.args.get("all") == "1"
+    facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
+    return render_template(
+        "rankings/index.html", edition=edition, judging_round=judging_round, snapshot=snapshot, history=history,
+        facts=facts, tables=tables, stale=services.staleness(snapshot) if snapshot else [], freeze_form=FreezeForm(),
+        publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
+        and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
+        METHOD_LABELS=METHOD_LABELS, FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS,
+        AWARD_LABELS=AWARD_LABELS,
+    )
+
+
+@bp.post("/rounds/<int:round_id>/freeze", endpoint="freeze")
+@organiser_only
+def freeze(edition_id: int, round_id: int):
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    form = FreezeForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte wählen Sie eine Methode."), "error")
+        return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
+    ok, snapshot = run_service(form, lambda: services.freeze_ranking(
+        judging_round=judging_round, method=form.method.data, by=current_user, now=utcnow()))
+    if ok:
+        flash(_("Rangliste eingefroren. Prüfsumme (SHA-256): %(hash)s", hash=snapshot.sha256), "success")
+        return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id, snapshot=snapshot.id))
+    return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
+
+
+# --- deliberation ------------------------------------------------------------------------------------------------
+
+def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose: int | None = None,
+                       failed: dict[str, FlaskForm] | None = None, status: int = 200):
+    snapshot = services.latest_snapshot(judging_round)
+    if snapshot is None:
+        flash(_("Frieren Sie zuerst die Rangliste dieser Runde ein; die Beratung baut auf ihr auf."), "error")
+        return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
+    vm = view_model(snapshot)
+    is_final = services.is_final_round(judging_round)
+    chosen = set(map(str, db.session.scalars(select(ShortlistEntry.entry_id)
+                                             .where(ShortlistEntry.round_id == judging_round.id))))
+    proposal = None
+    if propose:
+        try:
+            proposal = set(services.propose_shortlist(snapshot, per_category=propose))
+        except Exception:
+            proposal = None
+    awards = {str(a.entry_id): a for a in db.session.scalars(select(Award).where(Award.round_id == judging_round.id))}
+    overrides = {str(o.entry_id): o for o in db.session.scalars(
+        select(RankOverride).where(RankOverride.round_id == judging_round.id))}
+    failed = failed or {}
+    award_forms, override_forms = {}, {}
+    for category in vm["categories"]:
+        for row in category["rows"]:
+            e = row["entry"]
+            award = awards.get(e)
+            override = overrides.get(e)
+            award_forms[e] = failed.get(f"award-{e}") or AwardForm(
+                prefix=f"a{e}", formdata=None, kind=award.kind.value if award else "",
+                place=award.place if award else None, justification=award.justification if award else "")
+            override_forms[e] = failed.get(f"override-{e}") or OverrideForm(
+                prefix=f"o{e}", formdata=None, to_rank=override.to_rank if override else None,
+                reason=override.reason if override else "")
+    following = services.next_round(judging_round)
+    return render_template(
+        "rankings/deliberation.html", edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
+        is_final=is_final, chosen=proposal if proposal is not None else chosen, proposal=proposal,
+        shortlist_form=ShortlistForm(), propose_form=ProposeForm(formdata=None, per_category=propose or 5),
+        award_forms=award_forms, override_forms=override_forms, following=following,
+        stale=services.staleness(snapshot), FLAG_LABELS=FLAG_LABELS, AWARD_LABELS=AWARD_LABELS,
+    ), status
+
+
+@bp.get("/rounds/<int:round_id>/deliberation", endpoint="deliberation")
+@organiser_only
+def deliberation(edition_id: int, round_id: int):
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    # The page's GET form sends its field "per_category"; "propose" is the older link parameter.
+    propose = request.args.get("per_category", type=int) or request.args.get("propose", type=int)
+    return _deliberation_page(edition, judging_round, propose=propose if propose and propose > 0 else None)
+
+
+@bp.post("/rounds/<int:round_id>/shortlist", endpoint="apply_shortlist")
+@organiser_only
+def apply_shortlist(edition_id: int, round_id: int):
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    form = ShortlistForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        entry_ids = [int(v) for v in request.form.getlist("entry")]
+    except ValueError:
+        abort(400)
+    ok, entries = run_service(form, lambda: services.apply_shortlist(
+        judging_round=judging_round, entry_ids=entry_ids, by=current_user, now=utcnow()))
+    if ok:
+        flash(_("Shortlist übernommen: %(n)s Beiträge kommen in die nächste Runde. Frieren Sie die Rangliste erneut "
+                "ein, damit die Entscheidung im Protokoll steht.", n=len(entries)), "success")
+    return redirect(url_for(".deliberation", edition_id=edition.id, round_id=judging_round.id))
+
+
+def _entry(judging_round: JudgingRound, entry_id: int) -> Entry:
+    return get_child_or_404(Entry, entry_id, edition_id=judging_round.edition_id)
+
+
+@bp.post("/rounds/<int:round_id>/entries/<int:entry_id>/award", endpoint="set_award")
+@organiser_only
+def set_award(edition_id: int, round_id: int, entry_id: int):
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    entry = _entry(judging_round, entry_id)
+    form = AwardForm(prefix=f"a{entry.id}")
+    if form.validate_on_submit():
+        kind = AwardKind(form.kind.data) if form.kind.data in {k.value for k in AwardKind} else None
+        ok, _award = run_service(form, lambda: services.set_award(
+            judging_round=judging_round, entry=entry, kind=kind, place=form.place.data,
+            justification=form.justification.data or "", by=current_user, now=utcnow()))
+        if ok:
+            flash(_("Entscheidung zu „%(title)s“ gespeichert.", title=entry.title), "success")
+            return redirect(url_for(".deliberation", edition_id=edition.id, round_id=judging_round.id,
+                                    _anchor=f"entry-{entry.id}"))
+    flash(_("Die Entscheidung zu „%(title)s“ wurde nicht gespeichert; siehe die Hinweise beim Beitrag.",
+            title=entry.title), "error")
+    return _deliberation_page(edition, judging_round, failed={f"award-{entry.id}": form}, status=422)
+
+
+@bp.post("/rounds/<int:round_id>/entries/<int:entry_id>/override", endpoint="set_override")
+@organiser_only
+def set_override(edition_id: int, round_id: int, entry_id: int):
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    entry = _entry(judging_round, entry_id)
+    form = OverrideForm(prefix=f"o{entry.id}")
+    if form.validate_on_submit():
+        ok, _override = run_service(form, lambda: services.set_override(
+            judging_round=judging_round, entry=entry, to_rank=form.to_rank.data, reason=form.reason.data or "",
+            by=current_user, now=utcnow()))
+        if ok:
+            flash(_("Reihenfolge für „%(title)s“ gespeichert.", title=entry.title), "success")
+            return redirect(url_for(".deliberation", edition_id=edition.id, round_id=judging_round.id,
+                                    _anchor=f"entry-{entry.id}"))
+    flash(_("Die Reihenfolge für „%(title)s“ wurde nicht geändert; siehe die Hinweise beim Beitrag.",
+            title=entry.title), "error")
+    return _deliberation_page(edition, judging_round, failed={f"override-{entry.id}": form}, status=422)
+
+
+# --- publication -------------------------------------------------------------------------------------------------
+
+@bp.post("/snapshots/<int:snapshot_id>/publish", endpoint="publish")
+@organiser_only
+def publish(edition_id: int, snapshot_id: int):
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ok, _publication = run_service(form, lambda: services.publish_results(snapshot=snapshot, by=current_user,
+                                                                         now=utcnow()))
+    if ok:
+        if edition.phase(utcnow()) is Phase.PUBLISHED:
+            flash(_("Ergebnisse veröffentlicht."), "success")
+        else:
+            flash(_("Ergebnisse freigegeben. Öffentlich sichtbar sind sie ab Beginn der Veröffentlichungsphase "
+                    "(%(when)s).", when=_format_datetime(edition.publication_at)), "success")
+    return redirect(url_for(".index", edition_id=edition.id, round=snapshot.round_id, snapshot=snapshot.id))
+
+
+@bp.post("/unpublish", endpoint="unpublish")
+@organiser_only
+def unpublish(edition_id: int):
+    edition = _edition(edition_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ok, _none = run_service(form, lambda: services.withdraw_publication(edition=edition, by=current_user,
+                                                                       now=utcnow()))
+    if ok:
+        flash(_("Veröffentlichung zurückgenommen; die Ergebnisseite ist nicht mehr öffentlich."), "success")
+    return redirect(url_for(".index", edition_id=edition.id))
+
+
+def _format_datetime(value) -> str:
+    from ..core.i18n import datetime_filter
+
+    return datetime_filter(value)
+
+
+# --- downloads from a snapshot (single documents are rendered on request) -----------------------------------------
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+def _stem(snapshot: RankingSnapshot) -> str:
+    content = snapshot.content
+    return f"{content['edition']['slug']}-runde{content['round']['position']}-{snapshot.sha256[:8]}"
+
+
+@bp.get("/snapshots/<int:snapshot_id>/<any(internal, protocol, public):kind>.pdf", endpoint="pdf")
+@organiser_only
+def snapshot_pdf(edition_id: int, snapshot_id: int, kind: str):
+    from . import outputs
+
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    render = {"internal": outputs.internal_pdf, "protocol": outputs.protocol_pdf, "public": outputs.public_pdf}[kind]
+    names = {"internal": "rangliste", "protocol": "juryprotokoll", "public": "ergebnisse"}
+    return _download(render(snapshot), f"{names[kind]}-{_stem(snapshot)}.pdf", "application/pdf")
+
+
+@bp.get("/snapshots/<int:snapshot_id>/feedback/<int:entry_id>.pdf", endpoint="feedback_pdf")
+@organiser_only
+def feedback_pdf(edition_id: int, snapshot_id: int, entry_id: int):
+    from . import outputs
+
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    if str(entry_id) not in snapshot.content["entries"]:
+        abort(404)
+    return _download(outputs.feedback_pdf(snapshot, str(entry_id)), f"rueckmeldung-{entry_id}-{_stem(snapshot)}.pdf",
+                     "application/pdf")
+
+
+@bp.get("/snapshots/<int:snapshot_id>/export.<any(xlsx, csv):fmt>", endpoint="export")
+@organiser_only
+def export(edition_id: int, snapshot_id: int, fmt: str):
+    from . import exports
+
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    if fmt == "xlsx":
+        return _download(exports.snapshot_xlsx(snapshot), f"bewertungen-{_stem(snapshot)}.xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _download(exports.snapshot_csv(snapshot), f"bewertungen-{_stem(snapshot)}.csv", "text/csv; charset=utf-8")
+
+
+# --- public results ----------------------------------------------------------------------------------------------
+
+def _published(slug: str) -> tuple[Edition, RankingSnapshot]:
+    from ..editions.services import edition_by_slug
+
+    edition = edition_by_slug(slug)
+    if edition is None:
+        abort(404)
+    publication = services.publication_of(edition)
+    if publication is None or edition.phase(utcnow()) is not Phase.PUBLISHED:
+        from ..core.views import render_error
+
+        when = _format_datetime(edition.publication_at)
+        abort(make_response(render_error(404, _(
+            "Die Ergebnisse von „%(name)s“ sind noch nicht veröffentlicht. Sie erscheinen hier ab %(when)s.",
+            name=edition.name, when=when))))
+    return edition, publication.snapshot
+
+
+def public_view_model(snapshot: RankingSnapshot) -> list[dict[str, Any]]:
+    """Per category: winners by place, special mentions, the other finalists; no scores, no juror names."""
+    content = snapshot.content
+    entries = content["entries"]
+    awards = content["decisions"]["awards"]
+    categories = []
+    for category in content["categories"]:
+        cid = category["id"]
+        order = content["decisions"]["final_order"].get(cid, [])
+        mine = [a for a in awards if a["category"] == cid]
+        winners = sorted((a for a in mine if a["kind"] == "winner"), key=lambda a: (a["place"] or 99, a["entry"]))
+        mentions = [a for a in mine if a["kind"] == "mention"]
+        awarded = {a["entry"] for a in mine}
+        categories.append({
+            "name": category["name"],
+            "winners": [{**a, "meta": entries[a["entry"]]} for a in winners],
+            "mentions": [{**a, "meta": entries[a["entry"]]} for a in mentions],
+            "finalists": sorted((entries[e] for e in order if e not in awarded),
+                                key=lambda meta: meta["company"].casefold()),
+        })
+    return categories
+
+
+@public_bp.get("/<slug>", endpoint="show")
+def public_results(slug: str):
+    edition, snapshot = _published(slug)
+    from ..entries.labels import DISTRICT_LABELS
+
+    return render_template("rankings/public.html", edition=edition, snapshot=snapshot,
+                           categories=public_view_model(snapshot),
+                           DISTRICTS={d.value: label for d, label in DISTRICT_LABELS.items()})
+
+
+@public_bp.get("/<slug>/ergebnisse.pdf", endpoint="pdf")
+def public_results_pdf(slug: str):
+    from . import outputs
+
+    edition, snapshot = _published(slug)
+    return Response(outputs.public_pdf(snapshot), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="ergebnisse-{edition.slug}.pdf"'})
+
+
+# --- bulk outputs as background jobs -----------------------------------------------------------------------------
+
+@bp.post("/snapshots/<int:snapshot_id>/bulk/<any(certificates, feedback):kind>", endpoint="bulk")
+@organiser_only
+def bulk(edition_id: int, snapshot_id: int, kind: str):
+    from flask import current_app
+
+    from ..jobs import submit
+    from . import tasks  # noqa: F401 - registers the tasks
+
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    params: dict[str, Any] = {"snapshot_id": snapshot.id}
+    if kind == "certificates":
+        params["base_url"] = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
+    job = submit(f"rankings.{kind}", params=params, by=current_user, now=utcnow(), edition_id=edition.id)
+    db.session.commit()
+    flash(_("Der Auftrag läuft im Hintergrund; Sie können diese Seite verlassen und später wiederkommen."), "success")
+    return redirect(url_for("jobs.show_job", job_id=job.id))
