@@ -30,6 +30,17 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: instance/uploads
+    # Attachment store: "local" (UPLOAD_FOLDER) or "s3" (an S3-compatible bucket shared by all app servers;
+    # credentials from the standard AWS environment variables or an instance role).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # e.g. https://s3.eu-central-1.amazonaws.com or MinIO
+    S3_REGION = os.environ.get("S3_REGION")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+
+    # Logs: "json" (one object per line, for log collectors) or "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
     # Requests: the largest single request body (attachments are capped further per edition).
@@ -87,6 +98,20 @@ class Config:
 
     # Number of trusted reverse proxies in front of the app (for the client IP in rate limits).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    # Number of proxies whose X-Forwarded-Proto (https) is trusted; used together with PROXY_FIX_X_FOR.
+    PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 1)
+
+    # Background jobs: RQ on Redis when REDIS_URL is set (JOBS_BACKEND "auto"), in-process otherwise or when
+    # JOBS_BACKEND is "inline". A running job without a heartbeat for JOBS_STALE_MINUTES is re-queued, at most
+    # JOBS_MAX_ATTEMPTS runs in all; JOBS_RETRY_DELAY seconds between retries the job itself asks for.
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "auto")
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "competition")
+    JOBS_STALE_MINUTES = _int("JOBS_STALE_MINUTES", 10)
+    JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 3)
+    JOBS_RETRY_DELAY = _int("JOBS_RETRY_DELAY", 60)
+    JOBS_TIMEOUT = _int("JOBS_TIMEOUT", 3600)
+    JOBS_HEARTBEAT_SECONDS = _int("JOBS_HEARTBEAT_SECONDS", 30)  # a running job refreshes heartbeat_at this often
+    JOBS_IMPORTS = os.environ.get("JOBS_IMPORTS", "")  # extra modules with tasks for the worker, comma-separated
 
     @classmethod
     def validate(cls, settings: dict) -> None:
@@ -118,6 +143,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 
     @classmethod
     def validate(cls, settings: dict) -> None:

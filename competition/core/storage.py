@@ -2,7 +2,8 @@
 
 A file is written to a temporary file in the storage's own filesystem while it streams in (never held in memory),
 hashed and counted on the way, cut off as soon as it passes its byte cap, flushed to disk with ``fsync`` and only
-then moved into place under a random key with ``os.replace``. Whatever goes wrong, the temporary file is removed.
+then moved into place under a random key with ``os.replace``. Whatever goes wrong, the temporary file is removed;
+if the process itself is killed mid-upload, the next worker to start removes it (``remove_stale_temporaries``).
 
 Files follow the database transaction (see ``delete_unless_committed`` and ``delete_after_commit``): a new file
 disappears again when the transaction that refers to it is rolled back, and a file whose row is deleted goes only
@@ -16,10 +17,13 @@ import logging
 import os
 import re
 import secrets
+import socket
 import tempfile
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from flask import current_app
 from sqlalchemy import event
@@ -29,6 +33,9 @@ log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024  # bytes read and written at a time when copying a stream
 _KEY = re.compile(r"[0-9a-f]{32}")
+_HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())[:64] or "host"
+_TEMP_NAME = re.compile(r"upload-(\d+)@([A-Za-z0-9._]+)-[^-]+\.part")
+STALE_TEMP_SECONDS = 24 * 3600  # a temporary file this old is abandoned, whoever wrote it
 
 
 class FileTooLarge(Exception):
@@ -58,7 +65,8 @@ class SpooledFile:
 
     def __init__(self, directory: Path, *, max_bytes: int | None, owner: object):
         directory.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=directory, prefix="upload-", suffix=".part")
+        # The name says which process writes it, so that a process killed mid-upload can be cleaned up after.
+        fd, name = tempfile.mkstemp(dir=directory, prefix=f"upload-{os.getpid()}@{_HOST}-", suffix=".part")
         self.path = Path(name)
         self.max_bytes = max_bytes
         self.size = 0
@@ -161,6 +169,12 @@ class Storage(Protocol):
 
     def size(self, key: str) -> int: ...
 
+    def iter_keys(self) -> Iterator[str]:
+        """Every stored key (for backups), in no particular order."""
+
+    def put(self, key: str, stream: BinaryIO) -> StoredFile:
+        """Store a stream under the given key (restoring a backup); replaces a file with that key."""
+
 
 class LocalStorage:
     """Files in a folder of the local filesystem (outside ``static/``): ``<root>/ab/cd/abcd…`` (32 hex digits),
@@ -200,6 +214,28 @@ class LocalStorage:
             raise
         return StoredFile(key=key, size=spool.size, sha256=spool.sha256)
 
+    def remove_stale_temporaries(self, *, max_age: float = STALE_TEMP_SECONDS) -> int:
+        """Remove temporary files that no running upload owns: those of processes on this host that have ended
+        (a worker killed mid-upload never reaches its own clean-up) and any older than ``max_age`` seconds (another
+        host's, sharing this folder). Called when a worker starts (gunicorn.conf.py). Returns how many went."""
+        removed = 0
+        try:
+            candidates = list(self.temp_dir.iterdir())
+        except FileNotFoundError:
+            return 0
+        oldest = time.time() - max_age
+        for path in candidates:
+            match = _TEMP_NAME.fullmatch(path.name)
+            try:
+                abandoned = (match is not None and match.group(2) == _HOST and not _process_exists(int(match.group(1)))
+                             ) or path.stat().st_mtime < oldest
+                if abandoned and path.is_file():
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # finished (or cleaned) meanwhile
+                continue
+        return removed
+
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
 
@@ -212,10 +248,46 @@ class LocalStorage:
     def size(self, key: str) -> int:
         return self._path(key).stat().st_size
 
+    def iter_keys(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
+            if path.is_file() and _KEY.fullmatch(path.name) and path.name[:2] == path.parent.parent.name \
+                    and path.name[2:4] == path.parent.name:
+                yield path.name
+
+    def put(self, key: str, stream: BinaryIO) -> StoredFile:
+        target = self._path(key)
+        spool = self.spool()
+        try:
+            while chunk := stream.read(CHUNK_SIZE):
+                spool.write(chunk)
+            spool._finish()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(spool.path, target)
+            spool.saved = True
+            _fsync_directory(target.parent)
+        except BaseException:
+            spool.discard()
+            raise
+        return StoredFile(key=key, size=spool.size, sha256=spool.sha256)
+
     def _path(self, key: str) -> Path:
         if not _KEY.fullmatch(key):  # keys are ours; anything else must never become a path
             raise ValueError(f"not a storage key: {key!r}")
         return self.root / key[:2] / key[2:4] / key
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _fsync_directory(path: Path) -> None:
@@ -235,6 +307,21 @@ def _fsync_directory(path: Path) -> None:
 def get_storage() -> Storage:
     """The app's storage, bound in create_app."""
     return current_app.extensions["storage"]
+
+
+def storage_from_config(config: Mapping[str, Any]) -> Storage:
+    """The backend named by STORAGE_BACKEND: "local" (UPLOAD_FOLDER) or "s3" (S3_BUCKET, see s3_storage.py)."""
+    backend = (config.get("STORAGE_BACKEND") or "local").strip().lower()
+    if backend == "local":
+        return LocalStorage(config["UPLOAD_FOLDER"])
+    if backend == "s3":
+        from .s3_storage import S3Storage
+
+        if not config.get("S3_BUCKET"):
+            raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+        return S3Storage(bucket=config["S3_BUCKET"], endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+                         region=config.get("S3_REGION") or None, prefix=config.get("S3_PREFIX") or "")
+    raise RuntimeError(f"STORAGE_BACKEND must be 'local' or 's3', not {backend!r}.")
 
 
 # --- files follow the database transaction -------------------------------------------------------------------------

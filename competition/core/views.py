@@ -14,22 +14,70 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 from .i18n import SESSION_KEY
 from .redirects import safe_next
+from .storage import get_storage
 
 log = logging.getLogger(__name__)
 bp = Blueprint("core", __name__)
 
 
-@bp.get("/healthz")
-def healthz():
+def _check_database() -> str:
     try:
         db.session.execute(text("SELECT 1"))
-        database = "ok"
+        return "ok"
     except Exception:  # any driver error means "not reachable"
         log.exception("health check: database not reachable")
         db.session.rollback()
-        database = "unreachable"
-    status = 200 if database == "ok" else 503
-    return jsonify({"status": "ok" if status == 200 else "degraded", "database": database}), status
+        return "unreachable"
+
+
+def _check_redis() -> str:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return "disabled"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return "ok"
+    except Exception:  # connection refused, timeout, auth error
+        log.exception("health check: Redis not reachable")
+        return "unreachable"
+
+
+def _check_storage() -> str:
+    """Write, read back and delete a small probe file in the attachment store."""
+    import io
+    import secrets
+
+    probe = b"healthz " + secrets.token_hex(8).encode()
+    storage = get_storage()
+    try:
+        stored = storage.save(io.BytesIO(probe))
+        try:
+            with storage.open(stored.key) as f:
+                ok = f.read() == probe
+        finally:
+            storage.delete(stored.key)
+        return "ok" if ok else "unreadable"
+    except Exception:  # full disk, read-only mount, bucket gone, no credentials
+        log.exception("health check: storage not writable")
+        return "unwritable"
+
+
+@bp.get("/healthz")
+def healthz():
+    checks = {"database": _check_database(), "redis": _check_redis(), "storage": _check_storage()}
+    healthy = all(value in {"ok", "disabled"} for value in checks.values())
+    body = {"status": "ok" if healthy else "degraded", **checks}
+    if not healthy:
+        body["failed"] = [name for name, value in checks.items() if value not in {"ok", "disabled"}]
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if healthy else 503
 
 
 @bp.post("/language")

@@ -64,6 +64,11 @@ class EditionForm(FlaskForm):
     max_employees = IntegerField(_l("Höchstzahl der Beschäftigten (optional)"), validators=[
         Optional(), NumberRange(1, 1_000_000, _l("Bitte geben Sie eine Zahl ab 1 an."))],
         description=_l("Für die Prüfung der Teilnahmeberechtigung; leer lassen, wenn es keine Grenze gibt."))
+    retention_until = BerlinDateTimeField(
+        _l("Aufbewahrung bis"), validators=[Optional()],
+        description=_l("Danach werden Anlagen, Texte und Kontaktdaten der nicht ausgezeichneten Beiträge gelöscht "
+                       "(flask ops purge); Beitragsnummern, Bewertungen und eingefrorene Ranglisten bleiben. Leer "
+                       "lassen, um nichts automatisch zu löschen."))
 
 
 class PhaseOverrideForm(FlaskForm):

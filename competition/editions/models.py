@@ -41,6 +41,8 @@ class Edition(db.Model):
     phase_override: Mapped[Phase | None] = mapped_column(
         value_enum(Phase, "phase", 20)
     )
+    # Retention: after this date `flask ops purge` removes non-winning entries' attachments and personal data.
+    retention_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -55,6 +55,7 @@ class EditionData:
     terms_version: str = "2026-1"
     max_employees: int | None = None
     is_blind: bool = False
+    retention_until: datetime | None = None
 
 
 def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
@@ -67,6 +68,9 @@ def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
                earlier=DATE_LABELS[earlier]),
             field=later,
         )
+    if data.retention_until is not None and data.retention_until <= data.dates.publication_at:
+        raise ValidationFailed(_l("„Aufbewahrung bis“ muss nach der Veröffentlichung der Ergebnisse liegen."),
+                               field="retention_until")
     clash = db.session.scalar(
         select(Edition.id).where(func.lower(Edition.name) == data.name.strip().lower(), Edition.id != (edition_id or 0))
     )
@@ -95,6 +99,7 @@ def _apply_edition(edition: Edition, data: EditionData) -> None:
     edition.terms_version = data.terms_version.strip()
     edition.max_employees = data.max_employees
     edition.is_blind = data.is_blind
+    edition.retention_until = data.retention_until
     for field, value in data.dates.boundaries():
         setattr(edition, field, value)
 

@@ -72,6 +72,7 @@ def _edition_data(form: EditionForm) -> services.EditionData:
         terms_version=form.terms_version.data,
         max_employees=form.max_employees.data,
         is_blind=form.is_blind.data,
+        retention_until=form.retention_until.data,
     )
 
 

@@ -11,7 +11,7 @@ from config import DEV_SECRET_KEY, ProductionConfig
 def test_healthz_reports_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "disabled", "storage": "ok"}
 
 
 def test_healthz_reports_unreachable_database_with_503(make_app):
