@@ -78,9 +78,9 @@ class RegistrationForm(FlaskForm):
     password = new_password_field()
     password_repeat = repeat_field()
     accept_terms = BooleanField(
-        _l("Ich habe die Datenschutzhinweise gelesen und stimme der Verarbeitung meiner Daten für den "
-           "Wettbewerb zu."),
-        validators=[DataRequired(_l("Bitte stimmen Sie den Datenschutzhinweisen zu, um sich zu registrieren."))],
+        _l("Ich akzeptiere die Nutzungsbedingungen und habe die Datenschutzerklärung zur Kenntnis genommen."),
+        validators=[DataRequired(_l("Bitte akzeptieren Sie die Nutzungsbedingungen und die Datenschutzerklärung, "
+                                    "um sich zu registrieren."))],
     )
 
 
@@ -133,6 +133,11 @@ class AcceptInvitationForm(FlaskForm):
     )
     password = new_password_field(email_field=None)
     password_repeat = repeat_field()
+    accept_terms = BooleanField(
+        _l("Ich akzeptiere die Nutzungsbedingungen und habe die Datenschutzerklärung zur Kenntnis genommen."),
+        validators=[DataRequired(_l("Bitte akzeptieren Sie die Nutzungsbedingungen und die Datenschutzerklärung, "
+                                    "um die Einladung anzunehmen."))],
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -146,6 +146,10 @@ def register():
             db.session.rollback()
             getattr(form, exc.field or "email").errors.append(str(exc.message))
         else:
+            if result.new_user is not None:  # the checkbox: consent to the current terms and privacy notice
+                from ..privacy.services import record_consents
+
+                record_consents(user=result.new_user, now=utcnow())
             db.session.commit()
             if result.new_user is not None:
                 sent = mails.send_verification_mail(result.new_user, services.make_verification_token(result.new_user))
@@ -328,6 +332,10 @@ def accept_invitation(token: str):
             db.session.rollback()
             flash(str(exc.message), "error")
         else:
+            if not has_account:  # a new account: the checkbox gave consent to the current texts
+                from ..privacy.services import record_consents
+
+                record_consents(user=user, now=now)
             db.session.commit()
             if not current_user.is_authenticated:
                 _start_session(user, remember=False)

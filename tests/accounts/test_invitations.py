@@ -24,7 +24,8 @@ def test_organiser_invites_a_juror_who_accepts(app, client, outbox, login_as, or
     guest = app.test_client()
     form = guest.get(link).get_data(as_text=True)
     assert "als Jurymitglied" in form and 'value="Prof. Dr. Jana Beispiel"' in form
-    accepted = guest.post(link, data={"full_name": "Jana Beispiel", "password": NEW, "password_repeat": NEW})
+    accepted = guest.post(link, data={"full_name": "Jana Beispiel", "password": NEW, "password_repeat": NEW,
+                                      "accept_terms": "y"})
     assert accepted.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "jury@tu-chemnitz.example"))
     assert user.roles == {Role.JUROR} and user.is_email_verified

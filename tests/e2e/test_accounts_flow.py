@@ -30,7 +30,7 @@ def test_register_verify_login_logout(live_server, live_outbox, browser_page, sc
     page.get_by_role("button", name="Konto anlegen").click()
     expect(page.get_by_text("Bitte geben Sie Ihren Namen ein.")).to_be_visible()
     expect(page.get_by_label("Vor- und Nachname")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("Bitte stimmen Sie den Datenschutzhinweisen zu")).to_be_visible()
+    expect(page.get_by_text("Bitte akzeptieren Sie die Nutzungsbedingungen")).to_be_visible()
     screenshot(page, "register-errors")
     assert live_outbox == []
 
@@ -38,7 +38,7 @@ def test_register_verify_login_logout(live_server, live_outbox, browser_page, sc
     page.get_by_label("Geschäftliche E-Mail-Adresse").fill(EMAIL)
     page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     page.get_by_label("Passwort wiederholen").fill(PASSWORD)
-    page.get_by_label("Datenschutzhinweise").check()
+    page.get_by_label("Datenschutzerklärung zur Kenntnis genommen").check()
     page.get_by_role("button", name="Konto anlegen").click()
 
     expect(page.get_by_role("heading", name="Bitte prüfen Sie Ihr Postfach")).to_be_visible()

@@ -121,6 +121,7 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
     expect(juror_page.get_by_label("Vor- und Nachname")).to_have_value(JUROR_NAME)
     juror_page.get_by_label("Passwort", exact=True).fill(PASSWORD)
     juror_page.get_by_label("Passwort wiederholen").fill(PASSWORD)
+    juror_page.get_by_label("Datenschutzerklärung zur Kenntnis genommen").check()
     juror_page.get_by_role("button", name="Konto anlegen und Einladung annehmen").click()
 
     expect(juror_page.get_by_role("status")).to_have_text("Willkommen! Die Einladung ist angenommen.")

@@ -1,0 +1,132 @@
+"""Legal pages and consents: which text and version is current, who agreed to what. Flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import nh3
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..core import audit
+from ..core.errors import PermissionDenied, ValidationFailed
+from ..extensions import db
+from .models import CONSENT_KINDS, INITIAL_VERSION, Consent, LegalKind, LegalPage
+
+LOCALES = ("de", "en")
+FALLBACK_LOCALE = "de"
+
+# Legal texts need a little more than entry texts (headings, links); still no attributes but href, no scripts.
+ALLOWED_TAGS = {"h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "address"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = {"https", "http", "mailto", "tel"}
+MAX_BODY = 100_000
+
+
+def sanitise_legal(value: str | None) -> str:
+    """The subset of HTML a legal page may hold; everything else is removed or escaped (nh3, as for entries)."""
+    if not value:
+        return ""
+    return nh3.clean(value.replace("\r\n", "\n"), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer").strip()
+
+
+def stored_page(kind: LegalKind, locale: str) -> LegalPage | None:
+    return db.session.scalar(select(LegalPage).where(LegalPage.kind == kind, LegalPage.locale == locale))
+
+
+def page_for(kind: LegalKind, language: str) -> LegalPage | None:
+    """The stored page in the reader's language, else the German one, else None (the default text applies)."""
+    return stored_page(kind, language) or (stored_page(kind, FALLBACK_LOCALE) if language != FALLBACK_LOCALE
+                                           else None)
+
+
+def current_versions() -> dict[LegalKind, str]:
+    """The current version of every kind (one query); a kind without stored text is at the initial version."""
+    versions = {kind: INITIAL_VERSION for kind in LegalKind}
+    for kind, version in db.session.execute(select(LegalPage.kind, LegalPage.version)):
+        if _number(version) > _number(versions[kind]):
+            versions[kind] = version
+    return versions
+
+
+def _number(version: str) -> int:
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        return 0
+
+
+@dataclass(frozen=True)
+class PageData:
+    body: str
+    bump_version: bool = False
+
+
+def save_page(*, kind: LegalKind, locale: str, data: PageData, by: User, now: datetime) -> LegalPage:
+    """Store the text of one page in one language. A material change ("wesentliche Änderung") of the terms or
+    the privacy notice raises the version of that kind in every language: every user is asked again."""
+    if not by.is_organiser:
+        raise PermissionDenied(_l("Nur das Organisationsteam kann die rechtlichen Seiten bearbeiten."))
+    if locale not in LOCALES:
+        raise ValidationFailed(_l("Unbekannte Sprache."), field="locale")
+    body = sanitise_legal(data.body)
+    if not body:
+        raise ValidationFailed(_l("Bitte geben Sie einen Text ein."), field="body")
+    if len(body) > MAX_BODY:
+        raise ValidationFailed(_l("Der Text ist zu lang (höchstens 100.000 Zeichen)."), field="body")
+    version = current_versions()[kind]
+    bump = data.bump_version and kind in CONSENT_KINDS
+    if bump:
+        version = str(_number(version) + 1)
+    page = stored_page(kind, locale)
+    if page is None:
+        page = LegalPage(kind=kind, locale=locale)
+        db.session.add(page)
+    page.body = body
+    page.updated_at = now
+    page.updated_by_id = by.id
+    page.version = version
+    if bump:
+        page.version_changed_at = now
+        for other in db.session.scalars(select(LegalPage).where(LegalPage.kind == kind, LegalPage.locale != locale)):
+            other.version = version
+            other.version_changed_at = now
+    db.session.flush()
+    audit.record(actor=by, action="legal_page.saved", obj_type="legal_page", obj_id=page.id, now=now,
+                 kind=kind.value, locale=locale, version=version, new_version=bump)
+    return page
+
+
+# --- consents ------------------------------------------------------------------------------------------------------
+
+def record_consents(*, user: User, now: datetime, kinds=CONSENT_KINDS) -> list[Consent]:
+    """The user agrees to the current versions of the given texts (registration, invitation, the consent page)."""
+    versions = current_versions()
+    rows = [Consent(user_id=user.id, kind=kind, version=versions[kind], given_at=now) for kind in kinds]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def missing_consents(user: User) -> list[LegalKind]:
+    """The texts whose current version this user has not agreed to yet.
+
+    The initial version is the baseline: accounts from before consents were recorded (or made on the command
+    line) are asked only once a text gets a new version, which is what "a new version asks again" means.
+    """
+    versions = current_versions()
+    pending = [kind for kind in CONSENT_KINDS if versions[kind] != INITIAL_VERSION]
+    if not pending:
+        return []
+    given = set(db.session.execute(
+        select(Consent.kind, Consent.version).where(Consent.user_id == user.id, Consent.kind.in_(pending))
+    ).all())
+    return [kind for kind in pending if (kind, versions[kind]) not in given]
+
+
+def consents_of(user: User) -> list[Consent]:
+    return list(db.session.scalars(select(Consent).where(Consent.user_id == user.id)
+                                   .order_by(Consent.given_at, Consent.id)))
