@@ -31,15 +31,20 @@ def send_mail(
     ``attachments`` are ``(filename, content, mimetype)`` triples, e.g. a receipt PDF.
     Returns False (and logs) when the mail server refused or could not be reached, so the caller can tell the user.
     """
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = render_template(f"mail/{template}.txt", **context)
-    first, _, body = text.lstrip().partition("\n")
-    if subject is None:
-        if not first.startswith("Subject:"):
-            raise ValueError(f"mail template {template!r} must start with a 'Subject:' line")
-        subject = first.removeprefix("Subject:").strip()
+    locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    override = _render_override(template, locale, context) if subject is None else None
+    if override is not None:  # the organisers' edited version of this mail in this language
+        subject, body = override
     else:
-        body = text
+        with force_locale(locale):
+            text = render_template(f"mail/{template}.txt", **context)
+        first, _, body = text.lstrip().partition("\n")
+        if subject is None:
+            if not first.startswith("Subject:"):
+                raise ValueError(f"mail template {template!r} must start with a 'Subject:' line")
+            subject = first.removeprefix("Subject:").strip()
+        else:
+            body = text
     message = EmailMessage(subject=subject, body=body.lstrip("\n"), to=[to])
     for filename, content, mimetype in attachments or ():
         message.attach(filename, content, mimetype)
@@ -50,3 +55,18 @@ def send_mail(
         return False
     log.info("mail %s sent to %s", template, to)
     return True
+
+
+def _render_override(template: str, locale: str, context: dict) -> tuple[str, str] | None:
+    """``(subject, body)`` from the stored override of (template, locale), if a module registered a renderer under
+    ``app.extensions["mail_template_renderer"]`` (the communications module does) and one is stored; else None,
+    and the template file is used. A broken override never stops a mail: it is logged and the file is used."""
+    renderer = current_app.extensions.get("mail_template_renderer")
+    if renderer is None:
+        return None
+    try:
+        with force_locale(locale):
+            return renderer(template, locale, context)
+    except Exception:
+        log.exception("edited mail template %s (%s) could not be rendered; using the file", template, locale)
+        return None

@@ -1,0 +1,262 @@
+"""Organisers write group mails and edit the mail templates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from ..accounts.models import Role
+from ..core.clock import utcnow
+from ..core.errors import DomainError
+from ..core.forms import run_service
+from ..core.permissions import role_required
+from ..editions import services as edition_services
+from ..editions.models import Category, Edition
+from ..extensions import db
+from . import catalog, rendering, services
+from .audiences import recipients
+from .forms import AUDIENCE_LABELS, LOCALE_LABELS, CampaignForm, CustomTemplateForm, TemplateForm
+from .models import Audience, Campaign, MailLog, MailStatus, MailTemplate
+from .tasks import personalise
+
+bp = Blueprint("communications", __name__, url_prefix="/organisation/communications")
+templates_bp = Blueprint("mail_templates", __name__, url_prefix="/organisation/mail-templates")
+
+STATUS_LABELS = {
+    MailStatus.SENDING: _l("wird gesendet"),
+    MailStatus.SENT: _l("versandt"),
+    MailStatus.FAILED: _l("fehlgeschlagen"),
+    MailStatus.UNCERTAIN: _l("unklar"),
+}
+
+
+@bp.record_once
+def _register_renderer(state) -> None:
+    # core.mail.send_mail asks this for the organisers' version of a system mail.
+    state.app.extensions["mail_template_renderer"] = services.render_override
+
+
+def _helpers():
+    return {"AUDIENCE_LABELS": AUDIENCE_LABELS, "LOCALE_LABELS": LOCALE_LABELS, "MailStatus": MailStatus,
+            "mail_status_label": lambda status: str(STATUS_LABELS[status])}
+
+
+bp.context_processor(_helpers)
+templates_bp.context_processor(_helpers)
+
+
+def _show_error(form, exc: DomainError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc.message)]
+    else:
+        flash(str(exc.message), "error")
+
+
+# --- group mails -----------------------------------------------------------------------------------------------------
+
+def _counts(campaign_ids: list[int]) -> dict[int, dict[MailStatus, int]]:
+    counts: dict[int, dict[MailStatus, int]] = {cid: {} for cid in campaign_ids}
+    if campaign_ids:
+        rows = db.session.execute(select(MailLog.campaign_id, MailLog.status, func.count())
+                                  .where(MailLog.campaign_id.in_(campaign_ids))
+                                  .group_by(MailLog.campaign_id, MailLog.status))
+        for campaign_id, status, count in rows:
+            counts[campaign_id][status] = count
+    return counts
+
+
+@bp.get("")
+@role_required(Role.ORGANISER)
+def list_campaigns():
+    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())).all()
+    return render_template("communications/list.html", campaigns=campaigns,
+                           counts=_counts([c.id for c in campaigns]))
+
+
+@bp.get("/<int:campaign_id>")
+@role_required(Role.ORGANISER)
+def show_campaign(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    logs = db.session.scalars(select(MailLog).where(MailLog.campaign_id == campaign.id)
+                              .order_by(MailLog.status, MailLog.address)).all()
+    return render_template("communications/show.html", campaign=campaign, logs=logs,
+                           counts=_counts([campaign.id])[campaign.id])
+
+
+def _campaign_form(editions: list[Edition]) -> CampaignForm:
+    form = CampaignForm()
+    form.edition_id.choices = [SelectChoice(e.id, e.name) for e in editions]
+    categories = db.session.execute(
+        select(Category.id, Category.name, Edition.name).join(Edition, Edition.id == Category.edition_id)
+        .order_by(Edition.registration_opens_at.desc(), Category.position)
+    ).all()
+    form.category_id.choices = [SelectChoice("", _("– keine –"))] + [
+        SelectChoice(cid, f"{ename}: {cname}") for cid, cname, ename in categories]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def new_campaign():
+    editions = db.session.scalars(edition_services.list_editions()).all()
+    if not editions:
+        flash(_("Legen Sie zuerst eine Wettbewerbsrunde an."), "error")
+        return redirect(url_for("admin.dashboard"))
+    form = _campaign_form(editions)
+    custom = services.custom_templates()
+    if request.method == "GET":
+        form.edition_id.data = request.args.get("edition_id", type=int) or editions[0].id
+        key, locale = request.args.get("template"), request.args.get("locale", "de")
+        chosen = services.find_template(key, locale) if key else None
+        if chosen is not None and chosen.key.startswith("eigene-"):
+            form.subject.data, form.body.data, form.template_key.data = chosen.subject, chosen.body, chosen.key
+    people, preview = [], None
+    if request.method == "POST" and form.validate_on_submit():
+        edition = db.session.get(Edition, form.edition_id.data)
+        audience = Audience(form.audience.data)
+        now = utcnow()
+        if request.form.get("action") == "send":
+            ok, campaign = run_service(form, lambda: services.start_campaign(
+                edition=edition, audience=audience, category_id=form.category_id.data, subject=form.subject.data,
+                body=form.body.data, template_key=form.template_key.data, by=current_user, now=now))
+            if ok:
+                flash(_("Die Gruppen-E-Mail an %(n)s Personen wird im Hintergrund versandt.",
+                        n=campaign.recipient_count), "success")
+                return redirect(url_for("communications.show_campaign", campaign_id=campaign.id))
+        else:
+            try:
+                services.check_audience(edition=edition, audience=audience, category_id=form.category_id.data)
+                rendering.check(form.subject.data, form.body.data, catalog.campaign_sample())
+                people = recipients(edition=edition, audience=audience, category_id=form.category_id.data, now=now)
+            except DomainError as exc:
+                _show_error(form, exc)
+            else:
+                form.preview_user_id.choices = [SelectChoice(p.user.id, f"{p.user.full_name} <{p.user.email}>")
+                                                for p in people]
+                chosen = next((p for p in people if p.user.id == form.preview_user_id.data), people[0] if people
+                              else None)
+                if chosen is not None:
+                    form.preview_user_id.data = chosen.user.id
+                    preview = (chosen, personalise(form.subject.data, form.body.data, chosen))
+                else:
+                    flash(_("Diese Gruppe hat keine Empfängerinnen und Empfänger."), "error")
+    return render_template("communications/new.html", form=form, people=people, preview=preview, custom=custom,
+                           placeholders=catalog.CAMPAIGN_PLACEHOLDERS)
+
+
+# --- mail templates --------------------------------------------------------------------------------------------------
+
+@templates_bp.get("")
+@role_required(Role.ORGANISER)
+def list_templates():
+    stored = {(t.key, t.locale): t for t in db.session.scalars(select(MailTemplate))}
+    return render_template("communications/templates.html", system=catalog.system_templates(), stored=stored,
+                           custom=services.custom_templates(), locales=services.LOCALES)
+
+
+def _load(key: str, locale: str):
+    """The template being edited: (system template or None for a custom one, stored row or None). 404 if unknown."""
+    if locale not in services.LOCALES:
+        abort(404)
+    system = catalog.system_template(key)
+    stored = services.find_template(key, locale)
+    if system is None:
+        if not key.startswith("eigene-"):
+            abort(404)
+        if stored is None and not services.find_template(key, "en" if locale == "de" else "de"):
+            abort(404)
+    return system, stored
+
+
+@templates_bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def new_template():
+    form = CustomTemplateForm()
+    preview = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            try:
+                preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_sample())
+            except DomainError as exc:
+                _show_error(form, exc)
+        else:
+            ok, template = run_service(form, lambda: services.save_custom_template(
+                key=None, name=form.name.data, locale=form.locale.data, subject=form.subject.data,
+                body=form.body.data, by=current_user, now=utcnow()))
+            if ok:
+                flash(_("Die Vorlage „%(name)s“ wurde gespeichert.", name=template.name), "success")
+                return redirect(url_for("mail_templates.edit_template", key=template.key, locale=template.locale))
+    return render_template("communications/template_form.html", form=form, system=None, stored=None, key=None,
+                           locale=None, preview=preview, placeholders=catalog.CAMPAIGN_PLACEHOLDERS,
+                           reset_form=FlaskForm())
+
+
+@templates_bp.route("/<key>/<locale>", methods=["GET", "POST"])
+@role_required(Role.ORGANISER)
+def edit_template(key: str, locale: str):
+    system, stored = _load(key, locale)
+    form = CustomTemplateForm() if system is None else TemplateForm()
+    if system is None:
+        form.locale.data = locale
+    if request.method == "GET":
+        if stored is not None:
+            form.subject.data, form.body.data = stored.subject, stored.body
+            if system is None:
+                form.name.data = stored.name
+        elif system is not None:
+            form.subject.data, form.body.data = catalog.default_source(key)
+        else:  # a custom template's other language: start from the one that exists
+            other = services.find_template(key, "en" if locale == "de" else "de")
+            form.name.data, form.subject.data, form.body.data = other.name, other.subject, other.body
+    sample = system.sample() if system is not None else catalog.campaign_sample()
+    preview = None
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            try:
+                with force_locale(locale):
+                    preview = rendering.check(form.subject.data, form.body.data, sample)
+            except DomainError as exc:
+                _show_error(form, exc)
+        else:
+            now = utcnow()
+            if system is not None:
+                call = lambda: services.save_system_template(  # noqa: E731
+                    key=key, locale=locale, subject=form.subject.data, body=form.body.data, by=current_user, now=now)
+            else:
+                call = lambda: services.save_custom_template(  # noqa: E731
+                    key=key, name=form.name.data, locale=locale, subject=form.subject.data, body=form.body.data,
+                    by=current_user, now=now)
+            ok, _template = run_service(form, call)
+            if ok:
+                flash(_("Die Vorlage wurde gespeichert. Sie gilt ab sofort."), "success")
+                return redirect(url_for("mail_templates.edit_template", key=key, locale=locale))
+    placeholders = system.placeholders if system is not None else catalog.CAMPAIGN_PLACEHOLDERS
+    return render_template("communications/template_form.html", form=form, system=system, stored=stored, key=key,
+                           locale=locale, preview=preview, placeholders=placeholders, reset_form=FlaskForm())
+
+
+@templates_bp.post("/<key>/<locale>/reset")
+@role_required(Role.ORGANISER)
+def reset_template(key: str, locale: str):
+    system, _stored = _load(key, locale)
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        flash(_("Das Formular ist abgelaufen. Bitte senden Sie es erneut ab."), "error")
+        return redirect(url_for("mail_templates.edit_template", key=key, locale=locale))
+    removed = services.reset_template(key=key, locale=locale, by=current_user, now=utcnow())
+    db.session.commit()
+    if system is None:
+        flash(_("Die Vorlage wurde gelöscht."), "success")
+        return redirect(url_for("mail_templates.list_templates"))
+    if removed:
+        flash(_("Die Vorlage wurde auf den Standardtext zurückgesetzt."), "success")
+    else:
+        flash(_("Die Vorlage verwendet bereits den Standardtext."), "info")
+    return redirect(url_for("mail_templates.edit_template", key=key, locale=locale))
