@@ -26,6 +26,7 @@ run: install
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(RUNTIME_PACKAGES)"
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
+	$(BIN)/flask demo results
 	@echo "App läuft auf http://127.0.0.1:5000  (Strg+C beendet)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
@@ -40,6 +41,8 @@ system-deps:
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r competition -c pyproject.toml
+	BIN=$(BIN) .ci/audit
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
@@ -48,8 +51,11 @@ format: $(BIN)/.installed
 test: install system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Each benchmark runs alone and prints its figures; bench/pdf.py joins when present.
+BENCHMARKS := uploads assignment ranking deadline_rush pages pdf
 bench: install
-	$(BIN)/python bench/uploads.py
+	@set -e; for b in $(BENCHMARKS); do \
+	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; fi; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -43,12 +42,12 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"],
+                                x_proto=app.config.get("PROXY_FIX_X_PROTO", 1), x_host=1)
 
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        for noisy in ("weasyprint", "fontTools"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    from .ops.logging import init_logging
+
+    init_logging(app)  # JSON lines or text, request ids; leaves pytest's logging alone unless LOG_FORMAT is given
 
     from . import models  # noqa: F401 - every table is known to SQLAlchemy and Alembic
     from .core import i18n, security
@@ -65,9 +64,9 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    from .core.storage import LocalStorage
+    from .core.storage import storage_from_config
 
-    app.extensions["storage"] = LocalStorage(app.config["UPLOAD_FOLDER"])  # attachments; get_storage() finds it
+    app.extensions["storage"] = storage_from_config(app.config)  # attachments; get_storage() finds it
 
     @app.before_request
     def load_user_afresh():
@@ -89,20 +88,31 @@ def create_app(config: type | Mapping | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .communications.views import bp as communications_bp
+    from .communications.views import templates_bp as mail_templates_bp
     from .core.views import bp as core_bp
     from .editions.views import bp as editions_bp
     from .entries.attachment_views import bp as attachments_bp
     from .entries.organiser_views import bp as entries_admin_bp
     from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
+    from .jobs.views import bp as jobs_bp
     from .judging.organiser_views import bp as jury_admin_bp
     from .judging.progress_views import audit_bp
     from .judging.progress_views import bp as jury_progress_bp
     from .judging.sheet_views import bp as sheets_bp
     from .judging.views import bp as judging_bp
+    from .rankings.verify_views import bp as certificates_bp
+    from .rankings.views import bp as rankings_bp
+    from .rankings.views import public_bp as results_bp
 
     blueprints = (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, questions_bp,
-                  judging_bp, jury_admin_bp, sheets_bp, jury_progress_bp, audit_bp, admin_bp)
+                  judging_bp, jury_admin_bp, sheets_bp, jury_progress_bp, audit_bp, admin_bp, rankings_bp, results_bp)
+    blueprints += (jobs_bp, communications_bp, mail_templates_bp)
+    blueprints += (certificates_bp,)
+    from .privacy.views import bp as privacy_bp
+
+    blueprints += (privacy_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -117,6 +127,12 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(judging_cli)
     app.cli.add_command(rankings_cli)
+    from .ops.cli import cli as ops_cli
+
+    app.cli.add_command(ops_cli)
+    from .jobs.cli import cli as jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
 
 def _register_template_globals(app: Flask) -> None:

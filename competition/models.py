@@ -1,6 +1,7 @@
 """Every module's models, so Alembic and create_all see all tables."""
 
 from .accounts.models import Invitation, Role, User, UserRole
+from .communications.models import Campaign, MailLog, MailTemplate
 from .core.audit import AuditEvent
 from .editions.models import Category, Criterion, Edition, JudgingRound
 from .entries.models import (
@@ -14,6 +15,7 @@ from .entries.models import (
     EntryVersion,
     Question,
 )
+from .jobs.models import Job
 from .judging.models import (
     Assignment,
     CompanyGroup,
@@ -26,19 +28,24 @@ from .judging.models import (
     ScoreSheet,
     ScoreSheetEvent,
 )
-from .rankings.models import RankingSnapshot
+from .privacy.models import Consent, LegalPage
+from .rankings.models import Award, Certificate, Publication, RankingSnapshot, RankOverride, ShortlistEntry
 
 __all__ = [
     "Answer",
     "Assignment",
     "Attachment",
     "AuditEvent",
+    "Award",
+    "Campaign",
     "Category",
+    "Certificate",
     "Company",
     "CompanyGroup",
     "CompanyInvite",
     "CompanyMember",
     "Conflict",
+    "Consent",
     "Criterion",
     "DeadlineExtension",
     "DomainAlias",
@@ -46,16 +53,23 @@ __all__ = [
     "Entry",
     "EntryVersion",
     "Invitation",
+    "Job",
     "JudgingRound",
     "JurorExpertise",
     "JurorProfile",
+    "LegalPage",
+    "MailLog",
+    "MailTemplate",
+    "Publication",
     "Question",
+    "RankOverride",
     "RankingSnapshot",
     "Role",
     "RoundJuror",
     "Score",
     "ScoreSheet",
     "ScoreSheetEvent",
+    "ShortlistEntry",
     "User",
     "UserRole",
 ]

@@ -20,7 +20,7 @@ from ..editions.scales import Scale
 from ..extensions import db
 
 EDITION_NAME = "Industrie. Neu. Denken. 2026"
-DEMO_PASSWORD = "Demo-Zugang-2026!"  # noqa: S105 - printed for the demo, not a secret
+DEMO_PASSWORD = "Demo-Zugang-2026!"  # noqa: S105  # nosec B105  # printed for the demo, not a secret
 ORGANISER_EMAIL = "orga@ind-demo.example"
 
 REGIONS = ["Chemnitz", "Zwickau", "Erzgebirgskreis", "Vogtlandkreis", "Mittelsachsen"]
@@ -109,8 +109,12 @@ def plan_demo(*, entries: int, jurors: int, seed: int) -> DemoPlan:
     for index in range(entries):
         region = REGIONS[index % len(REGIONS)]
         town = rng.choice(TOWNS[region])
+        attempts = 0
         while True:
             base = f"{rng.choice([town, rng.choice(LAST_NAMES)])} {rng.choice(COMPANY_STEMS)}"
+            attempts += 1
+            if attempts > 200:  # the ~740 name pairs are used up (large demos): number the company
+                base = f"{base} {index + 1}"
             company = f"{base} {rng.choice(LEGAL_FORMS)}"
             if base not in used_companies:
                 used_companies.add(base)

@@ -33,6 +33,9 @@ def set_security_headers(response):
 
 
 def init_app(app) -> None:
+    from .requests import CleanRequest
+
+    app.request_class = CleanRequest  # no NUL characters in form fields and query parameters
     app.after_request(set_security_headers)
     if app.config.get("SESSION_COOKIE_SECURE"):
 

@@ -13,6 +13,7 @@ WTF_CSRF_ENABLED is on) before the service is called. A request without a valid 
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
@@ -177,6 +178,16 @@ def upload(entry_id: int):
         db.session.rollback()  # likewise: no row, no file
         log.exception("attachment of entry %s could not be saved", entry_id)
         flash(_("Die Anlage konnte nicht gespeichert werden. Bitte versuchen Sie es erneut."), "error")
+        return redirect(back)
+    except OSError as exc:  # the storage failed while writing (disk full, quota, I/O error): no row, no file
+        db.session.rollback()
+        log.exception("attachment of entry %s could not be written to the storage", entry_id)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            flash(_("Die Anlage konnte nicht gespeichert werden, weil der Speicherplatz auf dem Server erschöpft "
+                    "ist. Ihr Beitrag ist unverändert. Bitte versuchen Sie es später erneut oder wenden Sie sich an "
+                    "das Organisationsteam."), "error")
+        else:
+            flash(_("Die Anlage konnte nicht gespeichert werden. Bitte versuchen Sie es erneut."), "error")
         return redirect(back)
     finally:
         receiver.discard()  # spooled files that were not stored (extra parts, refusals, a broken connection)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..accounts.models import Role, User
 from ..accounts.services import grant_role, normalize_email
@@ -188,6 +188,7 @@ class EntryInput:
     category_id: int | None
     core: dict[str, str]
     answers: dict[int, Any]  # raw form values per question id
+    publish_summary: bool | None = None  # None: leave as it is (autosave of a form without the box)
 
 
 def save_draft(
@@ -223,7 +224,16 @@ def save_draft(
         if name == "video_url" and value and not value.startswith(("https://", "http://")):
             problems[name] = str(_l("Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt."))
             continue
+        capacity = getattr(Entry.__table__.c[name].type, "length", None)  # title, video_url: VARCHAR(n)
+        if capacity is not None and len(value) > capacity:
+            # Over-long text is kept and reported at submit, but only up to what the column holds (PostgreSQL
+            # refuses more); beyond that the old value stays and the typed one stays on screen.
+            problems[name] = str(_l("Dieser Text ist zu lang zum Speichern (höchstens %(limit)s Zeichen). Bitte "
+                                    "kürzen Sie ihn.", limit=capacity))
+            continue
         setattr(entry, name, value)
+    if data.publish_summary is not None:
+        entry.publish_summary = data.publish_summary
     for question_id, raw in data.answers.items():
         question = questions.get(question_id)
         if question is None or question.kind is QuestionKind.FILE:
@@ -292,6 +302,11 @@ def _next_number(entry: Entry) -> str:
     """The next free IND-<year>-NNNN; numbers are unique across editions (two editions may share a year)."""
     year = entry.edition.submission_deadline_at.year
     prefix = f"IND-{year}-"
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two first submits at once would read the same maximum and one would fail on the unique number (seen in
+        # bench/deadline_rush.py): numbers of a year are handed out one at a time, until the transaction ends.
+        # (SQLite serialises writers anyway.)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 20_000_000 + year})
     last = db.session.scalar(select(func.max(Entry.number)).where(Entry.number.like(f"{prefix}%")))
     sequence = int(last.removeprefix(prefix)) + 1 if last else 1
     return rules.entry_number(year, sequence)

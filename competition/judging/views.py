@@ -35,6 +35,10 @@ def _open_edition() -> Edition | None:
 def dashboard():
     now = utcnow()
     assignments = db.session.scalars(services.assignments_of(current_user)).all()
+    # An assignment whose company the juror has a conflict with (recorded after it was made) stays locked: its
+    # sheet answers 403, and the list must not show its title either.
+    blocked = [a for a in assignments if services.is_conflicted(current_user, a.entry)]
+    assignments = [a for a in assignments if a not in blocked]
     by_round = defaultdict(list)
     for assignment in assignments:
         by_round[assignment.round].append(assignment)
@@ -48,7 +52,7 @@ def dashboard():
                         and sheets_by_assignment[a.id].status.value == "submitted") for r in rounds}
     return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now,
                            profile=services.profile_of(current_user), sheets=sheets_by_assignment,
-                           total_of=total_of, submitted=submitted)
+                           total_of=total_of, submitted=submitted, blocked=len(blocked))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

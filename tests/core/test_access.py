@@ -73,6 +73,33 @@ MATRIX = {
     "/organisation/editions/<edition_id>/rounds/<round_id>/progress": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/entries/<entry_id>/sheets": ORGANISER,
     "/organisation/audit": ORGANISER,  # the juror of the assignment (others: 403, see test_sheets)
+    "/organisation/jobs": ORGANISER,
+    "/organisation/jobs/<job_id>": ORGANISER,
+    "/organisation/jobs/<job_id>/download": ORGANISER,
+    "/organisation/communications": ORGANISER,
+    "/organisation/communications/new": ORGANISER,
+    "/organisation/communications/<campaign_id>": ORGANISER,
+    "/organisation/mail-templates": ORGANISER,
+    "/organisation/mail-templates/new": ORGANISER,
+    "/organisation/mail-templates/<key>/<locale>": ORGANISER,
+    "/impressum": PUBLIC,
+    "/datenschutz": PUBLIC,
+    "/nutzungsbedingungen": PUBLIC,
+    "/consent": SIGNED_IN,
+    "/account/data": SIGNED_IN,
+    "/account/delete": SIGNED_IN,
+    "/organisation/legal/imprint": ORGANISER,
+    "/organisation/legal/privacy": ORGANISER,
+    "/organisation/legal/terms": ORGANISER,
+    "/organisation/privacy": ORGANISER,
+    # an unknown code, for everyone (a real certificate: tests/rankings/test_certificates.py)
+    "/verify/certificate/<code>": row(404, 404, 404, 404, 404),
+    "/organisation/editions/<edition_id>/rankings": ORGANISER,
+    # no frozen ranking yet: the organiser is sent back to the rankings page with a message
+    "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/deliberation": row(302, 403, 403, 403, 302),
+    # not published (the public pages of a published edition: tests/rankings/test_deliberation.py)
+    "/ergebnisse/<slug>": row(404, 404, 404, 404, 404),
+    "/ergebnisse/<slug>/ergebnisse.pdf": row(404, 404, 404, 404, 404),
 }
 
 # Routes whose access is proven by their own tests (signed links), with the test that does it.
@@ -83,6 +110,13 @@ ELSEWHERE = {
     "/invitation/<token>": "tests/accounts/test_invitations.py",
     "/company/join/<token>": "tests/entries/test_entry_flow.py",
     "/jury/assignments/<assignment_id>/attachments/<number>": "tests/judging/test_sheets.py",
+    # downloads of a frozen snapshot (needs one): organisers only
+    "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/<any(internal, protocol, public):kind>.pdf":
+        "tests/rankings/test_deliberation.py",
+    "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/feedback/<entry_id>.pdf":
+        "tests/rankings/test_deliberation.py",
+    "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/export.<any(xlsx, csv):fmt>":
+        "tests/rankings/test_deliberation.py",
 }
 
 
@@ -154,8 +188,31 @@ def world(make_user, make_company, make_edition, make_round, make_category, make
     }
     ids = {"edition_id": edition.id, "round_id": judging_round.id, "criterion_id": criterion.id,
            "category_id": category.id, "entry_id": entry.id, "question_id": question.id, "number": 1,
-           "attachment_id": attachment.id, "assignment_id": assignment.id}
+           "attachment_id": attachment.id, "assignment_id": assignment.id, "slug": edition.slug}
+    ids.update(_jobs_and_communications(edition, users["organiser"]))
     return users, ids
+
+
+def _jobs_and_communications(edition, organiser) -> dict:
+    """A finished job with a result file and a group mail, for the jobs and communications pages."""
+    import io
+
+    from competition.communications.models import Audience, Campaign
+    from competition.core.clock import utcnow
+    from competition.core.storage import get_storage
+    from competition.jobs.models import Job, JobStatus
+
+    stored = get_storage().save(io.BytesIO(b"Ergebnis"))
+    job = Job(kind="communications.campaign", params={}, status=JobStatus.DONE, result_key=stored.key,
+              result_filename="ergebnis.txt", result_mimetype="text/plain", edition_id=edition.id,
+              created_by_id=organiser.id, created_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    campaign = Campaign(edition_id=edition.id, audience=Audience.APPLICANTS, subject="Hinweis", body="Text",
+                        job_id=job.id, created_by_id=organiser.id, created_at=utcnow())
+    db.session.add(campaign)
+    db.session.commit()
+    return {"job_id": job.id, "campaign_id": campaign.id, "key": "verify_email", "locale": "de"}
 
 
 @pytest.mark.parametrize("role", ROLES)
