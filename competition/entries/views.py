@@ -19,6 +19,7 @@ from ..core.mail import send_mail
 from ..editions.models import Category
 from ..extensions import db
 from . import permissions, services
+from . import tasks as _tasks  # noqa: F401 - the receipt job
 from .forms import (
     CompanyForm,
     InviteColleagueForm,
@@ -394,10 +395,10 @@ def submit_entry(entry_id: int):
             else:
                 flash(str(exc.message), "error")
         else:
-            _send_receipt(entry, version)
             flash(_("Vielen Dank! Ihr Beitrag %(number)s ist eingereicht (Version %(version)s). Die "
-                    "Eingangsbestätigung haben wir Ihnen per E-Mail gesendet.", number=entry.number,
-                    version=version.number), "success")
+                    "Eingangsbestätigung senden wir Ihnen per E-Mail; Sie finden sie auch hier als PDF.",
+                    number=entry.number, version=version.number), "success")
+            _send_receipt(version)
             return redirect(url_for("entries.show_entry", entry_id=entry.id))
     now = utcnow()
     return render_template("entries/submit.html", entry=entry, form=form, gaps=services.entry_gaps(entry),
@@ -405,13 +406,16 @@ def submit_entry(entry_id: int):
                            why_not=permissions.why_not_edit(current_user, entry, now))
 
 
-def _send_receipt(entry: Entry, version: EntryVersion) -> None:
-    from .mails import send_receipt_mail
-    from .receipts import receipt_data_from_snapshot, render_receipt_pdf
+def _send_receipt(version: EntryVersion) -> None:
+    """The receipt is rendered and mailed by a background job once the submit is stored (inline in the embedded
+    default, so the outcome is known at once; on RQ a worker sends it and retries when the mail server is down)."""
+    from ..jobs import JobStatus, submit
 
-    data = receipt_data_from_snapshot(version.content, edition_name=entry.edition.name)
-    pdf = render_receipt_pdf(data, lang=current_user.locale or "de")
-    if not send_receipt_mail(to=current_user.email, locale=current_user.locale, data=data, pdf=pdf):
+    job = submit("entries.receipt", params={"version_id": version.id, "user_id": current_user.id},
+                 by=current_user, now=utcnow(), edition_id=version.entry.edition_id)
+    db.session.commit()
+    db.session.refresh(job)
+    if job.status is JobStatus.FAILED:
         flash(_("Die Eingangsbestätigung konnte nicht per E-Mail versendet werden. Sie können sie hier als PDF "
                 "herunterladen."), "warning")
 

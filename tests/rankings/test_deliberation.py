@@ -318,3 +318,41 @@ def test_snapshot_downloads_and_decisions_are_for_organisers_only(world, organis
     # a snapshot is only reachable through its own edition's URLs
     assert client.get(f"/organisation/editions/{world.edition.id + 999}/rankings/snapshots/{snapshot.id}/"
                       "internal.pdf").status_code == 404
+
+
+def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(world, organiser, client, login_as):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from competition.jobs import Job, JobStatus
+
+    now = _final_scores(world)
+    winner = world.entries["Wärmerückgewinnung"]
+    services.set_award(judging_round=world.final, entry=winner, kind=AwardKind.WINNER, place=1,
+                       justification="Vorbildliche Energieeffizienz im Mittelstand.", by=organiser, now=now)
+    db.session.commit()
+    snapshot = services.freeze_ranking(judging_round=world.final, method="weighted-mean", by=organiser,
+                                       now=now + timedelta(seconds=1))
+    db.session.commit()
+    login_as(organiser)
+    base = f"/organisation/editions/{world.edition.id}/rankings"
+    response = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates")
+    job = db.session.scalar(db.select(Job).where(Job.kind == "rankings.certificates"))
+    assert response.headers["Location"] == f"/organisation/jobs/{job.id}"
+    db.session.refresh(job)
+    assert job.status is JobStatus.DONE and job.progress_done == job.progress_total == 4
+    pdf = client.get(f"/organisation/jobs/{job.id}/download")
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.data))
+    assert len(reader.pages) == 4  # one certificate per finalist, in one document
+    from competition.rankings.models import Certificate
+
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.entry_id == winner.id))
+    winner_page = next(page.extract_text() for page in reader.pages if "Wärmerückgewinnung" in page.extract_text())
+    assert f"/verify/certificate/{certificate.code}" in re.sub(r"\s+", "", winner_page)
+    client.get("/logout")
+    page = client.get(f"/verify/certificate/{certificate.code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Wärmerückgewinnung" in html and winner.company.legal_name in html
