@@ -171,6 +171,21 @@ def _interval_chart(rows: list[dict], title: str) -> Any:
          for r in rows], title=title)
 
 
+def page_charts(snapshot: RankingSnapshot) -> dict[str, Any]:
+    """The charts of the organisers' ranking page (the same SVGs as in the jury ranking PDF)."""
+    content = _content(snapshot)
+    scale = _common(snapshot)["scale"]
+    overall = content.get("overall") or {}
+    jurors = _jurors(content, overall)
+    return {
+        "distribution": charts.score_distribution(_score_groups(content), scale_min=scale["min"],
+                                                  scale_max=scale["max"]),
+        "leniency": charts.juror_leniency([charts.Leniency(j["name"], j.get("offset") or 0.0,
+                                                           bool(j.get("calibrated"))) for j in jurors]),
+        "intervals": _interval_chart(_rows(content, overall), str(_l("Gesamtrangliste mit Rangintervallen"))),
+    }
+
+
 # --- internal jury ranking ----------------------------------------------------------------------------------------
 
 def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:

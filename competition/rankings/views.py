@@ -176,18 +176,9 @@ def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[s
 
 
 def _charts(snapshot: RankingSnapshot) -> dict[str, Any]:
-    try:
-        from . import charts
-    except ImportError:  # pragma: no cover - the charts module is optional for the page
-        return {}
-    content = snapshot.content
-    result = {}
-    for name, fn in (("distribution", "distribution_chart"), ("leniency", "leniency_chart"),
-                     ("intervals", "interval_chart")):
-        builder = getattr(charts, fn, None)
-        if builder is not None:
-            result[name] = builder(content)
-    return result
+    from .outputs import page_charts
+
+    return page_charts(snapshot)
 
 
 @bp.get("", endpoint="index")

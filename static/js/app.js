@@ -16,7 +16,22 @@ document.addEventListener("submit", (event) => {
   const message = button && button.dataset.confirm;
   if (message && !window.confirm(message)) {
     event.preventDefault();
+    return;
   }
+  if (event.defaultPrevented) return; // htmx sends this form itself
+  // The form is being sent for real: an autosave still waiting for its delay (e.g. from leaving a field by clicking
+  // "einreichen") must not run after it, or it would race the submit and make it look stale.
+  event.target.dataset.submitting = "true";
+});
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
+  if (form && form.dataset.submitting === "true") event.preventDefault();
+});
+
+// Coming back with the browser's back button shows the page from the cache: let its autosave work again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-submitting]").forEach((form) => delete form.dataset.submitting);
 });
 
 // Length counters for fields with a limit (the server checks the limit again on submit).

@@ -255,6 +255,7 @@ def test_organiser_pages_show_the_stored_ranking_and_take_decisions(world, organ
                            follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Rangliste eingefroren" in html and "Digitaler Zwilling &lt;script&gt;" in html and "geprüft" in html
+    assert html.count("<svg") >= 3 and 'role="img"' in html  # distribution, leniency, intervals
     page = client.get(f"{base}/rounds/{world.first.id}/deliberation?propose=1").get_data(as_text=True)
     assert "Vorschlag" in page
     chosen = [world.entries["Wärmerückgewinnung"].id, world.entries["Sensorik im Bestand"].id]
