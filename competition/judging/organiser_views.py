@@ -310,11 +310,18 @@ def remind(edition_id: int, round_id: int):
     edition = db.get_or_404(Edition, edition_id)
     judging_round = _round(edition, round_id)
     if ConfirmForm().validate_on_submit():
-        due = reminders.jurors_with_open_work(judging_round)
-        sent, failed = reminders.send_reminders(judging_round=judging_round, due=due, base_url=None)
-        if failed:
-            flash(_("%(sent)s Erinnerungen gesendet, %(failed)s konnten nicht gesendet werden.", sent=sent,
-                    failed=failed), "error")
+        from ..jobs import JobStatus, submit
+        from . import tasks  # noqa: F401 - registers the reminder job
+
+        job = submit("judging.reminders", params={"round_id": judging_round.id, "base_url": request.host_url},
+                     by=current_user, now=utcnow(), edition_id=edition.id)
+        db.session.commit()  # runs the job (inline) or queues it (RQ)
+        db.session.refresh(job)
+        if job.status is JobStatus.DONE:
+            flash(job.message, "success")
+        elif job.status is JobStatus.FAILED:
+            flash(job.message, "error")
         else:
-            flash(_("%(sent)s Erinnerungen gesendet.", sent=sent), "success")
+            flash(_("Die Erinnerungen werden im Hintergrund versendet."), "success")
+            return redirect(url_for("jobs.show_job", job_id=job.id))
     return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
