@@ -370,11 +370,9 @@ def submit_entry(entry_id: int):
     if request.method == "GET":
         form.lock_version.data = entry.lock_version
     if form.validate_on_submit():
-        now = utcnow()  # the server clock at the moment the submit is stored
+        now = utcnow()  # the server clock when the submit arrived (also for a retry below)
         try:
-            version = services.submit_entry(entry=entry, consent=form.consent.data, lock_version=_lock_version(form),
-                                            by=current_user, now=now)
-            db.session.commit()
+            version = _submit_with_retry(entry, form, now)
         except services.StaleEdit:
             db.session.rollback()
             if entry.status is EntryStatus.SUBMITTED and not services.has_unsubmitted_changes(entry):
@@ -404,6 +402,26 @@ def submit_entry(entry_id: int):
     return render_template("entries/submit.html", entry=entry, form=form, gaps=services.entry_gaps(entry),
                            deadline=permissions.deadline_for(entry), now=now,
                            why_not=permissions.why_not_edit(current_user, entry, now))
+
+
+def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 3) -> EntryVersion:
+    """Submit and commit. Two companies submitting for the first time at the same moment may draw the same entry
+    number (on SQLite the read of the last number is not serialised); the loser is not the company's fault, so the
+    submit is simply tried again with the next number. A second submit of the same entry is not retried."""
+    for attempt in range(1, attempts + 1):
+        try:
+            version = services.submit_entry(entry=entry, consent=form.consent.data, lock_version=_lock_version(form),
+                                            by=current_user, now=now)
+            db.session.commit()
+            return version
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == attempts:
+                raise
+            db.session.refresh(entry)
+            if entry.status is not EntryStatus.DRAFT and entry.number:
+                raise  # the same entry was submitted by someone else in the meantime
+    raise AssertionError("unreachable")
 
 
 def _send_receipt(version: EntryVersion) -> None:
