@@ -58,6 +58,10 @@ _KNOWN = {
                        ("judging_round.name", _l("Bewertungsrunde")),
                        ("judging_round.deadline_at", _l("Frist (mit |datetime)")),
                        ("open_count", _l("Zahl offener Bewertungen")), ("link", _l("Link zur Jury-Übersicht")))),
+    "results": (_l("Ergebnisse an die Unternehmen (mit Rückmeldung der Jury)"),
+                (*_USER, ("edition_name", _l("Wettbewerbsrunde")), ("entry.number", _l("Beitragsnummer")),
+                 ("entry.title", _l("Titel")), ("outcome", _l("Ergebnis des Beitrags in einem Satz")),
+                 ("link", _l("Link zur Ergebnisseite")))),
     "conflict_declared": (_l("Befangenheit erklärt (an das Organisationsteam)"),
                           (("juror.full_name", _l("Name des Jurymitglieds")), ("entry.number", _l("Beitragsnummer")),
                            ("entry.title", _l("Titel")), ("reason", _l("Begründung")),
@@ -89,6 +93,9 @@ def _samples() -> dict:
                                   "judging_round": SimpleNamespace(name="Vorauswahl",
                                                                    deadline_at=now + timedelta(days=7)),
                                   "link": _LINK},
+        "results": lambda: {"user": user, "entry": entry, "edition_name": "Industrie. Neu. Denken. 2026",
+                            "outcome": "Ihr Beitrag wurde mit dem 1. Platz in der Kategorie „Digitalisierung“ "
+                                       "ausgezeichnet – herzlichen Glückwunsch!", "link": _LINK},
         "conflict_declared": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "entry": entry,
                                       "reason": "Frühere Zusammenarbeit", "link": _LINK},
     }

@@ -500,7 +500,7 @@ def public_results_pdf(slug: str):
 
 # --- bulk outputs as background jobs -----------------------------------------------------------------------------
 
-@bp.post("/snapshots/<int:snapshot_id>/bulk/<any(certificates, feedback):kind>", endpoint="bulk")
+@bp.post("/snapshots/<int:snapshot_id>/bulk/<any(certificates, feedback, results_mail):kind>", endpoint="bulk")
 @organiser_only
 def bulk(edition_id: int, snapshot_id: int, kind: str):
     from flask import current_app
@@ -514,8 +514,14 @@ def bulk(edition_id: int, snapshot_id: int, kind: str):
     if not form.validate_on_submit():
         abort(400)
     params: dict[str, Any] = {"snapshot_id": snapshot.id}
-    if kind == "certificates":
+    if kind in ("certificates", "results_mail"):
         params["base_url"] = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
+    if kind == "results_mail":
+        publication = services.publication_of(edition)
+        if publication is None or publication.snapshot_id != snapshot.id:
+            flash(_("Die Ergebnisse werden aus dem veröffentlichten Stand versendet; veröffentlichen Sie diesen "
+                    "Stand zuerst."), "error")
+            return redirect(url_for(".index", edition_id=edition.id, round=snapshot.round_id, snapshot=snapshot.id))
     job = submit(f"rankings.{kind}", params=params, by=current_user, now=utcnow(), edition_id=edition.id)
     db.session.commit()
     flash(_("Der Auftrag läuft im Hintergrund; Sie können diese Seite verlassen und später wiederkommen."), "success")

@@ -357,3 +357,40 @@ def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(w
     page = client.get(f"/verify/certificate/{certificate.code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Wärmerückgewinnung" in html and winner.company.legal_name in html
+
+
+def test_results_mail_tells_every_company_its_outcome_with_its_feedback_once(world, organiser, client, login_as,
+                                                                            outbox):
+    from competition.jobs import Job, JobStatus
+    from competition.jobs.runner import restart, run_job
+
+    now = _final_scores(world)
+    winner = world.entries["Wärmerückgewinnung"]
+    services.set_award(judging_round=world.final, entry=winner, kind=AwardKind.WINNER, place=1,
+                       justification="Vorbildliche Energieeffizienz im Mittelstand.", by=organiser, now=now)
+    snapshot = services.freeze_ranking(judging_round=world.final, method="weighted-mean", by=organiser,
+                                       now=now + timedelta(seconds=1))
+    db.session.commit()
+    login_as(organiser)
+    base = f"/organisation/editions/{world.edition.id}/rankings"
+    refused = client.post(f"{base}/snapshots/{snapshot.id}/bulk/results_mail", follow_redirects=True)
+    assert "veröffentlichen Sie diesen Stand zuerst" in refused.get_data(as_text=True)
+    services.publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
+    db.session.commit()
+    outbox.clear()
+    client.post(f"{base}/snapshots/{snapshot.id}/bulk/results_mail")
+    job = db.session.scalar(db.select(Job).where(Job.kind == "rankings.results_mail"))
+    assert job.status is JobStatus.DONE, job.message
+    members = {e.company.members[0].user.email: title for title, e in world.entries.items()
+               if str(e.id) in snapshot.content["entries"]}
+    assert sorted(m.to[0] for m in outbox) == sorted(members)  # one mail per member of each finalist
+    mail = next(m for m in outbox if members[m.to[0]] == "Wärmerückgewinnung")
+    assert "1. Platz" in mail.body and "/ergebnisse/" in mail.body
+    name, data, mimetype = mail.attachments[0]
+    assert mimetype == "application/pdf" and data.startswith(b"%PDF") and name.startswith("rueckmeldung-")
+    others = [m for m in outbox if members[m.to[0]] != "Wärmerückgewinnung"]
+    assert all("Finale" in m.body and "1. Platz" not in m.body for m in others)
+    restart(job, now=utcnow())  # a second run mails nobody twice
+    db.session.commit()
+    run_job(job.id)
+    assert len(outbox) == len(members)
