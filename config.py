@@ -100,6 +100,10 @@ class Config:
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
     # Number of proxies whose X-Forwarded-Proto (https) is trusted; used together with PROXY_FIX_X_FOR.
     PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 1)
+    # Judge deadlines on the time the reverse proxy received the request (X-Request-Start), not when an app server
+    # got to it; only with a proxy that sets the header and overwrites what clients send. Older values are ignored.
+    TRUST_REQUEST_START = _bool("TRUST_REQUEST_START", False)
+    REQUEST_START_MAX_AGE = _int("REQUEST_START_MAX_AGE", 300)
 
     # Background jobs: RQ on Redis when REDIS_URL is set (JOBS_BACKEND "auto"), in-process otherwise or when
     # JOBS_BACKEND is "inline". A running job without a heartbeat for JOBS_STALE_MINUTES is re-queued, at most

@@ -16,6 +16,7 @@ from ..core.errors import DomainError
 from ..core.forms import run_service
 from ..core.i18n import decimal_filter
 from ..core.mail import send_mail
+from ..core.requests import arrival_time
 from ..editions.models import Category
 from ..extensions import db
 from . import permissions, services
@@ -370,7 +371,7 @@ def submit_entry(entry_id: int):
     if request.method == "GET":
         form.lock_version.data = entry.lock_version
     if form.validate_on_submit():
-        now = utcnow()  # the server clock when the submit arrived (also for a retry below)
+        now = arrival_time()  # when the submit reached the platform (also for a retry below)
         try:
             version = _submit_with_retry(entry, form, now)
         except services.StaleEdit:
