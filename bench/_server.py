@@ -109,6 +109,8 @@ class Client:
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
         self._connection: http.client.HTTPConnection | None = None
+        # Like a reverse proxy with `X-Request-Start`: stamp each request with the time it is sent.
+        self.stamp_arrival = False
 
     def _conn(self) -> http.client.HTTPConnection:
         if self._connection is None:
@@ -123,6 +125,8 @@ class Client:
     def request(self, method: str, path: str, *, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
         headers = dict(headers or {})
+        if self.stamp_arrival:
+            headers["X-Request-Start"] = f"t={time.time():.3f}"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):

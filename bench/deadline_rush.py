@@ -357,6 +357,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: GUNICORN_WORKERS or the config's)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: GUNICORN_THREADS or the config's)")
     parser.add_argument("--verbose", action="store_true", help="list every lost or late item")
+    parser.add_argument("--proxy-arrival", action="store_true",
+                        help="clients stamp X-Request-Start like a reverse proxy and the app trusts it "
+                             "(TRUST_REQUEST_START): deadlines are judged on when a request was sent")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="deadline-rush-") as tmp:
@@ -369,6 +372,8 @@ def main() -> None:
         print(f"# seeded {args.clients} companies with draft entries in {time.perf_counter() - started:.1f} s")
         env = {"DATABASE_URL": database_url, "UPLOAD_FOLDER": str(upload_folder), "RATELIMIT_ENABLED": "0",
                "INSTANCE_PATH": str(tmp_path / "instance")}
+        if args.proxy_arrival:
+            env["TRUST_REQUEST_START"] = "1"
         workers = args.workers or int(os.environ.get("GUNICORN_WORKERS") or 2 * os.cpu_count() + 1)
         threads = args.threads or int(os.environ.get("GUNICORN_THREADS") or 4)
         server = GunicornServer(env=env, workers=workers, threads=threads, log_path=tmp_path / "gunicorn.log")
@@ -379,6 +384,7 @@ def main() -> None:
             emails = sorted(rush.entry_of)
             for email in emails:  # log in before the rush (argon2 is deliberately slow)
                 client = Client(server.url)
+                client.stamp_arrival = args.proxy_arrival
                 client.log_in(email, PASSWORD)
                 clients.append(client)
             now = datetime.now(UTC)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -405,7 +408,7 @@ def submit_entry(entry_id: int):
                            why_not=permissions.why_not_edit(current_user, entry, now))
 
 
-def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 3) -> EntryVersion:
+def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -> EntryVersion:
     """Submit and commit. Two companies submitting for the first time at the same moment may draw the same entry
     number (on SQLite the read of the last number is not serialised); the loser is not the company's fault, so the
     submit is simply tried again with the next number. A second submit of the same entry is not retried."""
@@ -422,6 +425,7 @@ def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 3) -
             db.session.refresh(entry)
             if entry.status is not EntryStatus.DRAFT and entry.number:
                 raise  # the same entry was submitted by someone else in the meantime
+            time.sleep(random.uniform(0.02, 0.1) * attempt)  # nosec B311 - jitter, not security
     raise AssertionError("unreachable")
 
 
