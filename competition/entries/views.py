@@ -280,7 +280,7 @@ def _mark_problems(form, problems: dict[str, str]) -> None:
 @login_required
 def edit_entry(entry_id: int):
     entry = _own_entry(entry_id)
-    now = utcnow()
+    now = arrival_time()
     why_not = permissions.why_not_edit(current_user, entry, now)
     if why_not:
         flash(str(why_not), "warning")
@@ -331,7 +331,7 @@ def _render_edit(entry, form, questions):
 def autosave_entry(entry_id: int):
     """htmx: save the draft while typing; answers with a status line and the new lock version."""
     entry = _own_entry(entry_id)
-    now = utcnow()
+    now = arrival_time()
     form, questions = _entry_form(entry, formdata=True)
     if not form.validate_on_submit():
         return render_template("entries/_autosave.html", ok=False, entry=entry,
