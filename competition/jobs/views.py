@@ -23,6 +23,8 @@ from .models import Job, JobStatus
 log = logging.getLogger(__name__)
 
 bp = Blueprint("jobs", __name__, url_prefix="/organisation/jobs")
+# Jobs that run for every submit: listed only when chosen (or when they failed).
+ROUTINE_KINDS = ("entries.receipt",)
 
 STATUS_LABELS = {
     JobStatus.QUEUED: _l("Wartet"),
@@ -58,11 +60,18 @@ def job_helpers():
 def list_jobs():
     editions = db.session.scalars(edition_services.list_editions()).all()
     edition_id = request.args.get("edition_id", type=int)
+    kind = request.args.get("kind", "")
     query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(200)
     if edition_id:
         query = query.where(Job.edition_id == edition_id)
+    if kind in runner.TASKS:
+        query = query.where(Job.kind == kind)
+    elif kind != "all":  # one receipt per submit would bury everything else: failed ones are still shown
+        query = query.where((Job.kind.not_in(ROUTINE_KINDS)) | (Job.status == JobStatus.FAILED))
     jobs = db.session.scalars(query).all()
-    return render_template("jobs/list.html", jobs=jobs, editions=editions, edition_id=edition_id)
+    kinds = sorted(((name, runner.TASK_LABELS.get(name, name)) for name in runner.TASKS), key=lambda k: str(k[1]))
+    return render_template("jobs/list.html", jobs=jobs, editions=editions, edition_id=edition_id, kind=kind,
+                           kinds=kinds)
 
 
 @bp.get("/<int:job_id>")

@@ -19,6 +19,7 @@ from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
 from ..extensions import db
 from . import reminders, services
+from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
 from .conflicts import registrable_domain
 from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm
 from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
@@ -311,7 +312,6 @@ def remind(edition_id: int, round_id: int):
     judging_round = _round(edition, round_id)
     if ConfirmForm().validate_on_submit():
         from ..jobs import JobStatus, submit
-        from . import tasks  # noqa: F401 - registers the reminder job
 
         job = submit("judging.reminders", params={"round_id": judging_round.id, "base_url": request.host_url},
                      by=current_user, now=utcnow(), edition_id=edition.id)

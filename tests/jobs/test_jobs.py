@@ -167,3 +167,26 @@ def test_a_long_step_without_progress_keeps_its_heartbeat(inline, organiser, mon
     db.session.commit()
     db.session.refresh(job)
     assert job.status == JobStatus.DONE and job.message == "beat"
+
+
+def test_job_list_hides_routine_receipts_unless_chosen_but_shows_failed_ones(client, login_as, organiser):
+    from competition.core.clock import utcnow
+    from competition.extensions import db
+    from competition.jobs import Job, JobStatus
+
+    now = utcnow()
+    for kind, status in (("entries.receipt", JobStatus.DONE), ("entries.receipt", JobStatus.FAILED),
+                         ("rankings.certificates", JobStatus.DONE)):
+        db.session.add(Job(kind=kind, status=status, params={}, created_at=now, attempts=1))
+    db.session.commit()
+    done_receipt, failed_receipt, certificates = db.session.scalars(db.select(Job).order_by(Job.id)).all()
+    login_as(organiser)
+
+    def listed(query=""):
+        html = client.get(f"/organisation/jobs{query}").get_data(as_text=True)
+        jobs = (done_receipt, failed_receipt, certificates)
+        return {job.id for job in jobs if f"/organisation/jobs/{job.id}\"" in html}
+
+    assert listed() == {failed_receipt.id, certificates.id}
+    assert listed("?kind=all") == {done_receipt.id, failed_receipt.id, certificates.id}
+    assert listed("?kind=entries.receipt") == {done_receipt.id, failed_receipt.id}
