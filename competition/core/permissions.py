@@ -22,3 +22,13 @@ def role_required(*roles):
         return wrapped
 
     return decorator
+
+
+def require_organiser(by, message=None) -> None:
+    """Service-level check: only organisers may do this (raises PermissionDenied with `message` or a default)."""
+    from flask_babel import lazy_gettext as _l
+
+    from .errors import PermissionDenied
+
+    if not by.is_organiser:
+        raise PermissionDenied(message or _l("Nur das Organisationsteam kann das tun."))

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..accounts.models import User
-from ..core.errors import AlreadyExists, Locked, PermissionDenied, ValidationFailed
+from ..core.errors import AlreadyExists, Locked, ValidationFailed
+from ..core.permissions import require_organiser
 from ..core.slugs import is_slug, slugify
 from ..extensions import db
 from .models import Category, Criterion, Edition, JudgingRound
@@ -36,8 +37,7 @@ SCALE_MESSAGES = {
 
 
 def _require_organiser(by: User) -> None:
-    if not by.is_organiser:
-        raise PermissionDenied(_l("Nur das Organisationsteam kann Wettbewerbsrunden einrichten."))
+    require_organiser(by, _l("Nur das Organisationsteam kann Wettbewerbsrunden einrichten."))
 
 
 # --- editions ----------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from ..accounts.models import Role, User
 from ..accounts.services import grant_role, normalize_email
 from ..core import audit
 from ..core.errors import AlreadyExists, DomainError, Locked, PermissionDenied, ValidationFailed
+from ..core.permissions import require_organiser
 from ..editions.models import Category, Edition
 from ..extensions import db
 from . import permissions, rules
@@ -401,8 +402,7 @@ def _check_question(data: QuestionData) -> None:
 
 
 def _require_organiser(by: User) -> None:
-    if not by.is_organiser:
-        raise PermissionDenied(_l("Nur das Organisationsteam kann Fragen festlegen."))
+    require_organiser(by, _l("Nur das Organisationsteam kann Fragen festlegen."))
 
 
 def add_question(*, edition: Edition, data: QuestionData, by: User, now: datetime) -> Question:

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from ..accounts.models import Role, User, UserRole
 from ..core import audit
 from ..core.errors import DomainError, PermissionDenied, ValidationFailed
+from ..core.permissions import require_organiser
 from ..editions.models import Category, Edition, JudgingRound
 from ..entries.models import Company, CompanyMember, Entry, EntryStatus
 from ..extensions import db
@@ -48,8 +49,7 @@ class AssignmentImpossible(DomainError):
 
 
 def _require_organiser(by: User) -> None:
-    if not by.is_organiser:
-        raise PermissionDenied(_l("Nur das Organisationsteam kann das tun."))
+    require_organiser(by)
 
 
 # --- profiles ----------------------------------------------------------------------------------------------------

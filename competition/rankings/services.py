@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Locked, PermissionDenied, ValidationFailed
+from ..core.permissions import require_organiser
 from ..editions.models import JudgingRound
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
@@ -328,8 +329,7 @@ DECISION_ACTIONS = ("ranking.award_set", "ranking.award_removed", "ranking.overr
 
 
 def _require_organiser(by: User) -> None:
-    if not by.is_organiser:
-        raise PermissionDenied(_l("Nur das Organisationsteam kann das tun."))
+    require_organiser(by)
 
 
 def _entry_in_round(judging_round: JudgingRound, entry: Entry) -> None:
