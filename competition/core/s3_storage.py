@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .storage import _KEY, CHUNK_SIZE, FileTooLarge, SpooledFile, StoredFile
+from .storage import _KEY, SpooledFile, StoredFile, spool_stream
 
 
 class S3Storage:
@@ -37,32 +37,11 @@ class S3Storage:
     def save(self, stream: BinaryIO | SpooledFile, *, max_bytes: int | None = None) -> StoredFile:
         import secrets
 
-        if isinstance(stream, SpooledFile) and stream.owner is self and not stream.closed:
-            spool = stream
-            if max_bytes is not None and spool.size > max_bytes:
-                spool.discard()
-                raise FileTooLarge(max_bytes)
-        else:
-            spool = self.spool(max_bytes=max_bytes)
-            try:
-                while chunk := stream.read(CHUNK_SIZE):
-                    spool.write(chunk)
-            except BaseException:
-                spool.discard()
-                raise
-        key = secrets.token_hex(16)
-        return self._upload(spool, key)
+        return self._upload(spool_stream(self, stream, max_bytes=max_bytes), secrets.token_hex(16))
 
     def put(self, key: str, stream: BinaryIO) -> StoredFile:
         self._object(key)
-        spool = self.spool()
-        try:
-            while chunk := stream.read(CHUNK_SIZE):
-                spool.write(chunk)
-        except BaseException:
-            spool.discard()
-            raise
-        return self._upload(spool, key)
+        return self._upload(spool_stream(self, stream), key)
 
     def open(self, key: str) -> BinaryIO:
         try:

@@ -150,6 +150,24 @@ class SpooledFile:
         self._file.close()
 
 
+def spool_stream(storage, stream: BinaryIO | SpooledFile, *, max_bytes: int | None = None) -> SpooledFile:
+    """The stream as a spooled file of `storage` (hashed and capped): a spool of the same storage is taken as it
+    is, anything else is copied in chunks. A spool over the cap, or a failed copy, is discarded."""
+    if isinstance(stream, SpooledFile) and stream.owner is storage and not stream.closed:
+        if max_bytes is not None and stream.size > max_bytes:
+            stream.discard()
+            raise FileTooLarge(max_bytes)
+        return stream
+    spool = storage.spool(max_bytes=max_bytes)
+    try:
+        while chunk := stream.read(CHUNK_SIZE):
+            spool.write(chunk)
+    except BaseException:
+        spool.discard()
+        raise
+    return spool
+
+
 class Storage(Protocol):
     """What the app needs from a file store. Keys are opaque; original names never reach the store."""
 
@@ -188,19 +206,7 @@ class LocalStorage:
         return SpooledFile(self.temp_dir, max_bytes=max_bytes, owner=self)
 
     def save(self, stream: BinaryIO | SpooledFile, *, max_bytes: int | None = None) -> StoredFile:
-        if isinstance(stream, SpooledFile) and stream.owner is self and not stream.closed:
-            spool = stream
-            if max_bytes is not None and spool.size > max_bytes:
-                spool.discard()
-                raise FileTooLarge(max_bytes)
-        else:
-            spool = self.spool(max_bytes=max_bytes)
-            try:
-                while chunk := stream.read(CHUNK_SIZE):
-                    spool.write(chunk)
-            except BaseException:
-                spool.discard()
-                raise
+        spool = spool_stream(self, stream, max_bytes=max_bytes)
         try:
             spool._finish()
             key = secrets.token_hex(16)
@@ -258,10 +264,8 @@ class LocalStorage:
 
     def put(self, key: str, stream: BinaryIO) -> StoredFile:
         target = self._path(key)
-        spool = self.spool()
+        spool = spool_stream(self, stream)
         try:
-            while chunk := stream.read(CHUNK_SIZE):
-                spool.write(chunk)
             spool._finish()
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(spool.path, target)
