@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from ..accounts.models import User
 from ..core import audit
@@ -180,7 +180,7 @@ def resolved_content(snapshot: RankingSnapshot) -> dict[str, Any]:
 def erase_person_from_snapshots(user_id: int, *, replacement: str) -> int:
     """Replace a person's name in every snapshot's people (the hashed content holds only ids); returns the count."""
     changed = 0
-    for snapshot in db.session.scalars(select(RankingSnapshot)):
+    for snapshot in db.session.scalars(select(RankingSnapshot).options(defer(RankingSnapshot.content))):
         users = dict((snapshot.people or {}).get("users", {}))
         if str(user_id) in users:
             users[str(user_id)] = replacement
@@ -266,6 +266,12 @@ def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None,
     audit.record(actor=by, action="ranking.frozen", obj_type="ranking_snapshot", obj_id=snapshot.id, now=now,
                  round=judging_round.id, method=method, sha256=snapshot.sha256)
     return snapshot
+
+
+def file_stem(snapshot: RankingSnapshot) -> str:
+    """The common part of a snapshot's file names: edition, round and the start of its hash."""
+    content = snapshot.content
+    return f"{content['edition']['slug']}-runde{content['round']['position']}-{snapshot.sha256[:8]}"
 
 
 def verify_snapshot(snapshot: RankingSnapshot) -> bool:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..jobs import task
 from .models import RankingSnapshot
+from .services import file_stem
 
 
 def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:
@@ -17,18 +18,13 @@ def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:
     return snapshot
 
 
-def _stem(snapshot: RankingSnapshot) -> str:
-    content = snapshot.content
-    return f"{content['edition']['slug']}-runde{content['round']['position']}-{snapshot.sha256[:8]}"
-
-
 @task("rankings.certificates", label=_l("Urkunden (alle)"))
 def certificates(ctx, *, snapshot_id: int, base_url: str) -> None:
     from . import outputs
 
     snapshot = _snapshot(ctx, snapshot_id)
     data = outputs.certificates_pdf(snapshot, base_url=base_url, progress=ctx.progress)
-    ctx.save_result(f"urkunden-{_stem(snapshot)}.pdf", data, "application/pdf")
+    ctx.save_result(f"urkunden-{file_stem(snapshot)}.pdf", data, "application/pdf")
 
 
 @task("rankings.feedback", label=_l("Rückmeldungen an die Unternehmen (alle)"))
@@ -37,7 +33,7 @@ def feedback(ctx, *, snapshot_id: int) -> None:
 
     snapshot = _snapshot(ctx, snapshot_id)
     data = outputs.feedback_pdfs(snapshot, progress=ctx.progress)
-    ctx.save_result(f"rueckmeldungen-{_stem(snapshot)}.pdf", data, "application/pdf")
+    ctx.save_result(f"rueckmeldungen-{file_stem(snapshot)}.pdf", data, "application/pdf")
 
 
 def outcome_sentence(content: dict, entry_id: str) -> str:
@@ -69,6 +65,7 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
 
     from flask_babel import force_locale
     from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
 
     from ..core.mail import send_mail
     from ..entries.models import CompanyMember, Entry
@@ -87,7 +84,8 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
                                         .where(Entry.id.in_([int(e) for e in entry_ids]))).all())
     members: dict[int, list] = {}
     company_ids = set(companies.values())
-    for member in db.session.scalars(select(CompanyMember).where(CompanyMember.company_id.in_(company_ids))):
+    for member in db.session.scalars(select(CompanyMember).where(CompanyMember.company_id.in_(company_ids))
+                                     .options(joinedload(CompanyMember.user))):
         if member.user is not None and member.user.is_active_account:
             members.setdefault(member.company_id, []).append(member.user)
     done = set(ctx.job.params.get("sent", []))

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.forms import run_service
+from ..core.i18n import datetime_filter
 from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
@@ -121,8 +122,21 @@ def _selected_round(edition: Edition) -> JudgingRound | None:
 
 
 ROWS_PER_CATEGORY = 100  # the page shows the top of each category; `?all=1` shows every row
-_FRAGMENTS: OrderedDict[tuple, tuple[Markup, Markup]] = OrderedDict()
-_FRAGMENTS_MAX = 16
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_MAX = 16
+
+
+def _cached(key: tuple, build, *, keep=lambda value: True):
+    """Per process: what is made from a snapshot never changes (the key holds its id and hash)."""
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = build()
+    if keep(value):
+        _CACHE[key] = value
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+    return value
 
 
 def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Markup, Markup]:
@@ -130,23 +144,19 @@ def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Ma
     changes, so the page only reads metadata; content is decoded, checked and formatted on the first view)."""
     from flask_babel import get_locale
 
-    key = (snapshot.id, snapshot.sha256, str(get_locale()), show_all)
-    cached = _FRAGMENTS.get(key)
-    if cached is not None:
-        _FRAGMENTS.move_to_end(key)
-        return cached
-    vm = view_model(snapshot, limit=None if show_all else ROWS_PER_CATEGORY)
-    context = dict(snapshot=snapshot, vm=vm, charts=_charts(snapshot), METHOD_LABELS=METHOD_LABELS,
-                   FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS, AWARD_LABELS=AWARD_LABELS,
-                   limit=ROWS_PER_CATEGORY, show_all=show_all)
-    # Autoescaped output of our own templates, so it is safe HTML.
-    rendered = (Markup(render_template("rankings/_facts.html", **context)),  # noqa: S704  # nosec B704
-                Markup(render_template("rankings/_tables.html", **context)))  # noqa: S704  # nosec B704
-    if vm["verified"]:  # a failed check is shown again on every view until it is fixed
-        _FRAGMENTS[key] = rendered
-        while len(_FRAGMENTS) > _FRAGMENTS_MAX:
-            _FRAGMENTS.popitem(last=False)
-    return rendered
+    def build():
+        vm = view_model(snapshot, limit=None if show_all else ROWS_PER_CATEGORY)
+        context = dict(snapshot=snapshot, vm=vm, charts=_charts(snapshot), METHOD_LABELS=METHOD_LABELS,
+                       FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS, AWARD_LABELS=AWARD_LABELS,
+                       limit=ROWS_PER_CATEGORY, show_all=show_all)
+        # Autoescaped output of our own templates, so it is safe HTML.
+        return (Markup(render_template("rankings/_facts.html", **context)),  # noqa: S704  # nosec B704
+                Markup(render_template("rankings/_tables.html", **context)), vm["verified"])  # noqa: S704  # nosec B704
+
+    # A failed hash check is not kept: it is checked (and shown) again on every view until it is fixed.
+    facts, tables, _verified = _cached(("page", snapshot.id, snapshot.sha256, str(get_locale()), show_all), build,
+                                       keep=lambda value: value[2])
+    return facts, tables
 
 
 def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[str, Any]:
@@ -239,12 +249,7 @@ def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose
     is_final = services.is_final_round(judging_round)
     chosen = set(map(str, db.session.scalars(select(ShortlistEntry.entry_id)
                                              .where(ShortlistEntry.round_id == judging_round.id))))
-    proposal = None
-    if propose:
-        try:
-            proposal = set(services.propose_shortlist(snapshot, per_category=propose))
-        except Exception:
-            proposal = None
+    proposal = set(services.propose_shortlist(snapshot, per_category=propose)) if propose else None
     awards = {str(a.entry_id): a for a in db.session.scalars(select(Award).where(Award.round_id == judging_round.id))}
     overrides = {str(o.entry_id): o for o in db.session.scalars(
         select(RankOverride).where(RankOverride.round_id == judging_round.id))}
@@ -305,45 +310,48 @@ def _entry(judging_round: JudgingRound, entry_id: int) -> Entry:
     return get_child_or_404(Entry, entry_id, edition_id=judging_round.edition_id)
 
 
-@bp.post("/rounds/<int:round_id>/entries/<int:entry_id>/award", endpoint="set_award")
-@organiser_only
-def set_award(edition_id: int, round_id: int, entry_id: int):
+def _decision(edition_id: int, round_id: int, entry_id: int, *, form_class, prefix: str, call, saved: str,
+              not_saved: str):
+    """An award or override form of one entry: saved and back to the entry, or the page again with the errors."""
     edition = _edition(edition_id)
     judging_round = _round(edition, round_id)
     entry = _entry(judging_round, entry_id)
-    form = AwardForm(prefix=f"a{entry.id}")
+    form = form_class(prefix=f"{prefix[0]}{entry.id}")
     if form.validate_on_submit():
-        kind = AwardKind(form.kind.data) if form.kind.data in {k.value for k in AwardKind} else None
-        ok, _award = run_service(form, lambda: services.set_award(
-            judging_round=judging_round, entry=entry, kind=kind, place=form.place.data,
-            justification=form.justification.data or "", by=current_user, now=utcnow()))
+        ok, _result = run_service(form, lambda: call(form, judging_round, entry))
         if ok:
-            flash(_("Entscheidung zu „%(title)s“ gespeichert.", title=entry.title), "success")
+            flash(saved % {"title": entry.title}, "success")
             return redirect(url_for(".deliberation", edition_id=edition.id, round_id=judging_round.id,
                                     _anchor=f"entry-{entry.id}"))
-    flash(_("Die Entscheidung zu „%(title)s“ wurde nicht gespeichert; siehe die Hinweise beim Beitrag.",
-            title=entry.title), "error")
-    return _deliberation_page(edition, judging_round, failed={f"award-{entry.id}": form}, status=422)
+    flash(not_saved % {"title": entry.title}, "error")
+    return _deliberation_page(edition, judging_round, failed={f"{prefix}-{entry.id}": form}, status=422)
+
+
+@bp.post("/rounds/<int:round_id>/entries/<int:entry_id>/award", endpoint="set_award")
+@organiser_only
+def set_award(edition_id: int, round_id: int, entry_id: int):
+    def call(form, judging_round, entry):
+        kind = AwardKind(form.kind.data) if form.kind.data in {k.value for k in AwardKind} else None
+        return services.set_award(judging_round=judging_round, entry=entry, kind=kind, place=form.place.data,
+                                  justification=form.justification.data or "", by=current_user, now=utcnow())
+
+    return _decision(edition_id, round_id, entry_id, form_class=AwardForm, prefix="award", call=call,
+                     saved=_("Entscheidung zu „%(title)s“ gespeichert."),
+                     not_saved=_("Die Entscheidung zu „%(title)s“ wurde nicht gespeichert; siehe die Hinweise beim "
+                                 "Beitrag."))
 
 
 @bp.post("/rounds/<int:round_id>/entries/<int:entry_id>/override", endpoint="set_override")
 @organiser_only
 def set_override(edition_id: int, round_id: int, entry_id: int):
-    edition = _edition(edition_id)
-    judging_round = _round(edition, round_id)
-    entry = _entry(judging_round, entry_id)
-    form = OverrideForm(prefix=f"o{entry.id}")
-    if form.validate_on_submit():
-        ok, _override = run_service(form, lambda: services.set_override(
-            judging_round=judging_round, entry=entry, to_rank=form.to_rank.data, reason=form.reason.data or "",
-            by=current_user, now=utcnow()))
-        if ok:
-            flash(_("Reihenfolge für „%(title)s“ gespeichert.", title=entry.title), "success")
-            return redirect(url_for(".deliberation", edition_id=edition.id, round_id=judging_round.id,
-                                    _anchor=f"entry-{entry.id}"))
-    flash(_("Die Reihenfolge für „%(title)s“ wurde nicht geändert; siehe die Hinweise beim Beitrag.",
-            title=entry.title), "error")
-    return _deliberation_page(edition, judging_round, failed={f"override-{entry.id}": form}, status=422)
+    def call(form, judging_round, entry):
+        return services.set_override(judging_round=judging_round, entry=entry, to_rank=form.to_rank.data,
+                                     reason=form.reason.data or "", by=current_user, now=utcnow())
+
+    return _decision(edition_id, round_id, entry_id, form_class=OverrideForm, prefix="override", call=call,
+                     saved=_("Reihenfolge für „%(title)s“ gespeichert."),
+                     not_saved=_("Die Reihenfolge für „%(title)s“ wurde nicht geändert; siehe die Hinweise beim "
+                                 "Beitrag."))
 
 
 # --- publication -------------------------------------------------------------------------------------------------
@@ -363,7 +371,7 @@ def publish(edition_id: int, snapshot_id: int):
             flash(_("Ergebnisse veröffentlicht."), "success")
         else:
             flash(_("Ergebnisse freigegeben. Öffentlich sichtbar sind sie ab Beginn der Veröffentlichungsphase "
-                    "(%(when)s).", when=_format_datetime(edition.publication_at)), "success")
+                    "(%(when)s).", when=datetime_filter(edition.publication_at)), "success")
     return redirect(url_for(".index", edition_id=edition.id, round=snapshot.round_id, snapshot=snapshot.id))
 
 
@@ -381,22 +389,11 @@ def unpublish(edition_id: int):
     return redirect(url_for(".index", edition_id=edition.id))
 
 
-def _format_datetime(value) -> str:
-    from ..core.i18n import datetime_filter
-
-    return datetime_filter(value)
-
-
 # --- downloads from a snapshot (single documents are rendered on request) -----------------------------------------
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(data, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
-
-
-def _stem(snapshot: RankingSnapshot) -> str:
-    content = snapshot.content
-    return f"{content['edition']['slug']}-runde{content['round']['position']}-{snapshot.sha256[:8]}"
 
 
 @bp.get("/snapshots/<int:snapshot_id>/<any(internal, protocol, public):kind>.pdf", endpoint="pdf")
@@ -408,7 +405,7 @@ def snapshot_pdf(edition_id: int, snapshot_id: int, kind: str):
     snapshot = _snapshot(edition, snapshot_id)
     render = {"internal": outputs.internal_pdf, "protocol": outputs.protocol_pdf, "public": outputs.public_pdf}[kind]
     names = {"internal": "rangliste", "protocol": "juryprotokoll", "public": "ergebnisse"}
-    return _download(render(snapshot), f"{names[kind]}-{_stem(snapshot)}.pdf", "application/pdf")
+    return _download(render(snapshot), f"{names[kind]}-{services.file_stem(snapshot)}.pdf", "application/pdf")
 
 
 @bp.get("/snapshots/<int:snapshot_id>/feedback/<int:entry_id>.pdf", endpoint="feedback_pdf")
@@ -420,8 +417,8 @@ def feedback_pdf(edition_id: int, snapshot_id: int, entry_id: int):
     snapshot = _snapshot(edition, snapshot_id)
     if str(entry_id) not in snapshot.content["entries"]:
         abort(404)
-    return _download(outputs.feedback_pdf(snapshot, str(entry_id)), f"rueckmeldung-{entry_id}-{_stem(snapshot)}.pdf",
-                     "application/pdf")
+    return _download(outputs.feedback_pdf(snapshot, str(entry_id)),
+                     f"rueckmeldung-{entry_id}-{services.file_stem(snapshot)}.pdf", "application/pdf")
 
 
 @bp.get("/snapshots/<int:snapshot_id>/export.<any(xlsx, csv):fmt>", endpoint="export")
@@ -432,9 +429,10 @@ def export(edition_id: int, snapshot_id: int, fmt: str):
     edition = _edition(edition_id)
     snapshot = _snapshot(edition, snapshot_id)
     if fmt == "xlsx":
-        return _download(exports.snapshot_xlsx(snapshot), f"bewertungen-{_stem(snapshot)}.xlsx",
+        return _download(exports.snapshot_xlsx(snapshot), f"bewertungen-{services.file_stem(snapshot)}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return _download(exports.snapshot_csv(snapshot), f"bewertungen-{_stem(snapshot)}.csv", "text/csv; charset=utf-8")
+    return _download(exports.snapshot_csv(snapshot), f"bewertungen-{services.file_stem(snapshot)}.csv",
+                     "text/csv; charset=utf-8")
 
 
 # --- public results ----------------------------------------------------------------------------------------------
@@ -449,7 +447,7 @@ def _published(slug: str) -> tuple[Edition, RankingSnapshot]:
     if publication is None or edition.phase(utcnow()) is not Phase.PUBLISHED:
         from ..core.views import render_error
 
-        when = _format_datetime(edition.publication_at)
+        when = datetime_filter(edition.publication_at)
         abort(make_response(render_error(404, _(
             "Die Ergebnisse von „%(name)s“ sind noch nicht veröffentlicht. Sie erscheinen hier ab %(when)s.",
             name=edition.name, when=when))))
@@ -491,10 +489,16 @@ def public_results(slug: str):
 
 @public_bp.get("/<slug>/ergebnisse.pdf", endpoint="pdf")
 def public_results_pdf(slug: str):
+    from flask_babel import get_locale
+
     from . import outputs
 
     edition, snapshot = _published(slug)
-    return Response(outputs.public_pdf(snapshot), mimetype="application/pdf", headers={
+    locale = str(get_locale())
+    # Public and anonymous: rendered once per process and language, not by WeasyPrint on every request.
+    pdf = _cached(("public.pdf", snapshot.id, snapshot.sha256, locale),
+                  lambda: outputs.public_pdf(snapshot, lang=locale))
+    return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ergebnisse-{edition.slug}.pdf"'})
 
 
