@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from contextlib import nullcontext
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..core.urls import external_url
 from ..extensions import db
 from ..jobs import RetryLater, task
 from ..jobs.runner import german
@@ -31,30 +31,23 @@ from .models import Campaign, MailLog, MailStatus
 log = logging.getLogger(__name__)
 
 
-def link_context():
-    """url_for with full links also outside a request (in the worker)."""
-    if has_request_context():
-        return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config["BASE_URL"])
-
-
 def locale_of(user: User) -> str:
     languages = current_app.config["LANGUAGES"]
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def placeholders(recipient: Recipient) -> dict:
-    """Every placeholder for this person (call inside force_locale and link_context)."""
+    """Every placeholder for this person (call inside force_locale)."""
     context = dict(recipient.fields)
     formatter = current_app.jinja_env.filters["datetime"]
     context["deadline"] = formatter(recipient.deadline_at) if recipient.deadline_at else ""
     endpoint = "judging.dashboard" if recipient.kind == "juror" else "entries.dashboard"
-    context["link"] = url_for(endpoint, _external=True)
+    context["link"] = external_url(endpoint)
     return context
 
 
 def personalise(subject: str, body: str, recipient: Recipient) -> rendering.Rendered:
-    with force_locale(locale_of(recipient.user)), link_context():
+    with force_locale(locale_of(recipient.user)):
         return rendering.render(subject, body, placeholders(recipient))
 
 

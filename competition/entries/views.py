@@ -20,6 +20,7 @@ from ..core.forms import run_service
 from ..core.i18n import decimal_filter
 from ..core.mail import send_mail
 from ..core.requests import arrival_time
+from ..core.urls import external_url
 from ..editions.models import Category
 from ..extensions import db
 from . import permissions, services
@@ -165,7 +166,7 @@ def invite_colleague():
             token = tokens.make_token("company-invite", {"i": invite.id, "e": invite.email})
             sent = send_mail(to=invite.email, template="company_invite", locale=current_user.locale,
                              company=company, inviter=current_user,
-                             link=url_for("entries.join_company", token=token, _external=True))
+                             link=external_url("entries.join_company", token=token))
             if sent:
                 flash(_("Die Einladung an %(email)s wurde versendet.", email=invite.email), "success")
             else:

@@ -313,7 +313,7 @@ def remind(edition_id: int, round_id: int):
     if ConfirmForm().validate_on_submit():
         from ..jobs import JobStatus, submit
 
-        job = submit("judging.reminders", params={"round_id": judging_round.id, "base_url": request.host_url},
+        job = submit("judging.reminders", params={"round_id": judging_round.id},
                      by=current_user, now=utcnow(), edition_id=edition.id)
         db.session.commit()  # runs the job (inline) or queues it (RQ)
         db.session.refresh(job)

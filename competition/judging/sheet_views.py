@@ -15,6 +15,7 @@ from ..core.errors import DomainError
 from ..core.mail import send_mail
 from ..core.permissions import role_required
 from ..core.storage import get_storage
+from ..core.urls import external_url
 from ..entries.models import Attachment
 from ..extensions import db
 from . import scoring, sheets
@@ -215,4 +216,4 @@ def _tell_organisers(entry, reason: str) -> None:
     for organiser in organisers:
         send_mail(to=organiser.email, template="conflict_declared", locale=organiser.locale, juror=current_user,
                   entry=entry, reason=reason,
-                  link=url_for("jury_admin.jury", edition_id=entry.edition_id, _external=True))
+                  link=external_url("jury_admin.jury", edition_id=entry.edition_id))

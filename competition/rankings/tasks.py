@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..core import urls
 from ..extensions import db
 from ..jobs import task
 from .models import RankingSnapshot
@@ -19,11 +20,12 @@ def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:
 
 
 @task("rankings.certificates", label=_l("Urkunden (alle)"))
-def certificates(ctx, *, snapshot_id: int, base_url: str) -> None:
+def certificates(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
+    # base_url: only in jobs queued by older versions; ignored, the QR codes carry BASE_URL.
     from . import outputs
 
     snapshot = _snapshot(ctx, snapshot_id)
-    data = outputs.certificates_pdf(snapshot, base_url=base_url, progress=ctx.progress)
+    data = outputs.certificates_pdf(snapshot, base_url=urls.base_url(), progress=ctx.progress)
     ctx.save_result(f"urkunden-{file_stem(snapshot)}.pdf", data, "application/pdf")
 
 
@@ -58,7 +60,7 @@ def outcome_sentence(content: dict, entry_id: str) -> str:
 
 
 @task("rankings.results_mail", label=_l("Ergebnisse an die Unternehmen"))
-def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
+def results_mail(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
     """One mail per member of every ranked company with the outcome and the jury's feedback letter attached. Who
     got it is noted in the job, so a retry never mails anyone twice."""
     from types import SimpleNamespace
@@ -78,7 +80,7 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
         ctx.set_message(str(_l("Dieser Stand ist nicht (mehr) veröffentlicht; es wurde nichts versendet.")))
         return
     content = snapshot.content
-    link = f"{base_url.rstrip('/')}/ergebnisse/{content['edition']['slug']}"
+    link = urls.external_url("results.show", slug=content["edition"]["slug"])  # never the requester's host
     entry_ids = list(content["entries"])
     companies = dict(db.session.execute(select(Entry.id, Entry.company_id)
                                         .where(Entry.id.in_([int(e) for e in entry_ids]))).all())

@@ -507,8 +507,6 @@ def public_results_pdf(slug: str):
 @bp.post("/snapshots/<int:snapshot_id>/bulk/<any(certificates, feedback, results_mail):kind>", endpoint="bulk")
 @organiser_only
 def bulk(edition_id: int, snapshot_id: int, kind: str):
-    from flask import current_app
-
     from ..jobs import submit
     from . import tasks  # noqa: F401 - registers the tasks
 
@@ -518,8 +516,6 @@ def bulk(edition_id: int, snapshot_id: int, kind: str):
     if not form.validate_on_submit():
         abort(400)
     params: dict[str, Any] = {"snapshot_id": snapshot.id}
-    if kind in ("certificates", "results_mail"):
-        params["base_url"] = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
     if kind == "results_mail":
         publication = services.publication_of(edition)
         if publication is None or publication.snapshot_id != snapshot.id:
