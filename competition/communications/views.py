@@ -133,7 +133,7 @@ def new_campaign():
         else:
             try:
                 services.check_audience(edition=edition, audience=audience, category_id=form.category_id.data)
-                rendering.check(form.subject.data, form.body.data, catalog.campaign_sample())
+                rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
                 people = recipients(edition=edition, audience=audience, category_id=form.category_id.data, now=now)
             except DomainError as exc:
                 _show_error(form, exc)
@@ -183,7 +183,7 @@ def new_template():
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             try:
-                preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_sample())
+                preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
             except DomainError as exc:
                 _show_error(form, exc)
         else:
@@ -215,13 +215,13 @@ def edit_template(key: str, locale: str):
         else:  # a custom template's other language: start from the one that exists
             other = services.find_template(key, "en" if locale == "de" else "de")
             form.name.data, form.subject.data, form.body.data = other.name, other.subject, other.body
-    sample = system.sample() if system is not None else catalog.campaign_sample()
+    samples = system.samples() if system is not None else catalog.campaign_samples()
     preview = None
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             try:
                 with force_locale(locale):
-                    preview = rendering.check(form.subject.data, form.body.data, sample)
+                    preview = rendering.check(form.subject.data, form.body.data, samples)
             except DomainError as exc:
                 _show_error(form, exc)
         else:

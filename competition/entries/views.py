@@ -18,12 +18,10 @@ from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
 from ..core.i18n import decimal_filter
-from ..core.mail import send_mail
 from ..core.requests import arrival_time
-from ..core.urls import external_url
 from ..editions.models import Category
 from ..extensions import db
-from . import permissions, services
+from . import mails, permissions, services
 from . import tasks as _tasks  # noqa: F401 - the receipt job
 from .forms import (
     CompanyForm,
@@ -164,9 +162,8 @@ def invite_colleague():
                                                                          by=current_user, now=utcnow()))
         if ok:
             token = tokens.make_token("company-invite", {"i": invite.id, "e": invite.email})
-            sent = send_mail(to=invite.email, template="company_invite", locale=current_user.locale,
-                             company=company, inviter=current_user,
-                             link=external_url("entries.join_company", token=token))
+            sent = mails.send_company_invite(to=invite.email, locale=current_user.locale, company=company,
+                                             inviter=current_user, token=token)
             if sent:
                 flash(_("Die Einladung an %(email)s wurde versendet.", email=invite.email), "success")
             else:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from ..accounts.models import User
-from ..core.mail import send_mail
-from ..core.urls import external_url
 from ..editions.models import JudgingRound
 from ..extensions import db
+from .mails import send_jury_reminder
 from .models import Assignment
 
 
@@ -22,10 +21,8 @@ def jurors_with_open_work(judging_round: JudgingRound) -> list[tuple[User, int]]
 def send_reminders(*, judging_round: JudgingRound, due: list[tuple[User, int]]):
     """Send one reminder to each juror (the link on BASE_URL, whoever started it); returns (sent, failed)."""
     sent = failed = 0
-    link = external_url("judging.dashboard")
     for juror, count in due:
-        ok = send_mail(to=juror.email, template="jury_reminder", locale=juror.locale, juror=juror,
-                       judging_round=judging_round, open_count=count, link=link)
+        ok = send_jury_reminder(juror=juror, judging_round=judging_round, open_count=count)
         sent += ok
         failed += not ok
     return sent, failed

@@ -12,13 +12,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.mail import send_mail
 from ..core.permissions import role_required
 from ..core.storage import get_storage
-from ..core.urls import external_url
 from ..entries.models import Attachment
 from ..extensions import db
 from . import scoring, sheets
+from .mails import send_conflict_notice
 from .models import Assignment, SheetStatus
 
 bp = Blueprint("sheets", __name__, url_prefix="/jury/assignments")
@@ -214,6 +213,4 @@ def _tell_organisers(entry, reason: str) -> None:
 
     organisers = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)).all()
     for organiser in organisers:
-        send_mail(to=organiser.email, template="conflict_declared", locale=organiser.locale, juror=current_user,
-                  entry=entry, reason=reason,
-                  link=external_url("jury_admin.jury", edition_id=entry.edition_id))
+        send_conflict_notice(organiser=organiser, juror=current_user, entry=entry, reason=reason)

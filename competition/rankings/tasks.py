@@ -63,16 +63,14 @@ def outcome_sentence(content: dict, entry_id: str) -> str:
 def results_mail(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
     """One mail per member of every ranked company with the outcome and the jury's feedback letter attached. Who
     got it is noted in the job, so a retry never mails anyone twice."""
-    from types import SimpleNamespace
-
     from flask_babel import force_locale
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
-    from ..core.mail import send_mail
     from ..entries.models import CompanyMember, Entry
     from ..jobs import RetryLater
     from . import outputs
+    from .mails import send_results_mail
     from .models import Publication
 
     snapshot = _snapshot(ctx, snapshot_id)
@@ -80,7 +78,6 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
         ctx.set_message(str(_l("Dieser Stand ist nicht (mehr) veröffentlicht; es wurde nichts versendet.")))
         return
     content = snapshot.content
-    link = urls.external_url("results.show", slug=content["edition"]["slug"])  # never the requester's host
     entry_ids = list(content["entries"])
     companies = dict(db.session.execute(select(Entry.id, Entry.company_id)
                                         .where(Entry.id.in_([int(e) for e in entry_ids]))).all())
@@ -104,11 +101,9 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
             meta = content["entries"][entry_id]
             with force_locale(locale):
                 outcome = outcome_sentence(content, entry_id)
-            sent = send_mail(to=user.email, template="results", locale=locale, user=user, outcome=outcome,
-                             entry=SimpleNamespace(number=meta["number"], title=meta["title"]),
-                             edition_name=content["edition"]["name"], link=link,
-                             attachments=[(f"rueckmeldung-{meta['number'] or entry_id}.pdf", pdfs[locale],
-                                           "application/pdf")])
+            sent = send_results_mail(user=user, locale=locale, content=content, entry_id=entry_id, outcome=outcome,
+                                     attachment=(f"rueckmeldung-{meta['number'] or entry_id}.pdf", pdfs[locale],
+                                                 "application/pdf"))
             if sent:
                 done.add(key)
                 ctx.job.params = {**ctx.job.params, "sent": sorted(done)}

@@ -164,3 +164,74 @@ def test_certificates_carry_base_url_whatever_host_the_organiser_used(public_app
     codes = db.session.scalars(db.select(Certificate.code)).all()
     assert codes and all(f"{BASE}/verify/certificate/{code}" in text for code in codes)
     assert "intern.example" not in text and "localhost" not in text
+
+
+def test_every_mail_kind_links_to_base_url_whatever_host_the_request_names(public_app, make_user, make_company,
+                                                                            make_entry, make_edition, make_round,
+                                                                            organiser):
+    """Each sender, called while serving a request for another (trusted) host: every link starts with BASE_URL."""
+    from datetime import timedelta
+
+    from competition.accounts import mails as account_mails
+    from competition.accounts.models import Invitation, Role
+    from competition.communications.audiences import Recipient
+    from competition.communications.tasks import personalise
+    from competition.core.clock import utcnow
+    from competition.entries import mails as entry_mails
+    from competition.judging import mails as judging_mails
+    from competition.rankings import mails as ranking_mails
+
+    user = make_user(email="anna@firma.example", pending_email="neu@firma.example")
+    juror = make_user(roles=(Role.JUROR,), email="jan@uni.example")
+    entry = make_entry(number="IND-1", company=make_company(user))
+    judging_round = make_round(entry.edition)
+    invitation = Invitation(email="neu@uni.example", role=Role.JUROR, expires_at=utcnow() + timedelta(days=14))
+    content = {"edition": {"name": "Industrie. Neu. Denken. 2026", "slug": "ind-2026"},
+               "entries": {str(entry.id): {"number": "IND-1", "title": "Spannvorrichtung"}}}
+    outbox = mail_outbox(public_app)
+    with public_app.test_request_context("/password/forgot", base_url="http://intern.example"):
+        assert account_mails.send_verification_mail(user, "t1")
+        assert account_mails.send_already_registered_mail(user)
+        assert account_mails.send_reset_mail(user, "t2")
+        assert account_mails.send_email_change_mail(user, "t3")
+        assert account_mails.send_invitation_mail(invitation, "t4")
+        assert entry_mails.send_company_invite(to="kollege@firma.example", locale="de", company=entry.company,
+                                               inviter=user, token="t5")
+        assert judging_mails.send_jury_reminder(juror=juror, judging_round=judging_round, open_count=2)
+        assert judging_mails.send_conflict_notice(organiser=organiser, juror=juror, entry=entry, reason="Kunde")
+        assert ranking_mails.send_results_mail(user=user, locale="de", content=content, entry_id=str(entry.id),
+                                               outcome="Finale.", attachment=("r.pdf", b"%PDF", "application/pdf"))
+        group = personalise("Hallo", "Ihr Link: {{ link }}", Recipient(user=juror, kind="juror", fields={}))
+    expected = {"/verify/t1", "/login", "/password/forgot", "/password/reset/t2", "/account/email/confirm/t3",
+                "/invitation/t4", "/company/join/t5", "/jury", f"/organisation/editions/{entry.edition_id}/jury",
+                "/ergebnisse/ind-2026"}
+    found = links(outbox) + URL.findall(group.body)
+    assert len(outbox) == 9 and len(found) == 11
+    assert all(url.startswith(BASE + "/") for url in found), found
+    assert {url.removeprefix(BASE) for url in found} == expected
+    assert not any("intern.example" in m.body or "localhost" in m.body for m in outbox)
+
+
+def test_reminders_started_on_another_host_link_to_base_url(public_app, make_user, make_entry, make_round,
+                                                           organiser):
+    from competition.accounts.models import Role
+    from competition.jobs import Job
+    from competition.judging.models import Assignment, AssignmentSource
+
+    juror = make_user(roles=(Role.JUROR,), email="jan@uni.example")
+    entry = make_entry()
+    judging_round = make_round(entry.edition)
+    db.session.add(Assignment(round_id=judging_round.id, entry_id=entry.id, user_id=juror.id,
+                              source=AssignmentSource.MANUAL))
+    db.session.commit()
+    outbox = mail_outbox(public_app)
+    client = public_app.test_client()
+    headers = {"Host": "intern.example"}
+    client.post("/login", data={"email": organiser.email, "password": PASSWORD}, headers=headers)
+    response = client.post(f"/organisation/editions/{entry.edition_id}/rounds/{judging_round.id}/remind",
+                           headers=headers)
+    assert response.status_code == 302
+    job = db.session.scalar(db.select(Job).where(Job.kind == "judging.reminders"))
+    assert "base_url" not in job.params
+    (mail,) = [m for m in outbox if m.to == [juror.email]]
+    assert links([mail]) == [BASE + "/jury"]
