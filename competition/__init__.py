@@ -41,6 +41,9 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     from .core import urls
 
     urls.init_app(app)  # BASE_URL checked; requests for other hosts are refused (TRUSTED_HOSTS)
+    from .core import ids
+
+    ids.init_app(app)  # <int:…> in routes never matches a number the id columns cannot hold
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

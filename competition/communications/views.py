@@ -15,6 +15,7 @@ from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
+from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..editions import services as edition_services
 from ..editions.models import Category, Edition
@@ -112,7 +113,7 @@ def new_campaign():
     form = _campaign_form(editions)
     custom = services.custom_templates()
     if request.method == "GET":
-        form.edition_id.data = request.args.get("edition_id", type=int) or editions[0].id
+        form.edition_id.data = request.args.get("edition_id", type=db_int) or editions[0].id
         key, locale = request.args.get("template"), request.args.get("locale", "de")
         chosen = services.find_template(key, locale) if key else None
         if chosen is not None and chosen.key.startswith("eigene-"):

@@ -18,6 +18,7 @@ from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
 from ..core.i18n import decimal_filter
+from ..core.ids import db_int
 from ..core.requests import arrival_time
 from ..editions.models import Category
 from ..extensions import db
@@ -206,7 +207,7 @@ def new_entry():
         flash(_("Bitte legen Sie zuerst das Profil Ihres Unternehmens an."), "error")
         return redirect(url_for("entries.company_profile"))
     form = NewEntryForm()
-    category = db.session.get(Category, request.form.get("category_id", type=int) or 0)
+    category = db.session.get(Category, request.form.get("category_id", type=db_int) or 0)
     form.category_id.choices = [(category.id, category.name)] if category else []
     if category is None or not form.validate_on_submit():
         flash(_("Bitte wählen Sie eine Kategorie."), "error")
@@ -262,7 +263,7 @@ def _entry_input(form, questions) -> services.EntryInput:
 
 def _lock_version(form) -> int | None:
     try:
-        return int(form.lock_version.data)
+        return db_int(form.lock_version.data)
     except (TypeError, ValueError):
         return None
 
