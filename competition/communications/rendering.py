@@ -20,7 +20,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, UndefinedErr
 from jinja2.sandbox import SecurityError
 
 from ..core.errors import ValidationFailed
-from ..core.placeholders import plain_values
+from ..core.placeholders import NotPlain, plain_values
 from .sandbox import MAX_OUTPUT, TOO_MUCH_TEXT, BoundedSandbox, TemplateTooBig
 
 APP_FILTERS = ("datetime", "date", "decimal", "percent", "score")  # the app's formatting filters
@@ -88,24 +88,38 @@ def check(subject: str, body: str, samples: Sequence[Mapping] | None) -> Rendere
 def _trial(field: str, source: str, sample: Mapping, *, known: bool) -> None:
     try:
         _render_one(_environment(strict=True), source, plain_values(sample))
-    except TemplateTooBig as exc:
-        raise ValidationFailed(exc.message, field=field) from None
     except UndefinedError as exc:
-        if not known:
-            return
-        raise ValidationFailed(
-            _l("Unbekannter Platzhalter: %(message)s. Verwenden Sie nur die aufgeführten Platzhalter.",
-               message=exc.message or ""), field=field) from None
-    except SecurityError as exc:
-        raise ValidationFailed(_l("Dieser Zugriff ist in Vorlagen nicht erlaubt: %(message)s",
-                                  message=str(exc)), field=field) from None
-    except RecursionError:
-        raise ValidationFailed(_TOO_DEEP, field=field) from None
-    except Exception as exc:  # e.g. a filter applied to the wrong kind of value
-        line = _error_line(exc)
-        raise ValidationFailed(
-            _l("Die Vorlage lässt sich nicht anwenden (Zeile %(line)s): %(message)s", line=line or "?",
-               message=str(exc)), field=field) from None
+        if known:
+            raise ValidationFailed(_explain(exc), field=field) from None
+    except NotPlain:
+        raise
+    except Exception as exc:  # every other failure becomes a message for the organiser
+        raise ValidationFailed(_explain(exc), field=field) from None
+
+
+def render_checked(subject: str, body: str, context: Mapping) -> Rendered:
+    """``render`` for a real recipient, any failure (a value that pushes the template over a limit, a filter that
+    does not fit the value) as ``ValidationFailed`` on the body with a message for the organiser."""
+    try:
+        return render(subject, body, context)
+    except NotPlain:
+        raise  # a programming error, not the organiser's
+    except Exception as exc:
+        raise ValidationFailed(_explain(exc), field="body") from None
+
+
+def _explain(exc: BaseException):
+    if isinstance(exc, TemplateTooBig):
+        return exc.message
+    if isinstance(exc, UndefinedError):
+        return _l("Unbekannter Platzhalter: %(message)s. Verwenden Sie nur die aufgeführten Platzhalter.",
+                  message=exc.message or "")
+    if isinstance(exc, SecurityError):
+        return _l("Dieser Zugriff ist in Vorlagen nicht erlaubt: %(message)s", message=str(exc))
+    if isinstance(exc, RecursionError):
+        return _TOO_DEEP
+    return _l("Die Vorlage lässt sich nicht anwenden (Zeile %(line)s): %(message)s",
+              line=_error_line(exc) or "?", message=str(exc))
 
 
 _TOO_DEEP = _l("Die Vorlage ruft sich zu tief selbst auf. Bitte vereinfachen Sie sie.")

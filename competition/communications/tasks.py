@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..core.errors import ValidationFailed
 from ..core.urls import external_url
 from ..extensions import db
 from ..jobs import RetryLater, task
@@ -47,8 +48,9 @@ def placeholders(recipient: Recipient) -> dict:
 
 
 def personalise(subject: str, body: str, recipient: Recipient) -> rendering.Rendered:
+    """The mail for this person; ValidationFailed (with a message) if the template cannot be applied to them."""
     with force_locale(locale_of(recipient.user)):
-        return rendering.render(subject, body, placeholders(recipient))
+        return rendering.render_checked(subject, body, placeholders(recipient))
 
 
 def deliver(*, to: str, subject: str, body: str) -> str | None:
@@ -92,6 +94,11 @@ def send_campaign(ctx, *, campaign_id: int, user_ids: list[int]) -> None:
             ctx.progress(done, total)
             continue
         recipient = current.get(user_id) or _fallback(user, campaign)
+        try:
+            rendered = personalise(campaign.subject, campaign.body, recipient)
+        except ValidationFailed as exc:  # e.g. this person's values push the template over a limit
+            rendered, problem = None, german(_l("Die Vorlage lässt sich für diese Person nicht anwenden: %(reason)s",
+                                               reason=exc.message))
         if row is None:
             row = MailLog(job_id=job_id, campaign_id=campaign.id, user_id=user.id, address=user.email,
                           template_key=campaign.template_key, subject=campaign.subject, status=MailStatus.SENDING,
@@ -104,7 +111,10 @@ def send_campaign(ctx, *, campaign_id: int, user_ids: list[int]) -> None:
         except IntegrityError:  # another run of this job claimed the person first
             db.session.rollback()
             continue
-        rendered = personalise(campaign.subject, campaign.body, recipient)
+        if rendered is None:
+            row.status, row.error = MailStatus.FAILED, problem
+            ctx.progress(done, total)
+            continue
         error = deliver(to=user.email, subject=rendered.subject, body=rendered.body)
         row.subject = rendered.subject
         row.attempts += 1

@@ -145,7 +145,10 @@ def new_campaign():
                               else None)
                 if chosen is not None:
                     form.preview_user_id.data = chosen.user.id
-                    preview = (chosen, personalise(form.subject.data, form.body.data, chosen))
+                    try:
+                        preview = (chosen, personalise(form.subject.data, form.body.data, chosen))
+                    except DomainError as exc:  # this person's values do not fit the template
+                        _show_error(form, exc)
                 else:
                     flash(_("Diese Gruppe hat keine Empfängerinnen und Empfänger."), "error")
     return render_template("communications/new.html", form=form, people=people, preview=preview, custom=custom,

@@ -151,3 +151,23 @@ def test_a_template_that_grows_too_big_for_a_recipient_falls_back_to_the_file(ap
     assert outbox[-1].subject == "Passwort zurücksetzen"
     with pytest.raises(TemplateTooBig):
         rendering.render("x", "{{ user.full_name * 100000 }}", {"user": {"full_name": "Berta Beispiel"}})
+
+
+def test_a_group_mail_that_fails_for_one_person_is_reported_not_a_crash(inline, world, client, login_as, organiser,
+                                                                        outbox):
+    """The samples pass, but one recipient's own values push the template over the limit: the preview says so,
+    and the sending job records that person's mail as failed with the reason and sends the others."""
+    from competition.communications.models import MailLog, MailStatus
+
+    body = "Guten Tag {{ name }}{% if 'Kreislauf' in entry_title %}{{ entry_title * 100000 }}{% endif %}"
+    form = {"edition_id": world.edition.id, "audience": "applicants", "category_id": "", "subject": "Hinweis",
+            "body": body, "template_key": ""}
+    login_as(organiser)
+    carla = world.applicants["carla"]
+    page = client.post("/organisation/communications/new", data={**form, "action": "preview",
+                                                                   "preview_user_id": carla.id})
+    assert page.status_code == 200 and "zu viel Rechenaufwand" in page.get_data(as_text=True)
+    client.post("/organisation/communications/new", data={**form, "action": "send"})
+    assert sorted(m.to[0] for m in outbox) == ["anna@praezision.example", "bernd@praezision.example"]
+    row = db.session.scalar(db.select(MailLog).where(MailLog.user_id == carla.id))
+    assert row.status is MailStatus.FAILED and "lässt sich für diese Person nicht anwenden" in row.error
