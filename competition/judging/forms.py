@@ -13,6 +13,12 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # a value no checkbox offers (not a number, or no id the database can hold)
+            raise ValueError(_l("Bitte wählen Sie nur aus den angezeigten Kategorien.")) from None
+
 
 def _lines(value: str | None) -> list[str]:
     return [line.strip() for line in (value or "").replace(",", "\n").splitlines() if line.strip()]

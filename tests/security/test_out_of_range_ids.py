@@ -113,4 +113,5 @@ def test_an_out_of_range_choice_in_a_form_is_a_form_error(client, login_as, worl
     page = client.post("/jury/profile", data={"capacity": "3", "organisation": "TU Chemnitz", "expertise": HUGE[0]})
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Ungültige Auswahl" in text and 'value="TU Chemnitz"' in text  # the message, and nothing typed is lost
+    assert "Bitte wählen Sie nur aus den angezeigten Kategorien." in text
+    assert 'value="TU Chemnitz"' in text  # nothing typed is lost
