@@ -18,6 +18,10 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in os.environ.get(name, "").split(",") if part.strip())
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
@@ -41,7 +45,11 @@ class Config:
     # Logs: "json" (one object per line, for log collectors) or "text".
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # The platform's public address: every link in mails and on certificates is built from it, never from the
+    # request's Host header. Required in production. Requests for other hosts are refused (400): BASE_URL's host
+    # and the names in TRUSTED_HOSTS (comma-separated, e.g. an internal name the health check uses) are served.
+    BASE_URL = os.environ.get("BASE_URL") or None
+    TRUSTED_HOSTS_EXTRA = _list("TRUSTED_HOSTS")
 
     # Requests: the largest single request body (attachments are capped further per edition).
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
@@ -100,6 +108,9 @@ class Config:
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
     # Number of proxies whose X-Forwarded-Proto (https) is trusted; used together with PROXY_FIX_X_FOR.
     PROXY_FIX_X_PROTO = _int("PROXY_FIX_X_PROTO", 1)
+    # Number of proxies whose X-Forwarded-Host is trusted (default 0: never). Links never follow it either way;
+    # only set it if the proxy overwrites the header and the names it sends are in TRUSTED_HOSTS.
+    PROXY_FIX_X_HOST = _int("PROXY_FIX_X_HOST", 0)
     # Judge deadlines on the time the reverse proxy received the request (X-Request-Start), not when an app server
     # got to it; only with a proxy that sets the header and overwrites what clients send. Older values are ignored.
     TRUST_REQUEST_START = _bool("TRUST_REQUEST_START", False)
@@ -128,6 +139,7 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    BASE_URL = os.environ.get("BASE_URL") or "http://127.0.0.1:5000"
 
 
 class TestingConfig(Config):
@@ -159,6 +171,11 @@ class ProductionConfig(Config):
             )
         if not settings.get("SQLALCHEMY_DATABASE_URI"):
             raise RuntimeError("DATABASE_URL must be set in production.")
+        if not settings.get("BASE_URL"):
+            raise RuntimeError(
+                "BASE_URL must be set in production to the platform's public address (e.g. "
+                "https://wettbewerb.example.de): links in mails and on certificates are built from it."
+            )
 
 
 CONFIGS = {

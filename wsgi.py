@@ -1,4 +1,4 @@
-"""WSGI entry point: gunicorn wsgi:app (set COMPETITION_ENV=production, SECRET_KEY and DATABASE_URL)."""
+"""WSGI entry point: gunicorn wsgi:app (set COMPETITION_ENV=production, SECRET_KEY, DATABASE_URL and BASE_URL)."""
 
 from competition import create_app
 

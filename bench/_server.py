@@ -39,6 +39,7 @@ class GunicornServer:
             **os.environ,
             "COMPETITION_ENV": "production",
             "SECRET_KEY": SECRET_KEY,
+            "BASE_URL": self.url,  # production needs it; the server answers to this host only
             "MAIL_BACKEND": "dummy",
             "BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": str(workers),

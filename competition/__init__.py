@@ -38,12 +38,20 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     )
     validate = getattr(config_class, "validate", Config.validate)
     validate(app.config)
+    from .core import urls
+
+    urls.init_app(app)  # BASE_URL checked; requests for other hosts are refused (TRUSTED_HOSTS)
+    from .core import ids
+
+    ids.init_app(app)  # <int:…> in routes never matches a number the id columns cannot hold
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # X-Forwarded-Host only when explicitly trusted (PROXY_FIX_X_HOST): links never follow it anyway.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"],
-                                x_proto=app.config.get("PROXY_FIX_X_PROTO", 1), x_host=1)
+                                x_proto=app.config.get("PROXY_FIX_X_PROTO", 1),
+                                x_host=app.config.get("PROXY_FIX_X_HOST", 0))
 
     from .ops.logging import init_logging
 

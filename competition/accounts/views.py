@@ -10,7 +10,7 @@ from ..core.i18n import SESSION_KEY
 from ..core.permissions import role_required
 from ..core.redirects import safe_next
 from ..extensions import db, limiter, login_manager
-from . import mails, services
+from . import mails, services, throttle
 from .forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -52,10 +52,6 @@ def unauthorized():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
-def _form_email() -> str:
-    return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
-
-
 def _failed(response) -> bool:
     """Count only failed attempts (the form shown again), not successful logins."""
     return response.status_code == 200
@@ -81,8 +77,11 @@ def home_for(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_IP"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"], key_func=_form_email,
+# Failed logins per address (exempt: a browser that just reset this account's password) and per (account,
+# address), never per account alone, so nobody can lock another person out (see throttle.py).
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_IP"], methods=["POST"], deduct_when=_failed,
+               exempt_when=throttle.holds_reset_pass)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"], key_func=throttle.account_address_key,
                methods=["POST"], deduct_when=_failed, scope="login-account")
 def login():
     form = LoginForm()
@@ -223,6 +222,7 @@ def reset_password(token: str):
             db.session.commit()
             if current_user.is_authenticated:
                 logout_user()
+            throttle.grant_reset_pass(user)  # this browser may log in even if its address is throttled
             flash(_("Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden beendet. Bitte melden Sie sich "
                     "mit dem neuen Passwort an."), "success")
             return redirect(url_for("accounts.login"))

@@ -78,8 +78,7 @@ def _echo_scores(scores: demo.ScoreSeedResult, *, again: bool) -> None:
 def results(seed: int) -> None:
     """Add the finished edition "Industrie. Neu. Denken. 2025" (scored, decided, published). Running it again
     changes nothing."""
-    from flask import current_app
-
+    from ..core.urls import base_url
     from .demo_results import seed_results
 
     try:
@@ -93,7 +92,7 @@ def results(seed: int) -> None:
                    "veröffentlicht.")
     else:
         click.echo(f"„{result.edition.name}“ ist bereits vorhanden; nichts geändert.")
-    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base = base_url()
     click.echo(f"  Ergebnisseite: {base}/ergebnisse/{result.edition.slug}")
     click.echo(f"  Ranglisten (Organisationsteam): {base}/organisation/editions/{result.edition.id}/rankings")
     if result.snapshot is not None:

@@ -11,7 +11,12 @@ from types import SimpleNamespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..accounts import mails as account_mails
 from ..core.clock import utcnow
+from ..core.placeholders import person
+from ..entries import mails as entry_mails
+from ..judging import mails as judging_mails
+from ..rankings import mails as ranking_mails
 
 
 @dataclass(frozen=True)
@@ -20,13 +25,19 @@ class SystemTemplate:
     label: object
     placeholders: tuple[tuple[str, object], ...] = field(default=())
 
-    def sample(self) -> dict | None:
+    def samples(self) -> list[dict] | None:
+        """Sample placeholders in every variant this mail has (with and without attachments, each role, …), built
+        by the mail kind's own ``*_values`` function; a template is checked against all of them."""
         builder = _SAMPLES.get(self.key)
         return builder() if builder else None
 
+    def sample(self) -> dict | None:
+        samples = self.samples()
+        return samples[0] if samples else None
 
-def _person(name="Anna Schubert", email="anna.schubert@praezision.example"):
-    return SimpleNamespace(full_name=name, email=email, locale="de")
+
+def _person(name="Anna Schubert", email="anna.schubert@praezision.example") -> dict:
+    return person(SimpleNamespace(full_name=name, email=email))
 
 
 _LINK = "https://wettbewerb.example/link"
@@ -72,32 +83,37 @@ _KNOWN = {
 def _samples() -> dict:
     now = utcnow()
     user = _person()
-    entry = SimpleNamespace(id=7, number="IND-2026-0007", title="Adaptive Spannvorrichtung")
+    juror = _person("Dr. Jan Vogel", "jan@uni.example")
+    outcomes = ("Ihr Beitrag wurde mit dem 1. Platz in der Kategorie „Digitalisierung“ ausgezeichnet – herzlichen "
+                "Glückwunsch!", "Ihr Beitrag war im Finale der Kategorie „Digitalisierung“; für einen Preis hat es "
+                "diesmal nicht gereicht.", "")
+    receipt = {"number": "IND-2026-0007", "title": "Adaptive Spannvorrichtung",
+               "edition_name": "Industrie. Neu. Denken. 2026", "submitted_at_text": "24.11.2026, 14:30 Uhr",
+               "submitted_by": "Anna Schubert <anna.schubert@praezision.example>", "snapshot_sha256": "0" * 64}
+    attachment = {"name": "konzept.pdf", "kind_text": "PDF", "size_text": "1,2 MB", "sha256": "f" * 64}
     return {
-        "verify_email": lambda: {"user": user, "link": _LINK},
-        "already_registered": lambda: {"user": user, "login_link": _LINK, "reset_link": _LINK},
-        "reset_password": lambda: {"user": user, "link": _LINK},
-        "change_email": lambda: {"user": user, "link": _LINK},
-        "email_changed": lambda: {"user": user, "old_email": "alt@praezision.example"},
-        "invitation": lambda: {"invitation": SimpleNamespace(full_name="Dr. Jan Vogel", email="jan@uni.example",
-                                                             role=SimpleNamespace(value="juror"),
-                                                             expires_at=now + timedelta(days=14)), "link": _LINK},
-        "company_invite": lambda: {"company": SimpleNamespace(legal_name="Erzgebirge Präzisionstechnik GmbH"),
-                                   "inviter": user, "link": _LINK},
-        "receipt": lambda: {"data": SimpleNamespace(
-            entry=entry, edition_name="Industrie. Neu. Denken. 2026", submitted_at_text="24.11.2026, 14:30 Uhr",
-            version=1, submitted_by="Anna Schubert", snapshot_sha256="0" * 64,
-            attachments=[SimpleNamespace(name="konzept.pdf", kind_text="PDF", size_text="1,2 MB", sha256="f" * 64)],
-            filename="eingangsbestaetigung.pdf")},
-        "jury_reminder": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "open_count": 3,
-                                  "judging_round": SimpleNamespace(name="Vorauswahl",
-                                                                   deadline_at=now + timedelta(days=7)),
-                                  "link": _LINK},
-        "results": lambda: {"user": user, "entry": entry, "edition_name": "Industrie. Neu. Denken. 2026",
-                            "outcome": "Ihr Beitrag wurde mit dem 1. Platz in der Kategorie „Digitalisierung“ "
-                                       "ausgezeichnet – herzlichen Glückwunsch!", "link": _LINK},
-        "conflict_declared": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "entry": entry,
-                                      "reason": "Frühere Zusammenarbeit", "link": _LINK},
+        "verify_email": lambda: [account_mails.link_values(user=user, link=_LINK)],
+        "already_registered": lambda: [account_mails.already_registered_values(user=user, login_link=_LINK,
+                                                                               reset_link=_LINK)],
+        "reset_password": lambda: [account_mails.link_values(user=user, link=_LINK)],
+        "change_email": lambda: [account_mails.link_values(user=user, link=_LINK)],
+        "email_changed": lambda: [account_mails.email_changed_values(user=user, old_email="alt@praezision.example")],
+        "invitation": lambda: [account_mails.invitation_values(full_name=name, email="jan@uni.example", role=role,
+                                                               expires_at=now + timedelta(days=14), link=_LINK)
+                               for name, role in (("Dr. Jan Vogel", "juror"), ("", "organiser"))],
+        "company_invite": lambda: [entry_mails.company_invite_values(
+            company_name="Erzgebirge Präzisionstechnik GmbH", inviter=user, link=_LINK)],
+        "receipt": lambda: [entry_mails.receipt_values(**receipt, version=version, attachments=files)
+                            for version, files in ((1, [attachment]), (2, []))],
+        "jury_reminder": lambda: [judging_mails.jury_reminder_values(
+            juror=juror, round_name="Vorauswahl", deadline_at=deadline, open_count=count, link=_LINK)
+            for count, deadline in ((3, now + timedelta(days=7)), (1, None))],
+        "results": lambda: [ranking_mails.results_values(
+            user=user, edition_name="Industrie. Neu. Denken. 2026", entry_number="IND-2026-0007",
+            entry_title="Adaptive Spannvorrichtung", outcome=outcome, link=_LINK) for outcome in outcomes],
+        "conflict_declared": lambda: [judging_mails.conflict_declared_values(
+            juror=juror, entry_id=7, entry_number=number, entry_title="Adaptive Spannvorrichtung",
+            reason="Frühere Zusammenarbeit", link=_LINK) for number in ("IND-2026-0007", None)],
     }
 
 
@@ -150,10 +166,14 @@ CAMPAIGN_PLACEHOLDERS = (
 )
 
 
-def campaign_sample() -> dict:
-    return {
+def campaign_samples() -> list[dict]:
+    """A company member and a juror (no company, open work): every group mail is checked with both."""
+    applicant = {
         "name": "Anna Schubert", "email": "anna.schubert@praezision.example",
         "company": "Erzgebirge Präzisionstechnik GmbH", "entry_title": "Adaptive Spannvorrichtung",
         "entry_number": "IND-2026-0007", "category": "Mobilität", "edition": "Industrie. Neu. Denken. 2026",
-        "deadline": "15.12.2026, 23:59 Uhr", "open_count": 3, "link": _LINK,
+        "deadline": "15.12.2026, 23:59 Uhr", "open_count": 0, "link": _LINK,
     }
+    juror = {**applicant, "name": "Dr. Jan Vogel", "email": "jan@uni.example", "company": "", "entry_title": "",
+             "entry_number": "", "category": "", "deadline": "", "open_count": 3}
+    return [applicant, juror]

@@ -6,6 +6,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.ids import db_int
 from .models import Audience
 
 AUDIENCE_LABELS = {
@@ -36,7 +37,7 @@ class CustomTemplateForm(TemplateForm):
 
 
 class CampaignForm(FlaskForm):
-    edition_id = SelectField(_l("Wettbewerbsrunde"), coerce=int,
+    edition_id = SelectField(_l("Wettbewerbsrunde"), coerce=db_int,
                              validators=[DataRequired(_l("Bitte wählen Sie eine Wettbewerbsrunde."))])
     audience = SelectField(_l("Empfängergruppe"),
                            choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()])

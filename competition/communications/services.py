@@ -45,7 +45,7 @@ def save_system_template(*, key: str, locale: str, subject: str, body: str, by, 
     system = catalog.system_template(key)
     if system is None:
         raise ValidationFailed(_l("Diese Systemvorlage gibt es nicht."))
-    rendering.check(subject, body, system.sample())
+    rendering.check(subject, body, system.samples())
     return _upsert(key=key, locale=locale, name="", subject=subject, body=body, by=by, now=now)
 
 
@@ -61,7 +61,7 @@ def save_custom_template(*, key: str | None, name: str, locale: str, subject: st
             raise ValidationFailed(_l("Dieser Name ist vergeben."), field="name")
     elif not key.startswith("eigene-"):
         raise ValidationFailed(_l("Diese Vorlage gibt es nicht."))
-    rendering.check(subject, body, catalog.campaign_sample())
+    rendering.check(subject, body, catalog.campaign_samples())
     return _upsert(key=key, locale=locale, name=name.strip(), subject=subject, body=body, by=by, now=now)
 
 
@@ -114,7 +114,7 @@ def start_campaign(*, edition: Edition, audience: Audience, category_id: int | N
                    template_key: str | None, by, now: datetime) -> Campaign:
     """Check the text, fix the recipients and hand the sending to a background job (runs after the commit)."""
     category = check_audience(edition=edition, audience=audience, category_id=category_id)
-    rendering.check(subject, body, catalog.campaign_sample())
+    rendering.check(subject, body, catalog.campaign_samples())
     people = recipients(edition=edition, audience=audience, category_id=category.id if category else None, now=now)
     if not people:
         raise ValidationFailed(_l("Diese Gruppe hat keine Empfängerinnen und Empfänger. Es wurde nichts versandt."),

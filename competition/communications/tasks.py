@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from contextlib import nullcontext
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
@@ -21,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..core.errors import ValidationFailed
+from ..core.urls import external_url
 from ..extensions import db
 from ..jobs import RetryLater, task
 from ..jobs.runner import german
@@ -31,31 +32,25 @@ from .models import Campaign, MailLog, MailStatus
 log = logging.getLogger(__name__)
 
 
-def link_context():
-    """url_for with full links also outside a request (in the worker)."""
-    if has_request_context():
-        return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config["BASE_URL"])
-
-
 def locale_of(user: User) -> str:
     languages = current_app.config["LANGUAGES"]
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def placeholders(recipient: Recipient) -> dict:
-    """Every placeholder for this person (call inside force_locale and link_context)."""
+    """Every placeholder for this person (call inside force_locale)."""
     context = dict(recipient.fields)
     formatter = current_app.jinja_env.filters["datetime"]
     context["deadline"] = formatter(recipient.deadline_at) if recipient.deadline_at else ""
     endpoint = "judging.dashboard" if recipient.kind == "juror" else "entries.dashboard"
-    context["link"] = url_for(endpoint, _external=True)
+    context["link"] = external_url(endpoint)
     return context
 
 
 def personalise(subject: str, body: str, recipient: Recipient) -> rendering.Rendered:
-    with force_locale(locale_of(recipient.user)), link_context():
-        return rendering.render(subject, body, placeholders(recipient))
+    """The mail for this person; ValidationFailed (with a message) if the template cannot be applied to them."""
+    with force_locale(locale_of(recipient.user)):
+        return rendering.render_checked(subject, body, placeholders(recipient))
 
 
 def deliver(*, to: str, subject: str, body: str) -> str | None:
@@ -99,6 +94,11 @@ def send_campaign(ctx, *, campaign_id: int, user_ids: list[int]) -> None:
             ctx.progress(done, total)
             continue
         recipient = current.get(user_id) or _fallback(user, campaign)
+        try:
+            rendered = personalise(campaign.subject, campaign.body, recipient)
+        except ValidationFailed as exc:  # e.g. this person's values push the template over a limit
+            rendered, problem = None, german(_l("Die Vorlage lässt sich für diese Person nicht anwenden: %(reason)s",
+                                               reason=exc.message))
         if row is None:
             row = MailLog(job_id=job_id, campaign_id=campaign.id, user_id=user.id, address=user.email,
                           template_key=campaign.template_key, subject=campaign.subject, status=MailStatus.SENDING,
@@ -111,7 +111,10 @@ def send_campaign(ctx, *, campaign_id: int, user_ids: list[int]) -> None:
         except IntegrityError:  # another run of this job claimed the person first
             db.session.rollback()
             continue
-        rendered = personalise(campaign.subject, campaign.body, recipient)
+        if rendered is None:
+            row.status, row.error = MailStatus.FAILED, problem
+            ctx.progress(done, total)
+            continue
         error = deliver(to=user.email, subject=rendered.subject, body=rendered.body)
         row.subject = rendered.subject
         row.attempts += 1

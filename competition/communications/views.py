@@ -15,6 +15,7 @@ from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
+from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..editions import services as edition_services
 from ..editions.models import Category, Edition
@@ -112,7 +113,7 @@ def new_campaign():
     form = _campaign_form(editions)
     custom = services.custom_templates()
     if request.method == "GET":
-        form.edition_id.data = request.args.get("edition_id", type=int) or editions[0].id
+        form.edition_id.data = request.args.get("edition_id", type=db_int) or editions[0].id
         key, locale = request.args.get("template"), request.args.get("locale", "de")
         chosen = services.find_template(key, locale) if key else None
         if chosen is not None and chosen.key.startswith("eigene-"):
@@ -133,7 +134,7 @@ def new_campaign():
         else:
             try:
                 services.check_audience(edition=edition, audience=audience, category_id=form.category_id.data)
-                rendering.check(form.subject.data, form.body.data, catalog.campaign_sample())
+                rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
                 people = recipients(edition=edition, audience=audience, category_id=form.category_id.data, now=now)
             except DomainError as exc:
                 _show_error(form, exc)
@@ -144,7 +145,10 @@ def new_campaign():
                               else None)
                 if chosen is not None:
                     form.preview_user_id.data = chosen.user.id
-                    preview = (chosen, personalise(form.subject.data, form.body.data, chosen))
+                    try:
+                        preview = (chosen, personalise(form.subject.data, form.body.data, chosen))
+                    except DomainError as exc:  # this person's values do not fit the template
+                        _show_error(form, exc)
                 else:
                     flash(_("Diese Gruppe hat keine Empfängerinnen und Empfänger."), "error")
     return render_template("communications/new.html", form=form, people=people, preview=preview, custom=custom,
@@ -183,7 +187,7 @@ def new_template():
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             try:
-                preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_sample())
+                preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
             except DomainError as exc:
                 _show_error(form, exc)
         else:
@@ -215,13 +219,13 @@ def edit_template(key: str, locale: str):
         else:  # a custom template's other language: start from the one that exists
             other = services.find_template(key, "en" if locale == "de" else "de")
             form.name.data, form.subject.data, form.body.data = other.name, other.subject, other.body
-    sample = system.sample() if system is not None else catalog.campaign_sample()
+    samples = system.samples() if system is not None else catalog.campaign_samples()
     preview = None
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             try:
                 with force_locale(locale):
-                    preview = rendering.check(form.subject.data, form.body.data, sample)
+                    preview = rendering.check(form.subject.data, form.body.data, samples)
             except DomainError as exc:
                 _show_error(form, exc)
         else:

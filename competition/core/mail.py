@@ -14,6 +14,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 
+from .placeholders import plain_values
+
 log = logging.getLogger(__name__)
 
 
@@ -28,10 +30,15 @@ def send_mail(
 ) -> bool:
     """Render ``templates/mail/<template>.txt`` (first line ``Subject: …``) and send it to one recipient.
 
+    The placeholders in ``context`` are plain values built for this mail kind (its ``*_values`` function);
+    anything else, such as a database row, is refused with ``placeholders.NotPlain``.
+
     ``attachments`` are ``(filename, content, mimetype)`` triples, e.g. a receipt PDF.
     Returns False (and logs) when the mail server refused or could not be reached, so the caller can tell the user.
     """
     locale = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        context = plain_values(context)  # never a database row: see core/placeholders.py
     override = _render_override(template, locale, context) if subject is None else None
     if override is not None:  # the organisers' edited version of this mail in this language
         subject, body = override

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from ..extensions import db
 from .i18n import SESSION_KEY
@@ -144,6 +144,14 @@ def register_error_handlers(app) -> None:
             _("Das Formular ist abgelaufen oder wurde nicht vollständig gesendet (Sicherheitsprüfung). Bitte "
               "gehen Sie zurück, laden Sie die Seite neu und senden Sie das Formular erneut ab."),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # A Host header the platform does not serve (TRUSTED_HOSTS): no page can be built for it (no URL adapter),
+        # so a short plain answer that names the right address (from BASE_URL, never the request).
+        text = _("Diese Adresse wird von der Plattform nicht bedient. Bitte rufen Sie sie unter %(url)s auf.",
+                 url=current_app.config["BASE_URL"])
+        return text + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

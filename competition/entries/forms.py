@@ -18,6 +18,7 @@ from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.fields import BerlinDateTimeField
+from ..core.ids import db_int
 from . import rules
 from .labels import CORE_FIELD_LABELS, DISTRICT_LABELS, QUESTION_KIND_LABELS, TURNOVER_LABELS, VISIBILITY_LABELS
 from .models import Question, QuestionKind
@@ -70,7 +71,7 @@ class InviteColleagueForm(FlaskForm):
 
 
 class NewEntryForm(FlaskForm):
-    category_id = SelectField(_l("Kategorie"), coerce=int,
+    category_id = SelectField(_l("Kategorie"), coerce=db_int,
                               validators=[InputRequired(_l("Bitte wählen Sie eine Kategorie."))])
 
 
@@ -92,7 +93,7 @@ class EntryFormBase(FlaskForm):
     submit check enforces required fields and limits."""
 
     lock_version = HiddenField()
-    category_id = SelectField(_l("Kategorie"), coerce=int, validators=[Optional()], validate_choice=False)
+    category_id = SelectField(_l("Kategorie"), coerce=db_int, validators=[Optional()], validate_choice=False)
     title = _core_text("title", area=False)
     summary = _core_text("summary", description=_l("Zwei bis drei Sätze; wird veröffentlicht, wenn der Beitrag "
                                                    "gewinnt."))

@@ -1,9 +1,45 @@
-"""The entries' mails: the submission receipt, with its PDF attached."""
+"""The entries' mails: the submission receipt (with its PDF) and the invitation of a colleague.
+
+The ``*_values`` functions are the one place where each mail kind's placeholders are made (plain values, see
+core/placeholders.py), for sending and for the sample data of the template editor.
+"""
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from ..core.mail import send_mail
+from ..core.placeholders import person
+from ..core.urls import external_url
 from .receipts import ReceiptData
+
+
+def receipt_values(*, number: str, title: str, edition_name: str, submitted_at_text: str, version: int,
+                   submitted_by: str, attachments: list[dict], snapshot_sha256: str) -> dict:
+    """``data.entry.number``, ``data.entry.title``, ``data.edition_name``, ``data.submitted_at_text``,
+    ``data.version``, ``data.submitted_by``, ``data.attachments`` (each ``name``, ``kind_text``, ``size_text``,
+    ``sha256``), ``data.snapshot_sha256``."""
+    return {"data": {
+        "entry": {"number": number, "title": title}, "edition_name": edition_name,
+        "submitted_at_text": submitted_at_text, "version": version, "submitted_by": submitted_by,
+        "attachments": [{key: a[key] for key in ("name", "kind_text", "size_text", "sha256")} for a in attachments],
+        "snapshot_sha256": snapshot_sha256,
+    }}
+
+
+def receipt_values_of(data: ReceiptData) -> dict:
+    """The receipt's placeholders from its data, with dates and sizes in the current language (force_locale)."""
+    return receipt_values(
+        number=data.entry.number, title=data.entry.title, edition_name=data.edition_name,
+        submitted_at_text=data.submitted_at_text, version=data.version, submitted_by=data.submitted_by,
+        attachments=[{"name": a.name, "kind_text": a.kind_text, "size_text": a.size_text, "sha256": a.sha256}
+                     for a in data.attachments],
+        snapshot_sha256=data.snapshot_sha256)
+
+
+def company_invite_values(*, company_name: str, inviter: dict, link: str) -> dict:
+    """``company.legal_name``, ``inviter.full_name``, ``link``."""
+    return {"company": {"legal_name": company_name}, "inviter": inviter, "link": link}
 
 
 def send_receipt_mail(*, to: str, locale: str | None, data: ReceiptData, pdf: bytes) -> bool:
@@ -11,10 +47,13 @@ def send_receipt_mail(*, to: str, locale: str | None, data: ReceiptData, pdf: by
 
     Sent by the view after the commit; returns False when the mail could not be sent (the PDF stays available on
     the entry's page)."""
-    return send_mail(
-        to=to,
-        template="receipt",
-        locale=locale,
-        data=data,
-        attachments=[(data.filename, pdf, "application/pdf")],
-    )
+    with force_locale(locale or "de"):
+        values = receipt_values_of(data)
+    return send_mail(to=to, template="receipt", locale=locale, attachments=[(data.filename, pdf, "application/pdf")],
+                     **values)
+
+
+def send_company_invite(*, to: str, locale: str | None, company, inviter, token: str) -> bool:
+    values = company_invite_values(company_name=company.legal_name, inviter=person(inviter),
+                                   link=external_url("entries.join_company", token=token))
+    return send_mail(to=to, template="company_invite", locale=locale, **values)

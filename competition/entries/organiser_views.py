@@ -16,6 +16,7 @@ from ..accounts.models import Role, User
 from ..core.clock import to_berlin, utcnow
 from ..core.forms import run_service
 from ..core.i18n import datetime_filter
+from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions.models import Category, Edition
@@ -39,7 +40,7 @@ FILTER_KEYS = ("edition", "category", "status", "district", "proposal", "q", "so
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value else None
+        return db_int(value) if value else None
     except ValueError:
         return None
 
@@ -97,7 +98,7 @@ def _concerns(entry: Entry) -> list[str]:
 @organiser_only
 def list_entries():
     filters = _filters(request.args)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     pagination = db.paginate(queries.entry_list(filters), page=page, per_page=PER_PAGE, error_out=False)
     rows = [{"entry": entry, "concerns": _concerns(entry)} for entry in pagination.items]
     editions_query, categories_query = queries.filter_choices()

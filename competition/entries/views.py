@@ -18,11 +18,11 @@ from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
 from ..core.i18n import decimal_filter
-from ..core.mail import send_mail
+from ..core.ids import db_int
 from ..core.requests import arrival_time
 from ..editions.models import Category
 from ..extensions import db
-from . import permissions, services
+from . import mails, permissions, services
 from . import tasks as _tasks  # noqa: F401 - the receipt job
 from .forms import (
     CompanyForm,
@@ -163,9 +163,8 @@ def invite_colleague():
                                                                          by=current_user, now=utcnow()))
         if ok:
             token = tokens.make_token("company-invite", {"i": invite.id, "e": invite.email})
-            sent = send_mail(to=invite.email, template="company_invite", locale=current_user.locale,
-                             company=company, inviter=current_user,
-                             link=url_for("entries.join_company", token=token, _external=True))
+            sent = mails.send_company_invite(to=invite.email, locale=current_user.locale, company=company,
+                                             inviter=current_user, token=token)
             if sent:
                 flash(_("Die Einladung an %(email)s wurde versendet.", email=invite.email), "success")
             else:
@@ -208,7 +207,7 @@ def new_entry():
         flash(_("Bitte legen Sie zuerst das Profil Ihres Unternehmens an."), "error")
         return redirect(url_for("entries.company_profile"))
     form = NewEntryForm()
-    category = db.session.get(Category, request.form.get("category_id", type=int) or 0)
+    category = db.session.get(Category, request.form.get("category_id", type=db_int) or 0)
     form.category_id.choices = [(category.id, category.name)] if category else []
     if category is None or not form.validate_on_submit():
         flash(_("Bitte wählen Sie eine Kategorie."), "error")
@@ -264,7 +263,7 @@ def _entry_input(form, questions) -> services.EntryInput:
 
 def _lock_version(form) -> int | None:
     try:
-        return int(form.lock_version.data)
+        return db_int(form.lock_version.data)
     except (TypeError, ValueError):
         return None
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Role
 from ..core.clock import utcnow
+from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions import services as edition_services
@@ -59,7 +60,7 @@ def job_helpers():
 @role_required(Role.ORGANISER)
 def list_jobs():
     editions = db.session.scalars(edition_services.list_editions()).all()
-    edition_id = request.args.get("edition_id", type=int)
+    edition_id = request.args.get("edition_id", type=db_int)
     kind = request.args.get("kind", "")
     query = select(Job).order_by(Job.created_at.desc(), Job.id.desc()).limit(200)
     if edition_id:

@@ -91,7 +91,7 @@ def remind(slug: str, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"{len(due)} Jurymitglieder würden erinnert (--dry-run: nichts gesendet).")
         return
-    sent, failed = reminders.send_reminders(judging_round=judging_round, due=due, base_url=None)
+    sent, failed = reminders.send_reminders(judging_round=judging_round, due=due)
     click.echo(f"{sent} Erinnerungen gesendet" + (f", {failed} fehlgeschlagen" if failed else "") + ".")
     if failed:
         sys.exit(1)

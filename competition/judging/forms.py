@@ -6,10 +6,18 @@ from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.ids import db_int
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:  # a value no checkbox offers (not a number, or no id the database can hold)
+            raise ValueError(_l("Bitte wählen Sie nur aus den angezeigten Kategorien.")) from None
 
 
 def _lines(value: str | None) -> list[str]:
@@ -29,7 +37,7 @@ class ProfileForm(FlaskForm):
     capacity = IntegerField(_l("Wie viele Beiträge können Sie pro Bewertungsrunde übernehmen?"), validators=[
         InputRequired(_l("Bitte geben Sie eine Zahl an.")),
         NumberRange(0, 500, _l("Bitte geben Sie eine Zahl zwischen 0 und 500 an."))])
-    expertise = MultiCheckboxField(_l("Fachgebiete (Kategorien)"), coerce=int, validate_choice=False)
+    expertise = MultiCheckboxField(_l("Fachgebiete (Kategorien)"), coerce=db_int, validate_choice=False)
 
     @staticmethod
     def lines(value):
@@ -37,14 +45,14 @@ class ProfileForm(FlaskForm):
 
 
 class DeclareConflictForm(FlaskForm):
-    company_id = SelectField(_l("Unternehmen"), coerce=int,
+    company_id = SelectField(_l("Unternehmen"), coerce=db_int,
                              validators=[InputRequired(_l("Bitte wählen Sie ein Unternehmen."))])
     reason = TextAreaField(_l("Grund"), validators=[DataRequired(_l("Bitte nennen Sie kurz den Grund.")),
                                                     Length(max=1000)])
 
 
 class OrganiserConflictForm(DeclareConflictForm):
-    juror_id = SelectField(_l("Jurymitglied"), coerce=int,
+    juror_id = SelectField(_l("Jurymitglied"), coerce=db_int,
                            validators=[InputRequired(_l("Bitte wählen Sie ein Jurymitglied."))])
 
 

@@ -13,6 +13,7 @@ from ..accounts.models import Role, User
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.forms import run_service
+from ..core.ids import db_int
 from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
@@ -207,7 +208,7 @@ def set_pool(edition_id: int, round_id: int):
         try:
             for juror in db.session.scalars(services.jurors()):
                 if request.form.get(f"take_{juror.id}"):
-                    capacities[juror.id] = int(request.form.get(f"capacity_{juror.id}", "0"))
+                    capacities[juror.id] = db_int(request.form.get(f"capacity_{juror.id}", "0"))
         except ValueError:
             flash(_("Bitte geben Sie die Kapazitäten als ganze Zahlen an."), "error")
             return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
@@ -273,8 +274,8 @@ def toggle(edition_id: int, round_id: int):
     edition = db.get_or_404(Edition, edition_id)
     judging_round = _round(edition, round_id)
     form = ConfirmForm()
-    entry = db.get_or_404(Entry, request.form.get("entry_id", type=int) or 0)
-    juror = db.get_or_404(User, request.form.get("juror_id", type=int) or 0)
+    entry = db.get_or_404(Entry, request.form.get("entry_id", type=db_int) or 0)
+    juror = db.get_or_404(User, request.form.get("juror_id", type=db_int) or 0)
     if form.validate_on_submit():
         existing = db.session.scalar(db.select(Assignment).where(
             Assignment.round_id == judging_round.id, Assignment.entry_id == entry.id, Assignment.user_id == juror.id))
@@ -313,7 +314,7 @@ def remind(edition_id: int, round_id: int):
     if ConfirmForm().validate_on_submit():
         from ..jobs import JobStatus, submit
 
-        job = submit("judging.reminders", params={"round_id": judging_round.id, "base_url": request.host_url},
+        job = submit("judging.reminders", params={"round_id": judging_round.id},
                      by=current_user, now=utcnow(), edition_id=edition.id)
         db.session.commit()  # runs the job (inline) or queues it (RQ)
         db.session.refresh(job)

@@ -20,6 +20,7 @@ from ..accounts.models import Role, User
 from ..core.audit import AuditEvent, first_broken_link
 from ..core.clock import utcnow
 from ..core.forms import run_service
+from ..core.ids import db_int
 from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
@@ -146,7 +147,7 @@ def _action_prefixes() -> list[str]:
 @organiser_only
 def audit():
     prefix = request.args.get("action", "").strip()[:80]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     query = select(AuditEvent)
     if prefix:
         query = query.where(AuditEvent.action.startswith(prefix, autoescape=True))

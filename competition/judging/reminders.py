@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import nullcontext
-
-from flask import current_app, has_request_context, url_for
 
 from ..accounts.models import User
-from ..core.mail import send_mail
 from ..editions.models import JudgingRound
 from ..extensions import db
+from .mails import send_jury_reminder
 from .models import Assignment
 
 
@@ -21,16 +18,11 @@ def jurors_with_open_work(judging_round: JudgingRound) -> list[tuple[User, int]]
     return sorted(((users[uid], n) for uid, n in counts.items()), key=lambda item: (item[0].full_name, item[0].id))
 
 
-def send_reminders(*, judging_round: JudgingRound, due: list[tuple[User, int]], base_url: str | None):
-    """Send one reminder to each juror; returns (sent, failed)."""
+def send_reminders(*, judging_round: JudgingRound, due: list[tuple[User, int]]):
+    """Send one reminder to each juror (the link on BASE_URL, whoever started it); returns (sent, failed)."""
     sent = failed = 0
-    context = nullcontext() if has_request_context() else current_app.test_request_context(
-        base_url=base_url or current_app.config["BASE_URL"])
-    with context:
-        link = url_for("judging.dashboard", _external=True)
-        for juror, count in due:
-            ok = send_mail(to=juror.email, template="jury_reminder", locale=juror.locale, juror=juror,
-                           judging_round=judging_round, open_count=count, link=link)
-            sent += ok
-            failed += not ok
+    for juror, count in due:
+        ok = send_jury_reminder(juror=juror, judging_round=judging_round, open_count=count)
+        sent += ok
+        failed += not ok
     return sent, failed

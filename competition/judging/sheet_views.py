@@ -12,12 +12,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.mail import send_mail
+from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..entries.models import Attachment
 from ..extensions import db
 from . import scoring, sheets
+from .mails import send_conflict_notice
 from .models import Assignment, SheetStatus
 
 bp = Blueprint("sheets", __name__, url_prefix="/jury/assignments")
@@ -35,18 +36,29 @@ def _assignment(assignment_id: int) -> Assignment:
 def _input() -> sheets.SheetInput:
     values, comments = {}, {}
     for key, raw in request.form.items():
-        if key.startswith("score_") and key[6:].isdigit():
-            values[int(key[6:])] = raw
-        elif key.startswith("comment_") and key[8:].isdigit():
-            comments[int(key[8:])] = raw
+        prefix, _, suffix = key.partition("_")
+        criterion_id = _criterion_id(suffix)
+        if prefix == "score" and criterion_id is not None:
+            values[criterion_id] = raw
+        elif prefix == "comment" and criterion_id is not None:
+            comments[criterion_id] = raw
     return sheets.SheetInput(values=values, comments=comments,
                              overall_comment=request.form.get("overall_comment", ""),
                              feedback=request.form.get("feedback", ""))
 
 
+def _criterion_id(text: str) -> int | None:
+    try:
+        return db_int(text)
+    except ValueError:
+        return None
+
+
 def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    try:
+        return db_int(request.form.get("version", ""))
+    except ValueError:
+        return None
 
 
 def _render(assignment: Assignment, *, typed=None, problems=None, stale=None, status=200):
@@ -213,6 +225,4 @@ def _tell_organisers(entry, reason: str) -> None:
 
     organisers = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)).all()
     for organiser in organisers:
-        send_mail(to=organiser.email, template="conflict_declared", locale=organiser.locale, juror=current_user,
-                  entry=entry, reason=reason,
-                  link=url_for("jury_admin.jury", edition_id=entry.edition_id, _external=True))
+        send_conflict_notice(organiser=organiser, juror=current_user, entry=entry, reason=reason)

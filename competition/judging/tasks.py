@@ -13,6 +13,7 @@ from .reminders import jurors_with_open_work, send_reminders
 
 @task("judging.reminders", label=_l("Erinnerungen an die Jury"))
 def send_round_reminders(ctx, *, round_id: int, base_url: str | None = None) -> None:
+    # base_url: only in jobs queued by older versions (taken from the request's Host); ignored, links use BASE_URL.
     judging_round = db.session.get(JudgingRound, round_id)
     if judging_round is None:
         ctx.set_message(str(_l("Die Bewertungsrunde gibt es nicht mehr; keine Erinnerungen versendet.")))
@@ -22,7 +23,7 @@ def send_round_reminders(ctx, *, round_id: int, base_url: str | None = None) -> 
     failed = 0
     for step, (juror, count) in enumerate(due, start=1):
         if juror.id not in done:
-            sent, _failed = send_reminders(judging_round=judging_round, due=[(juror, count)], base_url=base_url)
+            sent, _failed = send_reminders(judging_round=judging_round, due=[(juror, count)])
             if sent:
                 done.add(juror.id)
                 ctx.job.params = {**ctx.job.params, "sent": sorted(done)}

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess  # nosec B404  # pg_dump/pg_restore/psql, argument lists, no shell
 import tarfile
@@ -64,10 +65,14 @@ def _sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _copy_hashing(source, target: Path) -> tuple[str, int]:
+def _copy_hashing(source, target: Path, limit: int | None = None) -> tuple[str, int]:
+    """Copy while hashing. With ``limit``, never write more than ``limit`` bytes: reading stops one byte past it
+    and the size returned is then ``limit + 1`` (the caller refuses the member)."""
     digest, size = hashlib.sha256(), 0
     with target.open("wb") as out:
-        while chunk := source.read(CHUNK_SIZE):
+        while chunk := source.read(CHUNK_SIZE if limit is None else min(CHUNK_SIZE, limit + 1 - size)):
+            if limit is not None and size + len(chunk) > limit:
+                return digest.hexdigest(), limit + 1
             digest.update(chunk)
             out.write(chunk)
             size += len(chunk)
@@ -258,7 +263,7 @@ def read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     if not isinstance(files, list) or not isinstance(database, dict) or not all(
         isinstance(f, dict) and isinstance(f.get("path"), str) and _MEMBER.fullmatch(f["path"])
         and isinstance(f.get("sha256"), str) and _SHA256.fullmatch(f["sha256"])
-        and isinstance(f.get("size"), int) for f in files
+        and isinstance(f.get("size"), int) and f["size"] >= 0 for f in files
     ) or database.get("path") not in {f["path"] for f in files} or len({f["path"] for f in files}) != len(files):
         raise BackupError(FOREIGN.format(detail="das Manifest ist unvollständig oder ungültig"))
     snapshots = manifest.get("ranking_snapshots", [])
@@ -278,15 +283,22 @@ def extract_verified(path: Path, work_dir: Path) -> dict[str, Any]:
     with archive:
         manifest = read_manifest(archive)
         expected = {f["path"]: f for f in manifest["files"]}
+        _check_room(work_dir, sum(f["size"] for f in manifest["files"]))
         seen: set[str] = set()
         try:
             for member in _members(archive):
                 if member.name not in expected or member.name in seen or not member.isfile():
                     raise BackupError(CORRUPT.format(detail=f"unerwarteter Eintrag „{member.name}“"))
+                listed = expected[member.name]["size"]
+                if member.size != listed:  # e.g. a member that unpacks to far more than the manifest says
+                    raise BackupError(CORRUPT.format(detail=f"Größe von „{member.name}“ stimmt nicht"))
                 target = work_dir / member.name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                digest, size = _copy_hashing(archive.extractfile(member), target)
-                if digest != expected[member.name]["sha256"] or size != expected[member.name]["size"]:
+                # Compared and hashed while streaming: never more than the manifest's size is written.
+                digest, size = _copy_hashing(archive.extractfile(member), target, limit=listed)
+                if size != listed:
+                    raise BackupError(CORRUPT.format(detail=f"Größe von „{member.name}“ stimmt nicht"))
+                if digest != expected[member.name]["sha256"]:
                     raise BackupError(CORRUPT.format(detail=f"Prüfsumme von „{member.name}“ stimmt nicht"))
                 seen.add(member.name)
         except (tarfile.TarError, zlib.error, EOFError, OSError) as error:
@@ -295,6 +307,17 @@ def extract_verified(path: Path, work_dir: Path) -> dict[str, Any]:
         if missing:
             raise BackupError(CORRUPT.format(detail=f"{len(missing)} Datei(en) fehlen, z. B. „{missing[0]}“"))
     return manifest
+
+
+def _check_room(work_dir: Path, needed: int) -> None:
+    """Refuse before unpacking when the temporary folder cannot hold what the manifest lists."""
+    if needed < 0:
+        raise BackupError(FOREIGN.format(detail="das Manifest nennt eine negative Größe"))
+    free = shutil.disk_usage(work_dir).free
+    if needed > free:
+        raise BackupError(f"Für das Entpacken fehlt Platz: das Backup braucht {needed // 2**20} MiB, im temporären "
+                          f"Ordner {work_dir.parent} sind {free // 2**20} MiB frei. Es wurde nichts verändert. Bitte "
+                          f"schaffen Sie Platz oder setzen Sie TMPDIR auf einen Ordner mit genug Platz.")
 
 
 def _members(archive: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:

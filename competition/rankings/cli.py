@@ -255,14 +255,13 @@ def _write(out: Path, data: bytes) -> None:
                    "letzten Runde mit einem Schnappschuss).")
 def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> None:
     """Print a frozen ranking as a PDF."""
-    from flask import current_app
-
+    from ..core.urls import base_url
     from ..extensions import db
     from . import outputs
 
     snapshot = pick_snapshot(slug, snapshot_id, last_round=kind in ("public", "certificates"))
     if kind == "certificates":
-        data = outputs.certificates_pdf(snapshot, base_url=current_app.config["BASE_URL"])
+        data = outputs.certificates_pdf(snapshot, base_url=base_url())
         db.session.commit()  # the certificates' codes, kept for printing them again
     elif kind == "feedback":
         data = outputs.feedback_pdfs(snapshot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..core import urls
 from ..extensions import db
 from ..jobs import task
 from .models import RankingSnapshot
@@ -19,11 +20,12 @@ def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:
 
 
 @task("rankings.certificates", label=_l("Urkunden (alle)"))
-def certificates(ctx, *, snapshot_id: int, base_url: str) -> None:
+def certificates(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
+    # base_url: only in jobs queued by older versions; ignored, the QR codes carry BASE_URL.
     from . import outputs
 
     snapshot = _snapshot(ctx, snapshot_id)
-    data = outputs.certificates_pdf(snapshot, base_url=base_url, progress=ctx.progress)
+    data = outputs.certificates_pdf(snapshot, base_url=urls.base_url(), progress=ctx.progress)
     ctx.save_result(f"urkunden-{file_stem(snapshot)}.pdf", data, "application/pdf")
 
 
@@ -58,19 +60,17 @@ def outcome_sentence(content: dict, entry_id: str) -> str:
 
 
 @task("rankings.results_mail", label=_l("Ergebnisse an die Unternehmen"))
-def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
+def results_mail(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
     """One mail per member of every ranked company with the outcome and the jury's feedback letter attached. Who
     got it is noted in the job, so a retry never mails anyone twice."""
-    from types import SimpleNamespace
-
     from flask_babel import force_locale
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
-    from ..core.mail import send_mail
     from ..entries.models import CompanyMember, Entry
     from ..jobs import RetryLater
     from . import outputs
+    from .mails import send_results_mail
     from .models import Publication
 
     snapshot = _snapshot(ctx, snapshot_id)
@@ -78,7 +78,6 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
         ctx.set_message(str(_l("Dieser Stand ist nicht (mehr) veröffentlicht; es wurde nichts versendet.")))
         return
     content = snapshot.content
-    link = f"{base_url.rstrip('/')}/ergebnisse/{content['edition']['slug']}"
     entry_ids = list(content["entries"])
     companies = dict(db.session.execute(select(Entry.id, Entry.company_id)
                                         .where(Entry.id.in_([int(e) for e in entry_ids]))).all())
@@ -102,11 +101,9 @@ def results_mail(ctx, *, snapshot_id: int, base_url: str) -> None:
             meta = content["entries"][entry_id]
             with force_locale(locale):
                 outcome = outcome_sentence(content, entry_id)
-            sent = send_mail(to=user.email, template="results", locale=locale, user=user, outcome=outcome,
-                             entry=SimpleNamespace(number=meta["number"], title=meta["title"]),
-                             edition_name=content["edition"]["name"], link=link,
-                             attachments=[(f"rueckmeldung-{meta['number'] or entry_id}.pdf", pdfs[locale],
-                                           "application/pdf")])
+            sent = send_results_mail(user=user, locale=locale, content=content, entry_id=entry_id, outcome=outcome,
+                                     attachment=(f"rueckmeldung-{meta['number'] or entry_id}.pdf", pdfs[locale],
+                                                 "application/pdf"))
             if sent:
                 done.add(key)
                 ctx.job.params = {**ctx.job.params, "sent": sorted(done)}

@@ -23,6 +23,7 @@ from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.forms import run_service
 from ..core.i18n import datetime_filter
+from ..core.ids import db_int
 from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
@@ -111,7 +112,7 @@ def _snapshot(edition: Edition, snapshot_id: int) -> RankingSnapshot:
 
 
 def _selected_round(edition: Edition) -> JudgingRound | None:
-    round_id = request.args.get("round", type=int)
+    round_id = request.args.get("round", type=db_int)
     if round_id is not None:
         return _round(edition, round_id)
     with_snapshot = db.session.scalar(select(RankingSnapshot.round_id).where(RankingSnapshot.edition_id == edition.id)
@@ -203,7 +204,7 @@ def index(edition_id: int):
             select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
             .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
             .order_by(RankingSnapshot.id.desc())))
-        chosen = request.args.get("snapshot", type=int)
+        chosen = request.args.get("snapshot", type=db_int)
         snapshot = next((s for s in history if s.id == chosen), None) if chosen else (history[0] if history else None)
         if chosen and snapshot is None:
             abort(404)
@@ -282,7 +283,7 @@ def deliberation(edition_id: int, round_id: int):
     edition = _edition(edition_id)
     judging_round = _round(edition, round_id)
     # The page's GET form sends its field "per_category"; "propose" is the older link parameter.
-    propose = request.args.get("per_category", type=int) or request.args.get("propose", type=int)
+    propose = request.args.get("per_category", type=db_int) or request.args.get("propose", type=db_int)
     return _deliberation_page(edition, judging_round, propose=propose if propose and propose > 0 else None)
 
 
@@ -295,7 +296,7 @@ def apply_shortlist(edition_id: int, round_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        entry_ids = [int(v) for v in request.form.getlist("entry")]
+        entry_ids = [db_int(v) for v in request.form.getlist("entry")]
     except ValueError:
         abort(400)
     ok, entries = run_service(form, lambda: services.apply_shortlist(
@@ -507,8 +508,6 @@ def public_results_pdf(slug: str):
 @bp.post("/snapshots/<int:snapshot_id>/bulk/<any(certificates, feedback, results_mail):kind>", endpoint="bulk")
 @organiser_only
 def bulk(edition_id: int, snapshot_id: int, kind: str):
-    from flask import current_app
-
     from ..jobs import submit
     from . import tasks  # noqa: F401 - registers the tasks
 
@@ -518,8 +517,6 @@ def bulk(edition_id: int, snapshot_id: int, kind: str):
     if not form.validate_on_submit():
         abort(400)
     params: dict[str, Any] = {"snapshot_id": snapshot.id}
-    if kind in ("certificates", "results_mail"):
-        params["base_url"] = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
     if kind == "results_mail":
         publication = services.publication_of(edition)
         if publication is None or publication.snapshot_id != snapshot.id:

@@ -81,6 +81,7 @@ def test_production_starts_with_real_secret_key(monkeypatch):
     monkeypatch.setenv("COMPETITION_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("BASE_URL", "https://wettbewerb.example")
     import importlib
 
     import config

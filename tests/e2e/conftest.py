@@ -57,8 +57,10 @@ def live_server(live_app):
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["BASE_URL"] = base  # the public address, as production sets it: links in mails point here
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base
     finally:
         server.shutdown()
         thread.join(timeout=5)
