@@ -192,6 +192,8 @@ def freeze_command(slug: str, position: int | None, method: str) -> None:
     db.session.commit()
     click.echo(f"Rangliste eingefroren: Schnappschuss {snapshot.id} ({judging_round.name}, {method})")
     click.echo(f"SHA-256: {snapshot.sha256}")
+    click.echo("Bewertungsbögen und Zuweisungen dieser Runde sind jetzt gesperrt; wieder öffnen (mit Begründung) "
+               "auf der Ranglisten-Seite.")
 
 
 # --- published outputs of a frozen ranking: `flask rankings pdf` and `flask rankings export` ------------------------

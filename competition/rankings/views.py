@@ -29,7 +29,7 @@ from ..editions.models import Edition, JudgingRound
 from ..editions.phases import Phase
 from ..entries.models import Entry
 from ..extensions import db
-from . import services
+from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
 from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
 from .ranking import METHODS
@@ -96,6 +96,13 @@ class OverrideForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     pass
+
+
+class ReopenRoundForm(FlaskForm):
+    reason = TextAreaField(_l("Begründung"), validators=[
+        DataRequired(_l("Bitte begründen Sie, warum die Runde wieder geöffnet wird.")), Length(max=2000)],
+        description=_l("Steht im Protokoll. Danach können Jurymitglieder (innerhalb ihrer Frist) und Sie Bögen und "
+                       "Zuweisungen dieser Runde wieder ändern, bis Sie die Rangliste erneut einfrieren."))
 
 
 def _edition(edition_id: int) -> Edition:
@@ -207,17 +214,46 @@ def index(edition_id: int):
         snapshot = next((s for s in history if s.id == chosen), None) if chosen else (history[0] if history else None)
         if chosen and snapshot is None:
             abort(404)
+    return _index_page(edition, judging_round, snapshot, history)
+
+
+def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: RankingSnapshot | None,
+                history: list[RankingSnapshot], *, reopen_form: ReopenRoundForm | None = None, status: int = 200):
     publication = services.publication_of(edition)
     show_all = request.args.get("all") == "1"
     facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
     return render_template(
         "rankings/index.html", edition=edition, judging_round=judging_round, snapshot=snapshot, history=history,
-        facts=facts, tables=tables, stale=services.staleness(snapshot) if snapshot else [], freeze_form=FreezeForm(),
+        reopen_form=reopen_form or ReopenRoundForm(formdata=None),
+        reopened=freezing.last_reopening(judging_round) if judging_round is not None else None,
+        facts=facts, tables=tables, stale=freezing.staleness(snapshot) if snapshot else [], freeze_form=FreezeForm(),
         publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
         and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
         METHOD_LABELS=METHOD_LABELS, FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS,
         AWARD_LABELS=AWARD_LABELS,
-    )
+    ), status
+
+
+@bp.post("/rounds/<int:round_id>/reopen", endpoint="reopen_round")
+@organiser_only
+def reopen_round(edition_id: int, round_id: int):
+    """The organiser's decision to let a frozen round's sheets and assignments change again, with a reason."""
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    form = ReopenRoundForm()
+    if form.validate_on_submit():
+        ok, _none = run_service(form, lambda: freezing.reopen_round(
+            judging_round=judging_round, reason=form.reason.data, by=current_user, now=utcnow()))
+        if ok:
+            flash(_("Die Runde „%(name)s“ ist wieder für Änderungen geöffnet. Frieren Sie die Rangliste erneut ein, "
+                    "sobald die Änderungen abgeschlossen sind.", name=judging_round.name), "success")
+            return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
+    history = list(db.session.scalars(
+        select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
+        .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
+        .order_by(RankingSnapshot.id.desc())))
+    return _index_page(edition, judging_round, history[0] if history else None, history, reopen_form=form,
+                       status=422)
 
 
 @bp.post("/rounds/<int:round_id>/freeze", endpoint="freeze")
@@ -272,7 +308,7 @@ def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose
         is_final=is_final, chosen=proposal if proposal is not None else chosen, proposal=proposal,
         shortlist_form=ShortlistForm(), propose_form=ProposeForm(formdata=None, per_category=propose or 5),
         award_forms=award_forms, override_forms=override_forms, following=following,
-        stale=services.staleness(snapshot), FLAG_LABELS=FLAG_LABELS, AWARD_LABELS=AWARD_LABELS,
+        stale=freezing.staleness(snapshot), FLAG_LABELS=FLAG_LABELS, AWARD_LABELS=AWARD_LABELS,
     ), status
 
 

@@ -16,7 +16,7 @@ from competition.entries.models import Entry, EntryStatus
 from competition.extensions import db
 from competition.judging import services as judging_services
 from competition.judging.models import Score, ScoreSheet, SheetStatus
-from competition.rankings import services
+from competition.rankings import freezing, services
 from competition.rankings.models import AwardKind, Publication
 
 # Per category: entries' scores by juror (two criteria, equal weights → the total is the mean of the pair).
@@ -100,7 +100,7 @@ def test_snapshot_content_has_categories_entries_sheets_and_decisions(world, org
                                     "final_order": {k: [r["entry"] for r in v["ranking"]]
                                                     for k, v in content["by_category"].items()}}
     assert sum(r["sheets"] for r in content["overall"]["ranking"]) == 15
-    assert services.verify_snapshot(snapshot) and services.staleness(snapshot) == []
+    assert services.verify_snapshot(snapshot) and freezing.staleness(snapshot) == []
 
 
 def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world, organiser):
@@ -116,7 +116,7 @@ def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world,
     finalists = judging_services.round_entries(world.final)
     assert {e.id for e in finalists} == set(chosen)
     assert all(e.status is EntryStatus.SHORTLISTED for e in finalists)
-    assert services.staleness(snapshot)  # the decision came after the snapshot
+    assert freezing.staleness(snapshot)  # the decision came after the snapshot
     # Edited again: one removed, it goes back to eligible and out of the final.
     services.apply_shortlist(judging_round=world.first, entry_ids=chosen[:2], by=organiser, now=now)
     db.session.commit()
