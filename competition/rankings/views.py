@@ -31,6 +31,7 @@ from ..entries.models import Entry
 from ..extensions import db
 from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
+from .certificates import is_published
 from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
 from .ranking import METHODS
 
@@ -457,6 +458,27 @@ def feedback_pdf(edition_id: int, snapshot_id: int, entry_id: int):
                      f"rueckmeldung-{entry_id}-{services.file_stem(snapshot)}.pdf", "application/pdf")
 
 
+@bp.get("/snapshots/<int:snapshot_id>/certificates/<int:entry_id>.pdf", endpoint="certificate_pdf")
+@organiser_only
+def certificate_pdf(edition_id: int, snapshot_id: int, entry_id: int):
+    """One entry's certificate: valid (with its code, made once and kept) from the published snapshot, else a draft
+    marked "Entwurf" without a code."""
+    from flask import current_app
+
+    from . import outputs
+
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    entry = (snapshot.content.get("entries") or {}).get(str(entry_id))
+    if entry is None:
+        abort(404)
+    published = is_published(snapshot)
+    data = outputs.certificates_pdf(snapshot, base_url=current_app.config["BASE_URL"], entries=[str(entry_id)])
+    db.session.commit()  # the certificate's code, kept for printing it again
+    name = f"urkunde{'' if published else '-entwurf'}-{entry.get('number') or entry_id}-{services.file_stem(snapshot)}"
+    return _download(data, f"{name}.pdf", "application/pdf")
+
+
 @bp.get("/snapshots/<int:snapshot_id>/export.<any(xlsx, csv):fmt>", endpoint="export")
 @organiser_only
 def export(edition_id: int, snapshot_id: int, fmt: str):
@@ -555,13 +577,16 @@ def bulk(edition_id: int, snapshot_id: int, kind: str):
         abort(400)
     params: dict[str, Any] = {"snapshot_id": snapshot.id}
     if kind in ("certificates", "results_mail"):
-        params["base_url"] = current_app.config.get("BASE_URL") or request.host_url.rstrip("/")
+        params["base_url"] = current_app.config["BASE_URL"]
     if kind == "results_mail":
         publication = services.publication_of(edition)
         if publication is None or publication.snapshot_id != snapshot.id:
             flash(_("Die Ergebnisse werden aus dem veröffentlichten Stand versendet; veröffentlichen Sie diesen "
                     "Stand zuerst."), "error")
             return redirect(url_for(".index", edition_id=edition.id, round=snapshot.round_id, snapshot=snapshot.id))
+    if kind == "certificates" and not is_published(snapshot):
+        flash(_("Dieser Stand ist nicht veröffentlicht: Die Urkunden werden als Entwurf ohne Prüfcode erzeugt. "
+                "Gültige Urkunden entstehen aus dem veröffentlichten Stand."), "warning")
     job = submit(f"rankings.{kind}", params=params, by=current_user, now=utcnow(), edition_id=edition.id)
     db.session.commit()
     flash(_("Der Auftrag läuft im Hintergrund; Sie können diese Seite verlassen und später wiederkommen."), "success")

@@ -12,6 +12,7 @@ from competition.accounts.models import Role
 from competition.core.audit import AuditEvent
 from competition.core.clock import utcnow
 from competition.core.errors import Locked, PermissionDenied, ValidationFailed
+from competition.editions.phases import Phase
 from competition.entries.models import Entry, EntryStatus
 from competition.extensions import db
 from competition.judging import services as judging_services
@@ -339,8 +340,22 @@ def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(w
     db.session.commit()
     login_as(organiser)
     base = f"/organisation/editions/{world.edition.id}/rankings"
-    response = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates")
+    from competition.rankings.models import Certificate
+
+    # not published: a draft ("Entwurf") without codes, and no certificate row
+    draft = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates", follow_redirects=True)
+    assert "als Entwurf ohne Prüfcode" in draft.get_data(as_text=True)
     job = db.session.scalar(db.select(Job).where(Job.kind == "rankings.certificates"))
+    assert job.status is JobStatus.DONE and job.result_filename.startswith("urkunden-entwurf-")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/organisation/jobs/{job.id}/download")
+                                                           .data)).pages]
+    assert len(pages) == 4 and all("ENTWURF" in p and "/verify/certificate/" not in p for p in pages)
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+    services.publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
+    world.edition.phase_override = Phase.PUBLISHED
+    db.session.commit()
+    response = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates")
+    job = db.session.scalars(db.select(Job).where(Job.kind == "rankings.certificates").order_by(Job.id.desc())).first()
     assert response.headers["Location"] == f"/organisation/jobs/{job.id}"
     db.session.refresh(job)
     assert job.status is JobStatus.DONE and job.progress_done == job.progress_total == 4
@@ -348,8 +363,6 @@ def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(w
     assert pdf.status_code == 200
     reader = PdfReader(io.BytesIO(pdf.data))
     assert len(reader.pages) == 4  # one certificate per finalist, in one document
-    from competition.rankings.models import Certificate
-
     certificate = db.session.scalar(db.select(Certificate).where(Certificate.entry_id == winner.id))
     winner_page = next(page.extract_text() for page in reader.pages if "Wärmerückgewinnung" in page.extract_text())
     assert f"/verify/certificate/{certificate.code}" in re.sub(r"\s+", "", winner_page)

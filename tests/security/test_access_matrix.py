@@ -180,6 +180,7 @@ MATRIX: dict[str, Row] = {
         get=ORGANISER, params={"kind": "pdf_kind"}),
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/export.<fmt>": ORG,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/feedback/<entry_id>.pdf": ORG,
+    "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/certificates/<entry_id>.pdf": ORG,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/publish": R(post=ORGANISER, last=True),
     "/organisation/editions/<edition_id>/rankings/unpublish": R(post=ORGANISER, last=True),
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/bulk/<kind>": R(
