@@ -17,7 +17,8 @@ from ..core import audit
 from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..editions import services as edition_services
 from ..editions.models import Criterion, JudgingRound
-from ..entries.models import Entry, EntryVersion
+from ..entries.models import Entry
+from ..entries.versions import version_at_deadline  # noqa: F401 - the content the jury sees (sheet views)
 from ..extensions import db
 from . import permissions, scoring, services
 from .models import Assignment, Score, ScoreSheet, ScoreSheetEvent, SheetStatus
@@ -81,15 +82,6 @@ def why_not_score(user: User, assignment: Assignment, now: datetime):
     """Why this juror may not save, submit or reopen the sheet now: not theirs, a conflict, the round frozen, or
     the scoring window closed (deadline passed without extension, outside the jury phase)."""
     return why_not_view(user, assignment) or permissions.why_scoring_closed(user.id, assignment.round, now)
-
-
-def version_at_deadline(entry: Entry) -> EntryVersion | None:
-    """The content the jury sees: the last version submitted before the (possibly extended) deadline."""
-    from ..entries.permissions import deadline_for
-
-    deadline = deadline_for(entry)
-    eligible = [v for v in entry.versions if v.submitted_at <= deadline]
-    return eligible[-1] if eligible else None
 
 
 def sheet_for(assignment: Assignment) -> ScoreSheet | None:

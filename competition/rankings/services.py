@@ -19,6 +19,7 @@ from ..core.errors import Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
 from ..editions.models import JudgingRound
 from ..entries.models import Entry, EntryStatus
+from ..entries.versions import published_facts, versions_at_deadline
 from ..extensions import db
 from ..judging.models import Assignment, ScoreSheet, SheetStatus
 from . import ranking
@@ -215,14 +216,18 @@ def build_content(judging_round: JudgingRound, *, method: str, by: User | None, 
     edition = judging_round.edition
     entry_ids = sorted({int(s["entry"]) for s in inputs["sheets"]})
     entry_rows = {e.id: e for e in db.session.scalars(
-        select(Entry).where(Entry.id.in_(entry_ids)).options(joinedload(Entry.company)))}
-    entries = {
-        str(e.id): {"number": e.number or "", "title": e.title, "company": e.company.legal_name,
-                    "company_id": str(e.company_id), "district": e.company.district.value,
-                    "category": str(e.category_id), "summary": _plain(e.summary),
-                    "publish_summary": bool(e.publish_summary)}
-        for e in (entry_rows[i] for i in entry_ids)
-    }
+        select(Entry).where(Entry.id.in_(entry_ids)).options(joinedload(Entry.company), joinedload(Entry.edition)))}
+    # What is published about an entry comes from its submitted version (what the jury scored), never from the
+    # live company profile: a rename after the submission does not reach results, PDFs, certificates or exports.
+    versions = versions_at_deadline(entry_rows.values())
+    entries = {}
+    for entry_id in entry_ids:
+        e = entry_rows[entry_id]
+        facts = published_facts(e, versions.get(entry_id))
+        entries[str(e.id)] = {"number": e.number or "", "title": facts.title, "company": facts.company,
+                              "company_id": str(e.company_id), "district": facts.district, "city": facts.city,
+                              "category": str(e.category_id), "summary": _plain(facts.summary),
+                              "publish_summary": bool(e.publish_summary)}
     categories = [{"id": str(c.id), "name": c.name} for c in edition.categories
                   if any(e["category"] == str(c.id) for e in entries.values())]
     by_category = {}

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -28,6 +28,7 @@ from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..editions.phases import Phase
 from ..entries.models import Entry
+from ..entries.versions import renames
 from ..extensions import db
 from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
@@ -304,8 +305,11 @@ def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose
                 prefix=f"o{e}", formdata=None, to_rank=override.to_rank if override else None,
                 reason=override.reason if override else "")
     following = services.next_round(judging_round)
+    entry_rows = db.session.scalars(select(Entry).where(Entry.id.in_([int(e) for e in vm["content"]["entries"]]))
+                                    .options(joinedload(Entry.company), joinedload(Entry.edition)))
     return render_template(
-        "rankings/deliberation.html", edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
+        "rankings/deliberation.html", renames=renames(entry_rows),
+        edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
         is_final=is_final, chosen=proposal if proposal is not None else chosen, proposal=proposal,
         shortlist_form=ShortlistForm(), propose_form=ProposeForm(formdata=None, per_category=propose or 5),
         award_forms=award_forms, override_forms=override_forms, following=following,
