@@ -19,8 +19,8 @@ translations: $(BIN)/.installed
 	@$(BIN)/pybabel compile -d competition/translations >/dev/null
 
 extract-translations: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o competition/translations/messages.pot .
-	$(BIN)/pybabel update -i competition/translations/messages.pot -d competition/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -w 120 -F babel.cfg -k _l -k lazy_gettext -o competition/translations/messages.pot .
+	$(BIN)/pybabel update -w 120 -i competition/translations/messages.pot -d competition/translations --no-fuzzy-matching
 
 run: install
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(RUNTIME_PACKAGES)"

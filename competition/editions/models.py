@@ -112,6 +112,9 @@ class JudgingRound(db.Model):
     show_scores_after_submit: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     # Set by the scoring module when the first score of this round is saved; criteria and scale are then fixed.
     scoring_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by the rankings module when a ranking of this round is frozen; cleared when an organiser reopens the
+    # round with a reason. While set, the round's sheets and assignments cannot change (see judging.permissions).
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     edition: Mapped[Edition] = relationship(back_populates="rounds")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -129,6 +132,10 @@ class JudgingRound(db.Model):
     @property
     def is_locked(self) -> bool:
         return self.scoring_started_at is not None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
 
     def weight_percentages(self) -> list[tuple[Criterion, Decimal]]:
         criteria = list(self.criteria)

@@ -6,7 +6,8 @@ a tab or a carriage return gets a leading apostrophe, so Excel and LibreOffice s
 
 Which data a row shows: the title and the answers are the last submitted version (what the jury sees; the working
 copy for drafts); company master data, category, status and the eligibility reason are as they are now (the same
-data the list filters on and the eligibility proposal is made from).
+data the list filters on and the eligibility proposal is made from), with the name as submitted beside today's, so a
+rename after the submission is visible.
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ def entries_table(entries: Iterable[Entry], *, questions: Sequence[Question],
     content of its last submitted version."""
     editions = {q.edition_id for q in questions}
     headers = [
-        _("Nr."), _("Titel"), _("Unternehmen"), _("Rechtsform"), _("Landkreis"), _("Beschäftigte"),
-        _("Jahresumsatz"), _("Kategorie"), _("Status"), _("Zuletzt eingereicht"), _("Begründung zur Zulassung"),
+        _("Nr."), _("Titel"), _("Unternehmen"), _("Name bei Einreichung"), _("Rechtsform"), _("Landkreis"),
+        _("Beschäftigte"), _("Jahresumsatz"), _("Kategorie"), _("Status"), _("Zuletzt eingereicht"),
+        _("Begründung zur Zulassung"),
     ]
     for question in questions:
         headers.append(f"{question.edition.name}: {question.label}" if len(editions) > 1 else question.label)
@@ -116,6 +118,7 @@ def entries_table(entries: Iterable[Entry], *, questions: Sequence[Question],
             entry.number or _("(Entwurf)"),
             title,
             company.legal_name,
+            (content.get("company") or {}).get("legal_name") if content else None,
             company.legal_form,
             str(DISTRICT_LABELS.get(company.district, company.district)),
             company.employees,

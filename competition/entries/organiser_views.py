@@ -21,7 +21,7 @@ from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions.models import Category, Edition
 from ..extensions import db
-from . import exports, permissions, queries, rules, services
+from . import exports, permissions, queries, rules, services, versions
 from .forms import EligibilityForm, ExtensionForm
 from .labels import DISTRICT_LABELS, TURNOVER_LABELS, VISIBILITY_LABELS
 from .models import District, Entry, EntryStatus
@@ -174,6 +174,7 @@ def _render_detail(entry: Entry, *, eligibility_form: EligibilityForm | None = N
         eligibility_form=eligibility_form, extension_form=extension_form, extension=extension, people=people,
         can_decide=entry.status in DECIDABLE, files_by_question=files_by_question,
         deadline=permissions.deadline_for(entry), answer_text=exports.answer_value,
+        rename=versions.renamed_since_submission(entry, versions.version_at_deadline(entry)),
         district_label=lambda value: _label(DISTRICT_LABELS, value),
         turnover_label=lambda value: _label(TURNOVER_LABELS, value),
         visibility_label=lambda value: _label(VISIBILITY_LABELS, value),

@@ -59,13 +59,35 @@ def create_company(*, data: dict[str, Any], by: User, now: datetime) -> Company:
     return company
 
 
+# Changes of these fields are recorded with their values (public business data); of the others only which changed
+# (contact details are personal data and stay out of the audit trail).
+AUDITED_VALUES = ("legal_name", "legal_form", "city", "district")
+
+
+def _plain_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
 def update_company(*, company: Company, data: dict[str, Any], by: User, now: datetime) -> None:
+    """Change the company profile. What was submitted stays in the entries' versions (and is what is published);
+    a change of name is audited as `company.renamed`, other changes as `company.updated`."""
     if not permissions.is_member(by, company):
         raise PermissionDenied(_l("Sie gehören nicht zu diesem Unternehmen."))
+    before = {key: _plain_value(getattr(company, key)) for key in COMPANY_FIELDS}
     for key in COMPANY_FIELDS:
         setattr(company, key, data[key])
     company.updated_at = now
     db.session.flush()
+    after = {key: _plain_value(getattr(company, key)) for key in COMPANY_FIELDS}
+    changed = [key for key in COMPANY_FIELDS if before[key] != after[key]]
+    if "legal_name" in changed:
+        audit.record(actor=by, action="company.renamed", obj_type="company", obj_id=company.id, now=now,
+                     before=before["legal_name"], after=after["legal_name"])
+    others = [key for key in changed if key != "legal_name"]
+    if others:
+        audit.record(actor=by, action="company.updated", obj_type="company", obj_id=company.id, now=now,
+                     changed=others, values={key: [before[key], after[key]] for key in others
+                                             if key in AUDITED_VALUES})
 
 
 def invite_colleague(*, company: Company, email: str, by: User, now: datetime) -> CompanyInvite:

@@ -6,6 +6,7 @@ from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField,
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.fields import BerlinDateTimeField
 from ..core.ids import db_int
 
 
@@ -73,3 +74,17 @@ class AliasForm(FlaskForm):
 
 class ApplyPlanForm(FlaskForm):
     digest = HiddenField(validators=[DataRequired()])
+
+
+ALL_JURORS = "alle"
+
+
+class ScoringExtensionForm(FlaskForm):
+    juror = SelectField(_l("Für"), validators=[InputRequired(_l("Bitte wählen Sie, für wen die Frist gilt."))],
+                        validate_choice=False)
+    until = BerlinDateTimeField(_l("Neue Bewertungsfrist"),
+                                validators=[InputRequired(_l("Bitte geben Sie Datum und Uhrzeit an."))],
+                                description=_l("Ortszeit Berlin"))
+    reason = TextAreaField(_l("Begründung"), validators=[
+        DataRequired(_l("Bitte begründen Sie die Fristverlängerung; das Jurymitglied sieht die Begründung.")),
+        Length(max=2000)], description=_l("Das Jurymitglied sieht die neue Frist und die Begründung."))

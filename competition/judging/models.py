@@ -114,6 +114,24 @@ class RoundJuror(db.Model):
     user: Mapped[Any] = relationship("User")
 
 
+class ScoringExtension(db.Model):
+    """A later scoring deadline in one round, for one juror (`user_id`) or for all jurors of the round (`user_id`
+    NULL), granted by an organiser with a reason the juror sees."""
+
+    __tablename__ = "scoring_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    extended_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[Any] = relationship("User", foreign_keys=[user_id])
+    granted_by: Mapped[Any] = relationship("User", foreign_keys=[granted_by_id])
+
+
 class AssignmentSource(enum.StrEnum):
     AUTOMATIC = "automatic"
     MANUAL = "manual"

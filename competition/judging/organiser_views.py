@@ -19,7 +19,7 @@ from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
 from ..extensions import db
-from . import reminders, services
+from . import permissions, reminders, services
 from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
 from .conflicts import registrable_domain
 from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm
@@ -186,7 +186,7 @@ def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=N
         chosen=chosen, per_juror=per_juror, per_entry=per_entry, experts_per_entry=experts_per_entry,
         preview=preview, apply_form=ApplyPlanForm(formdata=None, digest=preview.digest if preview else ""),
         action_form=ConfirmForm(), all_jurors=all_jurors, profiles=profiles,
-        open_work=reminders.jurors_with_open_work(judging_round),
+        open_work=reminders.jurors_with_open_work(judging_round), frozen=permissions.why_round_frozen(judging_round),
     ), status
 
 
@@ -265,7 +265,7 @@ def matrix(edition_id: int, round_id: int):
     pairs = services.conflicted_pairs(edition)
     return render_template("judging/admin/matrix.html", edition=edition, judging_round=judging_round,
                            entries=entries, jurors=jurors, assigned=assigned, conflicted=pairs,
-                           action_form=ConfirmForm())
+                           action_form=ConfirmForm(), frozen=permissions.why_round_frozen(judging_round))
 
 
 @bp.post("/rounds/<int:round_id>/matrix")

@@ -20,7 +20,8 @@ from ..editions.models import Category, JudgingRound
 from ..entries.models import Entry
 from ..extensions import db
 from . import scoring, services, sheets
-from .models import Assignment, ScoreSheet, ScoreSheetEvent, SheetStatus
+from .models import Assignment, ScoreSheet, ScoreSheetEvent, ScoringExtension, SheetStatus
+from .window import ScoringWindow, latest
 
 # Shares of the round's scale range (maximum − minimum). Display heuristics for the organising team, not rules.
 LARGE_SPREAD_SHARE = Decimal("0.25")  # an entry's submitted totals lie further apart: "große Abweichung"
@@ -64,7 +65,8 @@ class JurorRow:
     not_started: int  # no sheet yet, or a sheet without any score
     started: int  # a draft with at least one score
     submitted: int
-    is_late: bool  # the round's deadline has passed and not everything is submitted
+    is_late: bool  # the juror's deadline (the round's, or an extension) has passed and not everything is submitted
+    extended_until: datetime | None = None  # an organiser's extension for this juror (or all jurors)
 
     @property
     def missing(self) -> int:
@@ -141,6 +143,10 @@ def round_progress(judging_round: JudgingRound, *, now: datetime) -> RoundProgre
             per_juror[sheet.user_id]["started"] += 1
 
     deadline_passed = now >= judging_round.deadline_at
+    extensions: dict[int | None, datetime] = {}
+    for user_id, until in db.session.execute(select(ScoringExtension.user_id, ScoringExtension.extended_until)
+                                             .where(ScoringExtension.round_id == judging_round.id)):
+        extensions[user_id] = latest([extensions.get(user_id), until])
     assigned_count: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
     for _entry_id, user_id, name in pairs:
@@ -149,11 +155,13 @@ def round_progress(judging_round: JudgingRound, *, now: datetime) -> RoundProgre
     jurors = []
     for user_id in sorted(names, key=lambda uid: (names[uid].casefold(), uid)):
         counts = per_juror[user_id]
+        window = ScoringWindow(judging_round.deadline_at, latest([extensions.get(None), extensions.get(user_id)]))
         jurors.append(JurorRow(
             user_id=user_id, name=names[user_id], assigned=assigned_count[user_id],
             not_started=assigned_count[user_id] - counts["submitted"] - counts["started"],
             started=counts["started"], submitted=counts["submitted"],
-            is_late=deadline_passed and counts["submitted"] < assigned_count[user_id],
+            is_late=now >= window.closes_at and counts["submitted"] < assigned_count[user_id],
+            extended_until=window.closes_at if window.is_extended else None,
         ))
 
     limit = scale_range(judging_round) * LARGE_SPREAD_SHARE

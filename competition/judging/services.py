@@ -13,13 +13,14 @@ from sqlalchemy import delete, select
 
 from ..accounts.models import Role, User, UserRole
 from ..core import audit
-from ..core.errors import DomainError, PermissionDenied, ValidationFailed
+from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
 from ..editions.models import Category, Edition, JudgingRound
 from ..entries.models import Company, CompanyMember, Entry, EntryStatus
 from ..extensions import db
 from . import assignment as planner
 from . import conflicts as detection
+from . import permissions
 from .models import (
     Assignment,
     AssignmentSource,
@@ -50,6 +51,13 @@ class AssignmentImpossible(DomainError):
 
 def _require_organiser(by: User) -> None:
     require_organiser(by)
+
+
+def _require_not_frozen(judging_round: JudgingRound) -> None:
+    """Assignments of a round with a frozen ranking change only after an organiser reopened the round."""
+    reason = permissions.why_round_frozen(judging_round)
+    if reason:
+        raise Locked(reason)
 
 
 # --- profiles ----------------------------------------------------------------------------------------------------
@@ -368,6 +376,7 @@ def plan_round(*, judging_round: JudgingRound) -> PlanPreview:
 def apply_plan(*, judging_round: JudgingRound, digest: str, by: User, now: datetime) -> PlanPreview:
     """Apply the plan the organiser saw; if anything changed since the preview, refuse and show the new one."""
     _require_organiser(by)
+    _require_not_frozen(judging_round)
     preview = plan_round(judging_round=judging_round)
     if preview.digest != digest:
         raise ValidationFailed(_l("Seit der Vorschau hat sich etwas geändert (Beiträge, Jurymitglieder oder "
@@ -395,6 +404,7 @@ def add_assignment(*, judging_round: JudgingRound, juror: User, entry: Entry, by
     _require_organiser(by)
     if entry.edition_id != judging_round.edition_id:
         raise ValidationFailed(_l("Der Beitrag gehört nicht zu dieser Wettbewerbsrunde."))
+    _require_not_frozen(judging_round)
     if not juror.has_role(Role.JUROR):
         raise ValidationFailed(_l("Diese Person ist kein Jurymitglied."))
     if is_conflicted(juror, entry):
@@ -423,6 +433,7 @@ def remove_assignment(*, assignment: Assignment, by: User, now: datetime, confir
     from .models import ScoreSheet
 
     _require_organiser(by)
+    _require_not_frozen(assignment.round)
     sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
     if sheet is not None and sheet.scores and not confirmed:
         raise NeedsConfirmation(_l("Zu dieser Zuweisung gibt es bereits Bewertungen. Wenn Sie sie entfernen, bleibt "

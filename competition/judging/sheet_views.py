@@ -10,14 +10,14 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import Role
-from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.ids import db_int
 from ..core.permissions import role_required
+from ..core.requests import arrival_time
 from ..core.storage import get_storage
 from ..entries.models import Attachment
 from ..extensions import db
-from . import scoring, sheets
+from . import extensions, scoring, sheets
 from .mails import send_conflict_notice
 from .models import Assignment, SheetStatus
 
@@ -62,7 +62,7 @@ def _version() -> int | None:
 
 
 def _render(assignment: Assignment, *, typed=None, problems=None, stale=None, status=200):
-    now = utcnow()
+    now = arrival_time()
     sheet = sheets.sheet_for(assignment)
     judging_round = assignment.round
     edition = judging_round.edition
@@ -90,7 +90,7 @@ def _render(assignment: Assignment, *, typed=None, problems=None, stale=None, st
         total=sheets.total_of(sheet) if sheet else None, now=now,
         why_not_score=sheets.why_not_score(current_user, assignment, now),
         attachments=_visible_attachments(assignment, version), others=others, blind=edition.is_blind,
-        total_of=sheets.total_of,
+        total_of=sheets.total_of, deadline=extensions.deadline_for(current_user.id, judging_round),
     ), status
 
 
@@ -119,7 +119,7 @@ def show(assignment_id: int):
 def act(assignment_id: int):
     assignment = _assignment(assignment_id)
     action = request.form.get("action", "save")
-    now = utcnow()
+    now = arrival_time()  # deadlines are judged on when the request reached the platform
     data = _input()
     try:
         if action == "confirm":
@@ -174,7 +174,7 @@ def autosave(assignment_id: int):
     """htmx: save the draft while typing and answer with the live weighted total."""
     assignment = _assignment(assignment_id)
     data = _input()
-    now = utcnow()
+    now = arrival_time()
     try:
         sheet = sheets.save_sheet(assignment=assignment, data=data, version=_version(), by=current_user, now=now)
         db.session.commit()

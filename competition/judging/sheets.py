@@ -17,9 +17,10 @@ from ..core import audit
 from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..editions import services as edition_services
 from ..editions.models import Criterion, JudgingRound
-from ..entries.models import Entry, EntryVersion
+from ..entries.models import Entry
+from ..entries.versions import version_at_deadline  # noqa: F401 - the content the jury sees (sheet views)
 from ..extensions import db
-from . import scoring, services
+from . import permissions, scoring, services
 from .models import Assignment, Score, ScoreSheet, ScoreSheetEvent, SheetStatus
 
 VALUE_MESSAGES = {
@@ -78,22 +79,9 @@ def why_not_view(user: User, assignment: Assignment):
 
 
 def why_not_score(user: User, assignment: Assignment, now: datetime):
-    reason = why_not_view(user, assignment)
-    if reason:
-        return reason
-    edition = assignment.round.edition
-    if not edition.flags(now).scoring_open:
-        return _l("Bewertungen sind nur während der Jurybewertung möglich.")
-    return None
-
-
-def version_at_deadline(entry: Entry) -> EntryVersion | None:
-    """The content the jury sees: the last version submitted before the (possibly extended) deadline."""
-    from ..entries.permissions import deadline_for
-
-    deadline = deadline_for(entry)
-    eligible = [v for v in entry.versions if v.submitted_at <= deadline]
-    return eligible[-1] if eligible else None
+    """Why this juror may not save, submit or reopen the sheet now: not theirs, a conflict, the round frozen, or
+    the scoring window closed (deadline passed without extension, outside the jury phase)."""
+    return why_not_view(user, assignment) or permissions.why_scoring_closed(user.id, assignment.round, now)
 
 
 def sheet_for(assignment: Assignment) -> ScoreSheet | None:
@@ -260,14 +248,23 @@ def submit_sheet(*, assignment: Assignment, version: int | None, by: User, now: 
 
 
 def reopen_sheet(*, sheet: ScoreSheet, reason: str, by: User, now: datetime) -> None:
-    """Organisers may reopen any time; the juror with a reason while the jury phase runs."""
+    """Organisers may reopen any time unless the round is frozen; the juror with a reason while they may score.
+    (An organiser acting as the juror of their own sheet is treated as the organiser.)"""
     if sheet.status is not SheetStatus.SUBMITTED:
         raise ValidationFailed(_l("Dieser Bewertungsbogen ist nicht eingereicht."))
-    if not by.is_organiser:
+    if sheet.is_void:
+        raise Locked(_l("Dieser Bewertungsbogen zählt nicht mehr (Zuweisung entfernt) und kann nicht wieder geöffnet "
+                        "werden."))
+    if by.is_organiser:
+        frozen = permissions.why_round_frozen(sheet.round)
+        if frozen:
+            raise Locked(frozen)
+    else:
         if sheet.user_id != by.id:
             raise PermissionDenied(_l("Das ist nicht Ihr Bewertungsbogen."))
-        if not sheet.round.edition.flags(now).scoring_open:
-            raise Locked(_l("Nach der Jurybewertung kann nur das Organisationsteam einen Bogen wieder öffnen."))
+        closed = permissions.why_scoring_closed(by.id, sheet.round, now)
+        if closed:
+            raise Locked(closed)
     if not reason.strip():
         raise ValidationFailed(_l("Bitte begründen Sie, warum der Bogen wieder geöffnet wird."), field="reason")
     before = _snapshot(sheet)

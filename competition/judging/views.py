@@ -16,7 +16,7 @@ from ..core.permissions import role_required
 from ..editions.models import Category, Edition
 from ..entries.models import Company
 from ..extensions import db
-from . import services
+from . import extensions, services
 from .forms import DeclareConflictForm, ProfileForm
 from .models import Conflict, ConflictSource
 
@@ -50,7 +50,8 @@ def dashboard():
         db.select(ScoreSheet).where(ScoreSheet.user_id == current_user.id, ScoreSheet.assignment_id.is_not(None)))}
     submitted = {r: sum(1 for a in by_round[r] if a.id in sheets_by_assignment
                         and sheets_by_assignment[a.id].status.value == "submitted") for r in rounds}
-    return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now,
+    deadlines = {r: extensions.deadline_for(current_user.id, r) for r in rounds}
+    return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now, deadlines=deadlines,
                            profile=services.profile_of(current_user), sheets=sheets_by_assignment,
                            total_of=total_of, submitted=submitted, blocked=len(blocked))
 

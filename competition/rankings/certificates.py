@@ -1,8 +1,11 @@
 """Certificates [Urkunden] of a frozen ranking: which kind each entry gets, their verification codes, the QR code.
 
-A certificate is made once per (snapshot, entry) and kept: printing the certificates again gives the same codes,
-so a certificate handed out earlier stays verifiable. The verification page (`verify_views.py`) reads everything it
-confirms from the snapshot's content, and refuses to confirm when that content no longer has its hash.
+Certificates with a verification code are made only from the published snapshot of an edition (`is_published`):
+printed from any other snapshot they are a draft, marked "Entwurf" on every page, with no code and no QR code, and
+no `Certificate` row is made. A certificate is made once per (published snapshot, entry) and kept: printing the
+certificates again gives the same codes. The verification page (`verify_views.py`) confirms a certificate only while
+its snapshot is the published one and its content still has its hash; otherwise it says plainly that the certificate
+was replaced by a newer publication (and what the current one says) or that the results were withdrawn.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import Certificate, RankingSnapshot
+from .models import Certificate, Publication, RankingSnapshot
 
 KINDS = ("winner", "mention", "finalist", "participant")
 KIND_LABELS = {
@@ -59,8 +62,25 @@ def ranked_entries(content: dict) -> list[str]:
     return [e for e in ordered if e in (content.get("entries") or {})]
 
 
+def publication_of_edition(edition_id: int) -> Publication | None:
+    return db.session.scalar(select(Publication).where(Publication.edition_id == edition_id))
+
+
+def is_published(snapshot: RankingSnapshot) -> bool:
+    """Whether this snapshot is the one the edition's results are published from (released; the public page
+    shows it from the publication phase on). Only such a snapshot gets certificates with a verification code."""
+    publication = publication_of_edition(snapshot.edition_id)
+    return publication is not None and publication.snapshot_id == snapshot.id
+
+
+class NotPublished(ValueError):
+    """Certificates with a code are made only from the published snapshot."""
+
+
 def ensure_certificates(snapshot: RankingSnapshot, entry_ids: Iterable[str]) -> dict[str, Certificate]:
-    """Get or create the certificates of these entries in this snapshot (flushes, never commits)."""
+    """Get or create the certificates of these entries in the published snapshot (flushes, never commits)."""
+    if not is_published(snapshot):
+        raise NotPublished(f"snapshot {snapshot.id} is not the published one")
     wanted = [str(e) for e in entry_ids]
     existing = {str(c.entry_id): c for c in db.session.scalars(
         select(Certificate).where(Certificate.snapshot_id == snapshot.id))}

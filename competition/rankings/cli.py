@@ -192,6 +192,8 @@ def freeze_command(slug: str, position: int | None, method: str) -> None:
     db.session.commit()
     click.echo(f"Rangliste eingefroren: Schnappschuss {snapshot.id} ({judging_round.name}, {method})")
     click.echo(f"SHA-256: {snapshot.sha256}")
+    click.echo("Bewertungsbögen und Zuweisungen dieser Runde sind jetzt gesperrt; wieder öffnen (mit Begründung) "
+               "auf der Ranglisten-Seite.")
 
 
 # --- published outputs of a frozen ranking: `flask rankings pdf` and `flask rankings export` ------------------------
@@ -251,26 +253,50 @@ def _write(out: Path, data: bytes) -> None:
                    "an die Unternehmen, protocol: Jury-Protokoll.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei (PDF).")
 @click.option("--snapshot", "snapshot_id", type=int, default=None,
-              help="Nummer des Schnappschusses (Standard: der neueste; für public/certificates: der neueste der "
-                   "letzten Runde mit einem Schnappschuss).")
+              help="Nummer des Schnappschusses (Standard: der neueste; für public: der neueste der letzten Runde mit "
+                   "einem Schnappschuss; für certificates: der veröffentlichte – Urkunden aus einem anderen Stand sind "
+                   "ein Entwurf ohne Prüfcode).")
 def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> None:
     """Print a frozen ranking as a PDF."""
     from ..core.urls import base_url
     from ..extensions import db
     from . import outputs
+    from .certificates import is_published
 
-    snapshot = pick_snapshot(slug, snapshot_id, last_round=kind in ("public", "certificates"))
+    draft = False
     if kind == "certificates":
+        snapshot = _certificate_snapshot(slug, snapshot_id)
+        draft = not is_published(snapshot)
+        if draft:
+            click.echo(f"Hinweis: Schnappschuss {snapshot.id} ist nicht veröffentlicht; die Urkunden sind ein Entwurf "
+                       "(Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem veröffentlichten "
+                       "Stand.", err=True)
         data = outputs.certificates_pdf(snapshot, base_url=base_url())
         db.session.commit()  # the certificates' codes, kept for printing them again
-    elif kind == "feedback":
-        data = outputs.feedback_pdfs(snapshot)
     else:
-        data = {"internal": outputs.internal_pdf, "public": outputs.public_pdf,
-                "protocol": outputs.protocol_pdf}[kind](snapshot)
+        snapshot = pick_snapshot(slug, snapshot_id, last_round=kind == "public")
+        if kind == "feedback":
+            data = outputs.feedback_pdfs(snapshot)
+        else:
+            data = {"internal": outputs.internal_pdf, "public": outputs.public_pdf,
+                    "protocol": outputs.protocol_pdf}[kind](snapshot)
     _write(out, data)
     click.echo(f"{out}: {len(data):,} Bytes, Schnappschuss {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
-               .replace(",", "."))
+               .replace(",", ".") + (" – Entwurf ohne Prüfcodes" if draft else ""))
+
+
+def _certificate_snapshot(slug: str, snapshot_id: int | None):
+    """Certificates are printed from the published snapshot by default; without a publication (or with
+    `--snapshot` naming another one) they are a draft."""
+    from ..editions.services import edition_by_slug
+    from .certificates import publication_of_edition
+
+    if snapshot_id is None:
+        edition = edition_by_slug(slug)
+        publication = publication_of_edition(edition.id) if edition is not None else None
+        if publication is not None:
+            return publication.snapshot
+    return pick_snapshot(slug, snapshot_id, last_round=True)
 
 
 @cli.command("export")

@@ -8,7 +8,8 @@ the snapshot's SHA-256. Texts in the content are untrusted input: the templates 
 Variants: the jury ranking and the protocol are archived documents (PDF/A-3a: PDF/A and tagged, so they are also
 accessible); the public results, certificates and feedback letters are published (PDF/UA-1).
 
-``certificates_pdf`` gets or creates a `Certificate` row per entry (it flushes; the caller commits).
+``certificates_pdf`` gets or creates a `Certificate` row per entry when the snapshot is the published one (it flushes;
+the caller commits); from any other snapshot it prints a draft marked "Entwurf" without codes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.pdf import ARCHIVE_VARIANT, PDF_VARIANT, render_pdf
 from . import charts
-from .certificates import KIND_LABELS, certificate_kind, ensure_certificates, qr_svg, ranked_entries, verify_url, when
+from .certificates import (
+    KIND_LABELS,
+    certificate_kind,
+    ensure_certificates,
+    is_published,
+    qr_svg,
+    ranked_entries,
+    verify_url,
+    when,
+)
 from .models import RankingSnapshot
 
 Progress = Callable[[int, int], None] | None
@@ -252,20 +262,26 @@ def public_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
 
 def certificates_pdf(snapshot: RankingSnapshot, *, base_url: str, entries: list[str] | None = None,
                      progress: Progress = None, lang: str = "de") -> bytes:
-    """One document, one page per certificate, each with a QR code to its verification page (PDF/UA-1).
-    `entries`: only these entry ids (default: every ranked entry). Creates missing `Certificate` rows (flush)."""
+    """One document, one page per certificate (PDF/UA-1). From the published snapshot each page has its QR code to
+    its verification page (missing `Certificate` rows are made: flush); from any other snapshot the pages are a
+    draft, marked "Entwurf", without a code (see `certificates.is_published`).
+    `entries`: only these entry ids (default: every ranked entry)."""
     wanted = ranked_entries(_content(snapshot))
     if entries is not None:
         chosen = {str(e) for e in entries}
         wanted = [e for e in wanted if e in chosen]
+    if not is_published(snapshot):
+        return render_certificates(snapshot, dict.fromkeys(wanted), base_url=base_url, progress=progress,
+                                   lang=lang)
     certificates = ensure_certificates(snapshot, wanted)
     return render_certificates(snapshot, {e: c.code for e, c in certificates.items()}, base_url=base_url,
                                progress=progress, lang=lang)
 
 
-def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str], *, base_url: str,
+def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str | None], *, base_url: str,
                         progress: Progress = None, lang: str = "de") -> bytes:
-    """The certificates of the entries in `codes` (entry id → verification code), in that order."""
+    """The certificates of the entries in `codes` (entry id → verification code, None for a draft page without a
+    code), in that order."""
     content = _content(snapshot)
     context = _common(snapshot)
     categories = {c["id"]: c["name"] for c in _categories(content)}
@@ -277,16 +293,18 @@ def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str], *, bas
         for done, (entry_id, code) in enumerate(codes.items(), start=1):
             entry = _entry(content, entry_id)
             kind = certificate_kind(content, entry_id)
-            url = verify_url(base_url, code)
+            url = verify_url(base_url, code) if code else None
             pages.append({"entry": entry, "kind": kind, "kind_label": KIND_LABELS[kind],
                           "place": (awards.get(entry_id) or {}).get("place"),
                           "category": categories.get(entry["category"], ""), "code": code, "url": url,
-                          "qr": qr_svg(url, label=label)})
+                          "qr": qr_svg(url, label=label) if url else None})
             if progress and done % 10 == 0 and done < total:
                 progress(done, total)
-        title = str(_l("Urkunden – %(edition)s", edition=context["edition_name"]))
+        draft = any(p["code"] is None for p in pages)
+        title = str(_l("Urkunden (Entwurf) – %(edition)s", edition=context["edition_name"]) if draft
+                    else _l("Urkunden – %(edition)s", edition=context["edition_name"]))
         pdf = render_pdf("rankings/pdf/certificates.html", title=title, lang=lang, variant=PDF_VARIANT,
-                         **context, pages=pages)
+                         **context, pages=pages, draft=draft)
     if progress:
         progress(total, total)  # the last step only once the document is rendered
     return pdf

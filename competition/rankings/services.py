@@ -19,8 +19,9 @@ from ..core.errors import Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
 from ..editions.models import JudgingRound
 from ..entries.models import Entry, EntryStatus
+from ..entries.versions import published_facts, versions_at_deadline
 from ..extensions import db
-from ..judging.models import ScoreSheet, SheetStatus
+from ..judging.models import Assignment, ScoreSheet, SheetStatus
 from . import ranking
 from .models import Award, AwardKind, Publication, RankingSnapshot, RankOverride, ShortlistEntry
 
@@ -46,6 +47,25 @@ def round_inputs(judging_round: JudgingRound) -> dict[str, Any]:
             for s in sheets
         ],
         "expected_sheets": judging_round.jurors_per_entry,
+    }
+
+
+def counted_inputs(judging_round: JudgingRound) -> dict[str, Any]:
+    """What a ranking of the round counts, by identity: {"sheets": {"<id>": [version, juror, entry]},
+    "assignments": [[id, juror, entry], …], "round": [scale, jurors per entry, criteria and weights]}. Two narrow
+    queries; recorded with each snapshot so `freezing.staleness` can tell exactly and cheaply whether the snapshot
+    is still current. (Juror and entry beside each id: SQLite may hand a deleted row's id to a new one.)"""
+    sheets = db.session.execute(
+        select(ScoreSheet.id, ScoreSheet.version, ScoreSheet.user_id, ScoreSheet.entry_id)
+        .where(ScoreSheet.round_id == judging_round.id, ScoreSheet.is_void.is_(False),
+               ScoreSheet.status == SheetStatus.SUBMITTED))
+    assignments = db.session.execute(select(Assignment.id, Assignment.user_id, Assignment.entry_id)
+                                     .where(Assignment.round_id == judging_round.id).order_by(Assignment.id))
+    return {
+        "sheets": {str(sheet_id): [version, user_id, entry_id] for sheet_id, version, user_id, entry_id in sheets},
+        "assignments": [list(row) for row in assignments],
+        "round": [float(judging_round.scale_min), float(judging_round.scale_max), judging_round.jurors_per_entry,
+                  [[c.id, float(c.weight)] for c in judging_round.criteria]],
     }
 
 
@@ -196,14 +216,18 @@ def build_content(judging_round: JudgingRound, *, method: str, by: User | None, 
     edition = judging_round.edition
     entry_ids = sorted({int(s["entry"]) for s in inputs["sheets"]})
     entry_rows = {e.id: e for e in db.session.scalars(
-        select(Entry).where(Entry.id.in_(entry_ids)).options(joinedload(Entry.company)))}
-    entries = {
-        str(e.id): {"number": e.number or "", "title": e.title, "company": e.company.legal_name,
-                    "company_id": str(e.company_id), "district": e.company.district.value,
-                    "category": str(e.category_id), "summary": _plain(e.summary),
-                    "publish_summary": bool(e.publish_summary)}
-        for e in (entry_rows[i] for i in entry_ids)
-    }
+        select(Entry).where(Entry.id.in_(entry_ids)).options(joinedload(Entry.company), joinedload(Entry.edition)))}
+    # What is published about an entry comes from its submitted version (what the jury scored), never from the
+    # live company profile: a rename after the submission does not reach results, PDFs, certificates or exports.
+    versions = versions_at_deadline(entry_rows.values())
+    entries = {}
+    for entry_id in entry_ids:
+        e = entry_rows[entry_id]
+        facts = published_facts(e, versions.get(entry_id))
+        entries[str(e.id)] = {"number": e.number or "", "title": facts.title, "company": facts.company,
+                              "company_id": str(e.company_id), "district": facts.district, "city": facts.city,
+                              "category": str(e.category_id), "summary": _plain(facts.summary),
+                              "publish_summary": bool(e.publish_summary)}
     categories = [{"id": str(c.id), "name": c.name} for c in edition.categories
                   if any(e["category"] == str(c.id) for e in entries.values())]
     by_category = {}
@@ -256,15 +280,20 @@ def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None,
     if by is not None and not by.is_organiser:
         raise PermissionDenied(_l("Nur das Organisationsteam kann Ranglisten einfrieren."))
     content = build_content(judging_round, method=method, by=by, now=now)
+    counted = counted_inputs(judging_round)
     snapshot = RankingSnapshot(edition_id=judging_round.edition_id, round_id=judging_round.id, method=method,
                                content=content, people=snapshot_people(content),
-                               inputs_sha256=content["inputs_sha256"],
+                               inputs_sha256=content["inputs_sha256"], counted=counted,
+                               counted_sha256=canonical_sha256(counted),
                                sha256=canonical_sha256(content), created_at=now,
                                created_by_id=by.id if by else None)
     db.session.add(snapshot)
+    # The freeze locks the round: its sheets and assignments change only after an organiser reopens it with a
+    # reason (freezing.reopen_round); judging reads the lock from the round (judging.permissions).
+    judging_round.frozen_at = now
     db.session.flush()
     audit.record(actor=by, action="ranking.frozen", obj_type="ranking_snapshot", obj_id=snapshot.id, now=now,
-                 round=judging_round.id, method=method, sha256=snapshot.sha256)
+                 round=judging_round.id, method=method, sha256=snapshot.sha256, counted_sha256=snapshot.counted_sha256)
     return snapshot
 
 
@@ -305,34 +334,7 @@ def latest_edition_snapshot(edition, *, final_only: bool = False) -> RankingSnap
     return db.session.scalar(query.order_by(RankingSnapshot.id.desc()).limit(1))
 
 
-def staleness(snapshot: RankingSnapshot) -> list[str]:
-    """Why the snapshot no longer shows the current state (cheap queries, no recomputation); empty when current."""
-    reasons = []
-    since = snapshot.created_at
-    changed_sheet = db.session.scalar(
-        select(func.count(ScoreSheet.id)).where(
-            ScoreSheet.round_id == snapshot.round_id,
-            (ScoreSheet.updated_at > since) | (ScoreSheet.submitted_at > since),
-        )
-    )
-    if changed_sheet:
-        reasons.append(str(_l("%(n)s Bewertungsbögen wurden seitdem geändert, eingereicht oder wieder geöffnet.",
-                              n=changed_sheet)))
-    decided = db.session.scalar(
-        select(func.count(audit.AuditEvent.id)).where(audit.AuditEvent.action.in_(DECISION_ACTIONS),
-                                                      audit.AuditEvent.occurred_at > since,
-                                                      audit.AuditEvent.object_type == "judging_round",
-                                                      audit.AuditEvent.object_id == snapshot.round_id))
-    if decided:
-        reasons.append(str(_l("Entscheidungen der Jury wurden seitdem geändert.")))
-    return reasons
-
-
 # --- deliberation --------------------------------------------------------------------------------------------------
-
-DECISION_ACTIONS = ("ranking.award_set", "ranking.award_removed", "ranking.override_set", "ranking.override_removed",
-                    "ranking.shortlist_applied")
-
 
 def _require_organiser(by: User) -> None:
     require_organiser(by)

@@ -21,12 +21,19 @@ def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:
 
 @task("rankings.certificates", label=_l("Urkunden (alle)"))
 def certificates(ctx, *, snapshot_id: int, base_url: str | None = None) -> None:
-    # base_url: only in jobs queued by older versions; ignored, the QR codes carry BASE_URL.
+    """All certificates of a snapshot: valid ones with codes from the published snapshot (decided when the job runs,
+    not when it was queued), otherwise a draft marked "Entwurf" without codes. base_url: only in jobs queued by older
+    versions; ignored, the QR codes carry BASE_URL."""
     from . import outputs
+    from .certificates import is_published
 
     snapshot = _snapshot(ctx, snapshot_id)
+    published = is_published(snapshot)
     data = outputs.certificates_pdf(snapshot, base_url=urls.base_url(), progress=ctx.progress)
-    ctx.save_result(f"urkunden-{file_stem(snapshot)}.pdf", data, "application/pdf")
+    if not published:
+        ctx.set_message(str(_l("Entwurf: Dieser Stand ist nicht veröffentlicht; die Urkunden tragen den Vermerk "
+                               "„Entwurf“ und keinen Prüfcode.")))
+    ctx.save_result(f"urkunden{'' if published else '-entwurf'}-{file_stem(snapshot)}.pdf", data, "application/pdf")
 
 
 @task("rankings.feedback", label=_l("Rückmeldungen an die Unternehmen (alle)"))

@@ -14,7 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -29,9 +29,11 @@ from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..editions.phases import Phase
 from ..entries.models import Entry
+from ..entries.versions import renames
 from ..extensions import db
-from . import services
+from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
+from .certificates import is_published
 from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
 from .ranking import METHODS
 
@@ -97,6 +99,13 @@ class OverrideForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     pass
+
+
+class ReopenRoundForm(FlaskForm):
+    reason = TextAreaField(_l("Begründung"), validators=[
+        DataRequired(_l("Bitte begründen Sie, warum die Runde wieder geöffnet wird.")), Length(max=2000)],
+        description=_l("Steht im Protokoll. Danach können Jurymitglieder (innerhalb ihrer Frist) und Sie Bögen und "
+                       "Zuweisungen dieser Runde wieder ändern, bis Sie die Rangliste erneut einfrieren."))
 
 
 def _edition(edition_id: int) -> Edition:
@@ -208,17 +217,46 @@ def index(edition_id: int):
         snapshot = next((s for s in history if s.id == chosen), None) if chosen else (history[0] if history else None)
         if chosen and snapshot is None:
             abort(404)
+    return _index_page(edition, judging_round, snapshot, history)
+
+
+def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: RankingSnapshot | None,
+                history: list[RankingSnapshot], *, reopen_form: ReopenRoundForm | None = None, status: int = 200):
     publication = services.publication_of(edition)
     show_all = request.args.get("all") == "1"
     facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
     return render_template(
         "rankings/index.html", edition=edition, judging_round=judging_round, snapshot=snapshot, history=history,
-        facts=facts, tables=tables, stale=services.staleness(snapshot) if snapshot else [], freeze_form=FreezeForm(),
+        reopen_form=reopen_form or ReopenRoundForm(formdata=None),
+        reopened=freezing.last_reopening(judging_round) if judging_round is not None else None,
+        facts=facts, tables=tables, stale=freezing.staleness(snapshot) if snapshot else [], freeze_form=FreezeForm(),
         publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
         and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
         METHOD_LABELS=METHOD_LABELS, FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS,
         AWARD_LABELS=AWARD_LABELS,
-    )
+    ), status
+
+
+@bp.post("/rounds/<int:round_id>/reopen", endpoint="reopen_round")
+@organiser_only
+def reopen_round(edition_id: int, round_id: int):
+    """The organiser's decision to let a frozen round's sheets and assignments change again, with a reason."""
+    edition = _edition(edition_id)
+    judging_round = _round(edition, round_id)
+    form = ReopenRoundForm()
+    if form.validate_on_submit():
+        ok, _none = run_service(form, lambda: freezing.reopen_round(
+            judging_round=judging_round, reason=form.reason.data, by=current_user, now=utcnow()))
+        if ok:
+            flash(_("Die Runde „%(name)s“ ist wieder für Änderungen geöffnet. Frieren Sie die Rangliste erneut ein, "
+                    "sobald die Änderungen abgeschlossen sind.", name=judging_round.name), "success")
+            return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
+    history = list(db.session.scalars(
+        select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
+        .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
+        .order_by(RankingSnapshot.id.desc())))
+    return _index_page(edition, judging_round, history[0] if history else None, history, reopen_form=form,
+                       status=422)
 
 
 @bp.post("/rounds/<int:round_id>/freeze", endpoint="freeze")
@@ -268,12 +306,15 @@ def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose
                 prefix=f"o{e}", formdata=None, to_rank=override.to_rank if override else None,
                 reason=override.reason if override else "")
     following = services.next_round(judging_round)
+    entry_rows = db.session.scalars(select(Entry).where(Entry.id.in_([int(e) for e in vm["content"]["entries"]]))
+                                    .options(joinedload(Entry.company), joinedload(Entry.edition)))
     return render_template(
-        "rankings/deliberation.html", edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
+        "rankings/deliberation.html", renames=renames(entry_rows),
+        edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
         is_final=is_final, chosen=proposal if proposal is not None else chosen, proposal=proposal,
         shortlist_form=ShortlistForm(), propose_form=ProposeForm(formdata=None, per_category=propose or 5),
         award_forms=award_forms, override_forms=override_forms, following=following,
-        stale=services.staleness(snapshot), FLAG_LABELS=FLAG_LABELS, AWARD_LABELS=AWARD_LABELS,
+        stale=freezing.staleness(snapshot), FLAG_LABELS=FLAG_LABELS, AWARD_LABELS=AWARD_LABELS,
     ), status
 
 
@@ -422,6 +463,26 @@ def feedback_pdf(edition_id: int, snapshot_id: int, entry_id: int):
                      f"rueckmeldung-{entry_id}-{services.file_stem(snapshot)}.pdf", "application/pdf")
 
 
+@bp.get("/snapshots/<int:snapshot_id>/certificates/<int:entry_id>.pdf", endpoint="certificate_pdf")
+@organiser_only
+def certificate_pdf(edition_id: int, snapshot_id: int, entry_id: int):
+    """One entry's certificate: valid (with its code, made once and kept) from the published snapshot, else a draft
+    marked "Entwurf" without a code."""
+    from ..core.urls import base_url
+    from . import outputs
+
+    edition = _edition(edition_id)
+    snapshot = _snapshot(edition, snapshot_id)
+    entry = (snapshot.content.get("entries") or {}).get(str(entry_id))
+    if entry is None:
+        abort(404)
+    published = is_published(snapshot)
+    data = outputs.certificates_pdf(snapshot, base_url=base_url(), entries=[str(entry_id)])
+    db.session.commit()  # the certificate's code, kept for printing it again
+    name = f"urkunde{'' if published else '-entwurf'}-{entry.get('number') or entry_id}-{services.file_stem(snapshot)}"
+    return _download(data, f"{name}.pdf", "application/pdf")
+
+
 @bp.get("/snapshots/<int:snapshot_id>/export.<any(xlsx, csv):fmt>", endpoint="export")
 @organiser_only
 def export(edition_id: int, snapshot_id: int, fmt: str):
@@ -523,6 +584,9 @@ def bulk(edition_id: int, snapshot_id: int, kind: str):
             flash(_("Die Ergebnisse werden aus dem veröffentlichten Stand versendet; veröffentlichen Sie diesen "
                     "Stand zuerst."), "error")
             return redirect(url_for(".index", edition_id=edition.id, round=snapshot.round_id, snapshot=snapshot.id))
+    if kind == "certificates" and not is_published(snapshot):
+        flash(_("Dieser Stand ist nicht veröffentlicht: Die Urkunden werden als Entwurf ohne Prüfcode erzeugt. "
+                "Gültige Urkunden entstehen aus dem veröffentlichten Stand."), "warning")
     job = submit(f"rankings.{kind}", params=params, by=current_user, now=utcnow(), edition_id=edition.id)
     db.session.commit()
     flash(_("Der Auftrag läuft im Hintergrund; Sie können diese Seite verlassen und später wiederkommen."), "success")

@@ -117,6 +117,8 @@ ELSEWHERE = {
         "tests/rankings/test_deliberation.py",
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/export.<any(xlsx, csv):fmt>":
         "tests/rankings/test_deliberation.py",
+    "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/certificates/<entry_id>.pdf":
+        "tests/rankings/test_certificate_validity.py",
 }
 
 

@@ -119,9 +119,9 @@ def test_csv_export(orga, exported):
     assert response.headers["Content-Disposition"] == f'attachment; filename="beitraege-{today}.csv"'
     assert response.headers["Cache-Control"] == "no-store"
     rows = _csv_rows(response)
-    assert rows[0] == ["Nr.", "Titel", "Unternehmen", "Rechtsform", "Landkreis", "Beschäftigte", "Jahresumsatz",
-                       "Kategorie", "Status", "Zuletzt eingereicht", "Begründung zur Zulassung", "Patente",
-                       "Interne Anmerkung", "Zertifiziert?"]
+    assert rows[0] == ["Nr.", "Titel", "Unternehmen", "Name bei Einreichung", "Rechtsform", "Landkreis",
+                       "Beschäftigte", "Jahresumsatz", "Kategorie", "Status", "Zuletzt eingereicht",
+                       "Begründung zur Zulassung", "Patente", "Interne Anmerkung", "Zertifiziert?"]
     assert len(rows) == 4
     row = _by_title_prefix(rows, "'=")
     assert row["Titel"] == "'" + EVIL_TITLE and row["Unternehmen"] == "'" + EVIL_COMPANY
@@ -181,16 +181,17 @@ def test_xlsx_export(orga, exported):
     evil_row = rows["'" + EVIL_TITLE]
     assert evil_row[2].value == "'" + EVIL_COMPANY
     assert evil_row[1].data_type == "s" and evil_row[2].data_type == "s"
-    assert evil_row[5].value == 12 and evil_row[11].value == 2.5  # numbers stay numbers
-    assert abs(evil_row[9].value - to_berlin(evil.last_submitted_at).replace(tzinfo=None)) < timedelta(seconds=1)
-    assert evil_row[9].number_format == "DD.MM.YYYY HH:MM"
+    assert evil_row[3].value == "'" + EVIL_COMPANY  # the name as submitted, neutralised as well
+    assert evil_row[6].value == 12 and evil_row[12].value == 2.5  # numbers stay numbers
+    assert abs(evil_row[10].value - to_berlin(evil.last_submitted_at).replace(tzinfo=None)) < timedelta(seconds=1)
+    assert evil_row[10].number_format == "DD.MM.YYYY HH:MM"
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f", cell.coordinate
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.coordinate
     assert sheet.column_dimensions["B"].width >= len(EVIL_TITLE)
-    assert all(8 <= sheet.column_dimensions[c].width <= 60 for c in "ABCDEFGHIJKLMN")
+    assert all(8 <= sheet.column_dimensions[c].width <= 60 for c in "ABCDEFGHIJKLMNO")
 
 
 def test_empty_export_is_still_a_valid_file(orga):

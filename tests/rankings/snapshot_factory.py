@@ -126,5 +126,22 @@ def make_snapshot(*, make_edition, make_round, make_category, make_criterion, ma
     return snapshot
 
 
+def publish(snapshot: RankingSnapshot, *, public: bool = True) -> None:
+    """Make `snapshot` the edition's published one (a Publication row, as `publish_results` leaves it) and, with
+    `public`, put the edition into its publication phase."""
+    from competition.editions.models import Edition
+    from competition.editions.phases import Phase
+    from competition.rankings.models import Publication
+
+    publication = db.session.scalar(db.select(Publication).where(Publication.edition_id == snapshot.edition_id))
+    if publication is None:
+        publication = Publication(edition_id=snapshot.edition_id, snapshot_id=snapshot.id, published_at=FROZEN_AT)
+        db.session.add(publication)
+    publication.snapshot_id = snapshot.id
+    if public:
+        db.session.get(Edition, snapshot.edition_id).phase_override = Phase.PUBLISHED
+    db.session.commit()
+
+
 def judging_round(snapshot: RankingSnapshot) -> JudgingRound:
     return db.session.get(JudgingRound, snapshot.round_id)

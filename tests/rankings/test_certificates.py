@@ -15,7 +15,7 @@ from competition.rankings import outputs
 from competition.rankings.certificates import certificate_kind, qr_svg
 from competition.rankings.models import Certificate
 
-from .snapshot_factory import JURORS, MARKUP_TITLE, make_snapshot
+from .snapshot_factory import JURORS, MARKUP_TITLE, make_snapshot, publish
 
 BASE_URL = "https://wettbewerb.example"
 URL = re.compile(re.escape(BASE_URL) + r"(/verify/certificate/[A-Za-z0-9_-]{16})")  # token_urlsafe(12)
@@ -29,7 +29,11 @@ def factories(make_edition, make_round, make_category, make_criterion, make_comp
 
 @pytest.fixture
 def snapshot(factories):
-    return make_snapshot(**factories)
+    """The published snapshot of an edition in its publication phase (only such a snapshot gets certificates with
+    codes; see test_certificate_validity.py for the others)."""
+    snapshot = make_snapshot(**factories)
+    publish(snapshot)
+    return snapshot
 
 
 def pages_of(pdf: bytes) -> list[str]:
@@ -120,6 +124,7 @@ def test_unknown_code_is_a_404_with_a_german_message(client):
 
 def test_a_snapshot_that_no_longer_verifies_is_not_confirmed(factories, client):
     snapshot = make_snapshot(**factories, tamper=True)
+    publish(snapshot)
     pages = pages_of(outputs.certificates_pdf(snapshot, base_url=BASE_URL))
     db.session.commit()
     path = URL.search(pages[0].replace(" ", "")).group(1)

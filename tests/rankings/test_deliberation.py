@@ -12,11 +12,12 @@ from competition.accounts.models import Role
 from competition.core.audit import AuditEvent
 from competition.core.clock import utcnow
 from competition.core.errors import Locked, PermissionDenied, ValidationFailed
+from competition.editions.phases import Phase
 from competition.entries.models import Entry, EntryStatus
 from competition.extensions import db
 from competition.judging import services as judging_services
 from competition.judging.models import Score, ScoreSheet, SheetStatus
-from competition.rankings import services
+from competition.rankings import freezing, services
 from competition.rankings.models import AwardKind, Publication
 
 # Per category: entries' scores by juror (two criteria, equal weights → the total is the mean of the pair).
@@ -100,7 +101,7 @@ def test_snapshot_content_has_categories_entries_sheets_and_decisions(world, org
                                     "final_order": {k: [r["entry"] for r in v["ranking"]]
                                                     for k, v in content["by_category"].items()}}
     assert sum(r["sheets"] for r in content["overall"]["ranking"]) == 15
-    assert services.verify_snapshot(snapshot) and services.staleness(snapshot) == []
+    assert services.verify_snapshot(snapshot) and freezing.staleness(snapshot) == []
 
 
 def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world, organiser):
@@ -116,7 +117,7 @@ def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world,
     finalists = judging_services.round_entries(world.final)
     assert {e.id for e in finalists} == set(chosen)
     assert all(e.status is EntryStatus.SHORTLISTED for e in finalists)
-    assert services.staleness(snapshot)  # the decision came after the snapshot
+    assert freezing.staleness(snapshot)  # the decision came after the snapshot
     # Edited again: one removed, it goes back to eligible and out of the final.
     services.apply_shortlist(judging_round=world.first, entry_ids=chosen[:2], by=organiser, now=now)
     db.session.commit()
@@ -339,8 +340,22 @@ def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(w
     db.session.commit()
     login_as(organiser)
     base = f"/organisation/editions/{world.edition.id}/rankings"
-    response = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates")
+    from competition.rankings.models import Certificate
+
+    # not published: a draft ("Entwurf") without codes, and no certificate row
+    draft = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates", follow_redirects=True)
+    assert "als Entwurf ohne Prüfcode" in draft.get_data(as_text=True)
     job = db.session.scalar(db.select(Job).where(Job.kind == "rankings.certificates"))
+    assert job.status is JobStatus.DONE and job.result_filename.startswith("urkunden-entwurf-")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/organisation/jobs/{job.id}/download")
+                                                           .data)).pages]
+    assert len(pages) == 4 and all("ENTWURF" in p and "/verify/certificate/" not in p for p in pages)
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+    services.publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
+    world.edition.phase_override = Phase.PUBLISHED
+    db.session.commit()
+    response = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates")
+    job = db.session.scalars(db.select(Job).where(Job.kind == "rankings.certificates").order_by(Job.id.desc())).first()
     assert response.headers["Location"] == f"/organisation/jobs/{job.id}"
     db.session.refresh(job)
     assert job.status is JobStatus.DONE and job.progress_done == job.progress_total == 4
@@ -348,8 +363,6 @@ def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(w
     assert pdf.status_code == 200
     reader = PdfReader(io.BytesIO(pdf.data))
     assert len(reader.pages) == 4  # one certificate per finalist, in one document
-    from competition.rankings.models import Certificate
-
     certificate = db.session.scalar(db.select(Certificate).where(Certificate.entry_id == winner.id))
     winner_page = next(page.extract_text() for page in reader.pages if "Wärmerückgewinnung" in page.extract_text())
     assert f"/verify/certificate/{certificate.code}" in re.sub(r"\s+", "", winner_page)

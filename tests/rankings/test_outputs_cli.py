@@ -13,7 +13,7 @@ from competition.extensions import db
 from competition.rankings.models import Certificate, RankingSnapshot
 from competition.rankings.services import canonical_sha256
 
-from .snapshot_factory import FROZEN_AT, make_snapshot
+from .snapshot_factory import FROZEN_AT, make_snapshot, publish
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def text_of(path) -> str:
     ("protocol", "Jury-Protokoll"),
 ])
 def test_pdf_command_writes_each_kind(app, snapshot, tmp_path, kind, expected):
+    publish(snapshot)  # valid certificates come only from the published snapshot
     out = tmp_path / f"{kind}.pdf"
     result = app.test_cli_runner().invoke(args=["rankings", "pdf", "--edition", "ind-2026", "--kind", kind,
                                                 "--out", str(out)])

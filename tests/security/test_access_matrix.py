@@ -156,6 +156,8 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/rounds/<round_id>/entries/<entry_id>/sheets": ORG,
     "/organisation/editions/<edition_id>/sheets/<sheet_id>/reopen": R(
         post=ORGANISER, params={"sheet_id": "second_sheet_id"}),
+    "/organisation/editions/<edition_id>/rounds/<round_id>/extensions": ORG_POST,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/extensions/<extension_id>/delete": ORG_POST,
     # privacy and legal pages
     "/consent": R(get=SIGNED_IN, post=SIGNED_IN),
     "/impressum": R(get=EVERYONE),
@@ -170,6 +172,7 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/rankings": ORG,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/deliberation": ORG,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/freeze": ORG_POST,
+    "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/reopen": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/shortlist": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/entries/<entry_id>/award": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/entries/<entry_id>/override": ORG_POST,
@@ -177,6 +180,7 @@ MATRIX: dict[str, Row] = {
         get=ORGANISER, params={"kind": "pdf_kind"}),
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/export.<fmt>": ORG,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/feedback/<entry_id>.pdf": ORG,
+    "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/certificates/<entry_id>.pdf": ORG,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/publish": R(post=ORGANISER, last=True),
     "/organisation/editions/<edition_id>/rankings/unpublish": R(post=ORGANISER, last=True),
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/bulk/<kind>": R(

@@ -143,11 +143,13 @@ def test_certificates_carry_base_url_whatever_host_the_organiser_used(public_app
                                                                       make_entry, make_user, organiser):
     from competition.jobs import Job, JobStatus
     from competition.rankings.models import Certificate
-    from tests.rankings.snapshot_factory import make_snapshot
+    from tests.rankings.snapshot_factory import make_snapshot, publish
 
     snapshot = make_snapshot(make_edition=make_edition, make_round=make_round, make_category=make_category,
                              make_criterion=make_criterion, make_company=make_company, make_entry=make_entry,
                              make_user=make_user)
+    publish(snapshot)  # valid certificates (with codes) come only from the published snapshot
+    db.session.commit()
     client = public_app.test_client()
     headers = {"Host": "intern.example"}
     assert client.post("/login", data={"email": organiser.email, "password": PASSWORD},

@@ -161,6 +161,12 @@ def build_world(*, make_user, make_company, make_edition, make_category, make_ro
     db.session.add_all([detected, group])
     db.session.commit()
 
+    from competition.judging.extensions import grant_scoring_extension
+
+    extension = grant_scoring_extension(judging_round=judging_round, juror=juror_assigned,
+                                        until=judging_round.deadline_at + timedelta(days=1),
+                                        reason="Krankheit", by=organiser, now=now)
+    db.session.commit()
     snapshot_id = _optional(_snapshot, judging_round, organiser, now)
     job_id = _optional(_job, edition, organiser, now)
     campaign_id = _optional(_campaign, edition, organiser, now)
@@ -184,7 +190,8 @@ def build_world(*, make_user, make_company, make_edition, make_category, make_ro
         "edition_id": edition.id, "category_id": category.id, "round_id": judging_round.id,
         "criterion_id": criterion.id, "question_id": question.id, "entry_id": entry.id, "number": 1,
         "attachment_id": attachment.id, "assignment_id": assignment.id, "sheet_id": sheet.id,
-        "conflict_id": declared.id, "invitation_id": invitation.id, "item_id": group.id, "kind": "groups",
+        "conflict_id": declared.id, "invitation_id": invitation.id, "extension_id": extension.id,
+        "item_id": group.id, "kind": "groups",
         "action": "confirm", "direction": "up",
         # spares, for routes that delete or change what they name
         "spare_category_id": spare_category.id, "spare_round_id": spare_round.id,
