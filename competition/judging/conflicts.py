@@ -2,6 +2,9 @@
 database; plain functions over frozen dataclasses.
 
 A juror is conflicted with a company when
+- MEMBERSHIP / FORMER_MEMBERSHIP: the juror belongs, or belonged, to the company's account;
+- ADDRESS: the juror's e-mail address is one of the company's (a contact person's or a colleague's), compared as a
+  whole address, so that free-mail addresses count too;
 - DOMAIN: the juror's e-mail domain or an employer's domain equals the company's website domain or the e-mail domain
   of one of its contact persons (registrable domains, after resolving organiser-kept aliases; free-mail and generic
   domains never count);
@@ -9,7 +12,9 @@ A juror is conflicted with a company when
   (legal forms, case, punctuation, umlaut spellings and hyphens do not matter; nothing else is stripped);
 - GROUP: the juror is conflicted with, or is a member of, one member of an organiser-kept company group (names and/or
   domains); groups that share a member or a company are one group.
-Companies are indexed by name and by domain, so the work grows with jurors + companies, not with their product.
+Companies are indexed by name, by address and by domain, so the work grows with jurors + companies, not with their
+product. `standing_conflicts` is the part that holds whatever anyone decided (memberships, addresses, domains, and
+groups over these): names can be false friends, so only those findings need an organiser's confirmation.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -79,6 +84,9 @@ MIN_NAME_LENGTH = 3  # letters and digits of the normalised name
 class ConflictReason(enum.Enum):
     """Why a conflict was detected; declared strongest first."""
 
+    MEMBERSHIP = "membership"
+    FORMER_MEMBERSHIP = "former_membership"
+    ADDRESS = "address"
     DOMAIN = "domain"
     ORGANISATION = "organisation"
     FORMER_EMPLOYER = "former_employer"
@@ -100,10 +108,12 @@ class JurorIdentity:
     organisation: str = ""
     employer_domains: tuple[str, ...] = ()
     former_employers: tuple[str, ...] = ()  # of the last three years; the profile keeps only those
+    companies: tuple[int, ...] = ()  # ids of the companies whose account the juror belongs to
+    former_companies: tuple[int, ...] = ()  # ... and of those they have left
 
     def __post_init__(self):
-        object.__setattr__(self, "employer_domains", tuple(self.employer_domains))
-        object.__setattr__(self, "former_employers", tuple(self.former_employers))
+        for name in ("employer_domains", "former_employers", "companies", "former_companies"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -189,6 +199,7 @@ def _valid_label(label: str) -> bool:
             and all(ch.isalnum() or ch == "-" for ch in label))
 
 
+@lru_cache(maxsize=65536)
 def _host(value: str) -> str | None:
     text = unicodedata.normalize("NFC", value).strip()
     if "<" in text and ">" in text.partition("<")[2]:  # "Anna Schmidt <anna@example.de>"
@@ -234,6 +245,20 @@ def registrable_domain(email_or_url_or_domain: str) -> str | None:
         return None
     domain = ".".join(labels[-size:])
     return None if domain in IGNORED_DOMAINS else domain
+
+
+@lru_cache(maxsize=65536)
+def email_address(value: str) -> str | None:
+    """An e-mail address compared as a whole: trimmed and case-folded ("Anna <A.B@GMX.de>" → "a.b@gmx.de"); None
+    for anything that is not an address."""
+    text = unicodedata.normalize("NFC", value or "").strip()
+    if "<" in text and ">" in text.partition("<")[2]:
+        text = text.partition("<")[2].partition(">")[0].strip()
+    local, at, _rest = text.rpartition("@")
+    if not at or not local or any(ch.isspace() for ch in local):
+        return None
+    host = _host(value)  # the same parse (and cache entry) as registrable_domain's for this address
+    return f"{local.casefold()}@{host}" if host else None
 
 
 class _Aliases:
@@ -360,12 +385,17 @@ class _Index:
         self.aliases = _Aliases(affiliations.domain_aliases)
         self.names: dict[int, str] = {}
         self.by_name: dict[str, list[CompanyIdentity]] = defaultdict(list)
+        self.by_address: dict[str, set[int]] = defaultdict(set)
         self.by_domain: dict[str, list[tuple[CompanyIdentity, int, str]]] = defaultdict(list)
         company_keys: dict[int, tuple[str | None, set[str]]] = {}
         for company in companies:
             key = _name_key(company.legal_name)
             if key:
                 self.by_name[key].append(company)
+            for email in company.staff_emails:
+                address = email_address(email)
+                if address:
+                    self.by_address[address].add(company.id)
             domains = _company_domains(company, self.aliases)
             for side, domain, canonical in domains:
                 self.by_domain[canonical].append((company, side, domain))
@@ -378,6 +408,16 @@ class _Index:
         """Company id → best direct candidate; group root → (rank, text) of how the juror belongs to the group."""
         direct: dict[int, _Candidate] = {}
         triggers: dict[int, tuple[int, str]] = {}
+        for reason, label, company_ids in ((ConflictReason.MEMBERSHIP, "Gehört zum Unternehmen", juror.companies),
+                                           (ConflictReason.FORMER_MEMBERSHIP, "Gehörte früher zum Unternehmen",
+                                            juror.former_companies)):
+            for company_id in company_ids:
+                if company_id in self.names:  # the caller passes the companies of the juror's memberships
+                    _keep_best(direct, company_id, (_STRENGTH[reason], 0, f"{label} „{self.names[company_id]}“"))
+        address = email_address(juror.email)
+        for company_id in self.by_address.get(address, ()) if address else ():
+            evidence = f"E-Mail-Adresse {address} = Adresse einer Person des Unternehmens"
+            _keep_best(direct, company_id, (_STRENGTH[ConflictReason.ADDRESS], 0, evidence))
         for side, domain, canonical in _juror_domains(juror, self.aliases):
             for company, company_side, company_domain in self.by_domain.get(canonical, ()):
                 evidence = _domain_evidence(side, domain, company_side, company_domain)
@@ -422,6 +462,16 @@ def detect_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[Compan
     reasons = list(ConflictReason)
     return [DetectedConflict(juror_id, company_id, reasons[strength], evidence)
             for (juror_id, company_id), (strength, _rank, evidence) in sorted(best.items())]
+
+
+def standing_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[CompanyIdentity],
+                       affiliations: Affiliations | None = None) -> list[DetectedConflict]:
+    """The conflicts that hold whatever anyone decided, computed from what is true now: membership (present or
+    past), the same e-mail address, the same registrable domain (after aliases), and company groups over these.
+    Organisation names and former employers are left out: a name can be a false friend, so those findings wait for
+    an organiser (detect_conflicts stores them, and an organiser may dismiss them)."""
+    facts = [replace(juror, organisation="", former_employers=()) for juror in jurors]
+    return detect_conflicts(facts, companies, affiliations)
 
 
 def group_mates(companies: Iterable[CompanyIdentity], affiliations: Affiliations) -> dict[int, frozenset[int]]:

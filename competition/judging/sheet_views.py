@@ -12,12 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.mail import send_mail
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..entries.models import Attachment
 from ..extensions import db
-from . import scoring, sheets
+from . import conflict_services, notices, scoring, sheets
 from .models import Assignment, SheetStatus
 
 bp = Blueprint("sheets", __name__, url_prefix="/jury/assignments")
@@ -114,12 +113,20 @@ def act(assignment_id: int):
             sheets.confirm_no_conflict(assignment=assignment, by=current_user, now=now)
             message = _("Danke. Sie können jetzt bewerten.")
         elif action == "declare":
-            entry = sheets.declare_conflict_instead(assignment=assignment, reason=request.form.get("reason", ""),
-                                                    by=current_user, now=now)
+            declared = sheets.declare_conflict_instead(assignment=assignment, reason=request.form.get("reason", ""),
+                                                       by=current_user, now=now)
             db.session.commit()
-            _tell_organisers(entry, request.form.get("reason", ""))
-            flash(_("Ihre Befangenheit ist erfasst; der Beitrag wurde Ihnen abgenommen. Das Organisationsteam ist "
-                    "informiert."), "success")
+            notices.tell_declared(described=notices.describe(declared.conflict), juror=current_user,
+                                  outcome="kept" if declared.kept else "removed",
+                                  affected=conflict_services.affected_assignments(declared.conflict),
+                                  edition_id=declared.entry.edition_id)
+            if declared.kept:
+                flash(_("Ihre Befangenheit ist erfasst und das Organisationsteam informiert. Weil die Rangliste "
+                        "dieser Runde bereits festgeschrieben ist, bleibt Ihr Bogen bestehen, bis das "
+                        "Organisationsteam entschieden hat."), "success")
+            else:
+                flash(_("Ihre Befangenheit ist erfasst; der Beitrag wurde Ihnen abgenommen. Das Organisationsteam "
+                        "ist informiert."), "success")
             return redirect(url_for("judging.dashboard"))
         elif action == "reopen":
             sheet = sheets.sheet_for(assignment)
@@ -206,13 +213,3 @@ def attachment(assignment_id: int, number: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _tell_organisers(entry, reason: str) -> None:
-    from ..accounts.models import User, UserRole
-
-    organisers = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)).all()
-    for organiser in organisers:
-        send_mail(to=organiser.email, template="conflict_declared", locale=organiser.locale, juror=current_user,
-                  entry=entry, reason=reason,
-                  link=url_for("jury_admin.jury", edition_id=entry.edition_id, _external=True))
