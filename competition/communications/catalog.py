@@ -63,9 +63,29 @@ _KNOWN = {
                  ("entry.title", _l("Titel")), ("outcome", _l("Ergebnis des Beitrags in einem Satz")),
                  ("link", _l("Link zur Ergebnisseite")))),
     "conflict_declared": (_l("Befangenheit erklärt (an das Organisationsteam)"),
-                          (("juror.full_name", _l("Name des Jurymitglieds")), ("entry.number", _l("Beitragsnummer")),
-                           ("entry.title", _l("Titel")), ("reason", _l("Begründung")),
-                           ("link", _l("Link zur Jury-Verwaltung")))),
+                          (("juror.full_name", _l("Name des Jurymitglieds")),
+                           ("entry.number", _l("Beitragsnummer (leer bei einer Erklärung gegenüber einem "
+                                               "Unternehmen)")),
+                           ("entry.title", _l("Titel")), ("company.legal_name", _l("Unternehmen")),
+                           ("reason", _l("Begründung")),
+                           ("outcome", _l("declared, removed (Zuweisung entfernt) oder kept (Rangliste "
+                                          "festgeschrieben)")),
+                           ("affected", _l("Betroffene Zuweisungen (Liste mit number, title, round, status)")),
+                           ("blind", _l("Anonyme Bewertung (ja/nein)")), ("link", _l("Link zur Jury-Verwaltung")))),
+    "conflict_withdrawal": (_l("Befangenheit zurückgenommen oder Rücknahme beantragt (an das Organisationsteam)"),
+                            (("juror.full_name", _l("Name des Jurymitglieds")),
+                             ("entry.number", _l("Beitragsnummer (leer bei einer Erklärung gegenüber einem "
+                                                 "Unternehmen)")),
+                             ("entry.title", _l("Titel")), ("company.legal_name", _l("Unternehmen")),
+                             ("requested", _l("Rücknahme beantragt (ja) oder erfolgt (nein)")),
+                             ("reason", _l("Begründung")),
+                             ("affected", _l("Betroffene Zuweisungen (Liste mit number, title, round, status)")),
+                             ("link", _l("Link zur Jury-Verwaltung")))),
+    "juror_joined_company": (_l("Jurymitglied tritt einem Unternehmen bei (an das Organisationsteam)"),
+                             (("juror.full_name", _l("Name des Jurymitglieds")),
+                              ("juror.email", _l("E-Mail-Adresse")), ("company.legal_name", _l("Unternehmen")),
+                              ("entries", _l("Beiträge des Unternehmens (Liste mit number, title, edition)")),
+                              ("editions", _l("Laufende Ausschreibungen (Liste mit edition, link)")))),
 }
 
 
@@ -73,6 +93,8 @@ def _samples() -> dict:
     now = utcnow()
     user = _person()
     entry = SimpleNamespace(id=7, number="IND-2026-0007", title="Adaptive Spannvorrichtung")
+    company = {"legal_name": "Erzgebirge Präzisionstechnik GmbH"}
+    affected = {"number": entry.number, "title": entry.title, "round": "Vorauswahl", "status": "submitted"}
     return {
         "verify_email": lambda: {"user": user, "link": _LINK},
         "already_registered": lambda: {"user": user, "login_link": _LINK, "reset_link": _LINK},
@@ -97,7 +119,15 @@ def _samples() -> dict:
                             "outcome": "Ihr Beitrag wurde mit dem 1. Platz in der Kategorie „Digitalisierung“ "
                                        "ausgezeichnet – herzlichen Glückwunsch!", "link": _LINK},
         "conflict_declared": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "entry": entry,
-                                      "reason": "Frühere Zusammenarbeit", "link": _LINK},
+                                      "company": company, "reason": "Frühere Zusammenarbeit", "outcome": "kept",
+                                      "affected": [affected], "blind": True, "link": _LINK},
+        "conflict_withdrawal": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "entry": None,
+                                        "company": company, "requested": True, "reason": "Mandat beendet",
+                                        "affected": [affected], "blind": False, "link": _LINK},
+        "juror_joined_company": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "company": company,
+                                         "entries": [{"number": entry.number, "title": entry.title,
+                                                      "edition": "Industrie. Neu. Denken. 2026"}],
+                                         "editions": [{"edition": "Industrie. Neu. Denken. 2026", "link": _LINK}]},
     }
 
 

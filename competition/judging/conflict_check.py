@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 
 from ..accounts.models import User
 from ..editions.models import Edition
@@ -135,17 +135,34 @@ def _participants(edition_ids: Collection[int]) -> set[int]:
     return set(db.session.scalars(select(Entry.company_id).where(Entry.edition_id.in_(edition_ids)).distinct()))
 
 
-def conflict_map(*, juror_ids: Iterable[int], entries: Iterable[Entry]) -> ConflictMap:
-    """Every conflicted (juror, entry) pair among these, with its findings, in a fixed number of queries."""
+@dataclass(frozen=True)
+class _EntryRef:
+    id: int
+    company_id: int
+    edition_id: int
+
+
+def _entry_id(entry: Entry | int) -> int:
+    if isinstance(entry, int):
+        return entry
+    identity = inspect(entry).identity  # no load, even for an expired instance
+    return identity[0] if identity else entry.id
+
+
+def conflict_map(*, juror_ids: Iterable[int], entries: Iterable[Entry | int]) -> ConflictMap:
+    """Every conflicted (juror, entry) pair among these (entries or their ids), with its findings, in a fixed
+    number of queries."""
     juror_ids = sorted(set(juror_ids))
-    entries = {e.id: e for e in entries}
+    entry_ids = {_entry_id(e) for e in entries}
     result = ConflictMap()
-    if not juror_ids or not entries:
+    if not juror_ids or not entry_ids:
         return result
-    by_company: dict[int, list[Entry]] = defaultdict(list)
-    for entry in entries.values():
+    refs = [_EntryRef(*row) for row in db.session.execute(
+        select(Entry.id, Entry.company_id, Entry.edition_id).where(Entry.id.in_(entry_ids)))]
+    by_company: dict[int, list[_EntryRef]] = defaultdict(list)
+    for entry in refs:
         by_company[entry.company_id].append(entry)
-    edition_ids = {e.edition_id for e in entries.values()}
+    edition_ids = {e.edition_id for e in refs}
     blind = dict(db.session.execute(select(Edition.id, Edition.is_blind).where(Edition.id.in_(edition_ids))).all())
     known = affiliations()
     jurors = juror_identities(juror_ids, with_names=False)
@@ -207,7 +224,8 @@ def standing_company_conflicts(juror_ids: Iterable[int], company_ids: Iterable[i
 
 
 def findings(juror: User, entry: Entry) -> list[Finding]:
-    return conflict_map(juror_ids=[juror.id], entries=[entry]).of(juror.id, entry.id)
+    entry_id = _entry_id(entry)
+    return conflict_map(juror_ids=[juror.id], entries=[entry_id]).of(juror.id, entry_id)
 
 
 def is_conflicted(juror: User, entry: Entry) -> bool:

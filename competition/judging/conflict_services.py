@@ -274,7 +274,7 @@ def affected_assignments(conflict: Conflict) -> list[Affected]:
     """The juror's current assignments that this conflict makes conflicted (for the organisers' mail and page)."""
     assignments = db.session.scalars(select(Assignment).where(Assignment.user_id == conflict.user_id)
                                      .order_by(Assignment.round_id, Assignment.entry_id)).all()
-    found = conflict_check.conflict_map(juror_ids=[conflict.user_id], entries=[a.entry for a in assignments])
+    found = conflict_check.conflict_map(juror_ids=[conflict.user_id], entries=[a.entry_id for a in assignments])
     sheets = {s.assignment_id: s for s in db.session.scalars(select(ScoreSheet).where(
         ScoreSheet.assignment_id.in_([a.id for a in assignments])))} if assignments else {}
     result = []

@@ -46,6 +46,7 @@ OBJECT_LABELS = {
     "edition": _l("Wettbewerbsrunde"),
     "user": _l("Konto"),
     "company": _l("Unternehmen"),
+    "attachment": _l("Anlage"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -10,15 +11,18 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import Role
+from ..core import audit
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.permissions import role_required
 from ..core.storage import get_storage
+from ..entries import blind_copies
 from ..entries.models import Attachment
 from ..extensions import db
 from . import conflict_services, notices, scoring, sheets
 from .models import Assignment, SheetStatus
 
+log = logging.getLogger(__name__)
 bp = Blueprint("sheets", __name__, url_prefix="/jury/assignments")
 juror_only = role_required(Role.JUROR)
 
@@ -208,7 +212,21 @@ def attachment(assignment_id: int, number: int):
     extension = {"jpeg": "jpg"}.get(stored.kind, stored.kind)
     name = f"Anlage-{number}.{extension}" if blind else stored.original_name
     inline = stored.kind in ("pdf", "png", "jpeg") and request.args.get("download") is None
-    response = send_file(get_storage().open(stored.storage_key), mimetype=stored.content_type,
+    key = stored.storage_key
+    if blind:  # a copy without document metadata (author, company, XMP, EXIF …), never the original
+        now = utcnow()
+        try:
+            key = blind_copies.copy_for(stored, now=now).storage_key
+            db.session.commit()
+        except blind_copies.BlindCopyUnavailable as exc:
+            db.session.rollback()
+            log.error("no blind copy of attachment %s: %s", stored.id, exc.detail)
+            audit.record(actor=current_user, action="attachment.blind_copy_failed", obj_type="attachment",
+                         obj_id=stored.id, now=now, entry=stored.entry_id, kind=stored.kind, detail=exc.detail)
+            db.session.commit()
+            return render_template("errors/error.html", code=503, title=_("Anlage gerade nicht verfügbar"),
+                                   message=str(exc.message)), 503
+    response = send_file(get_storage().open(key), mimetype=stored.content_type,
                          as_attachment=not inline, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

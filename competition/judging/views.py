@@ -37,7 +37,7 @@ def dashboard():
     # An assignment the juror is conflicted with (found after it was made) stays locked: its sheet answers 403, and
     # the list must not show its title either. A juror's own declaration against a company does not lock in blind
     # judging (see conflict_check): the organisers decide, and the juror's view must not tell which entry it was.
-    conflicts_now = conflict_check.conflict_map(juror_ids=[current_user.id], entries=[a.entry for a in assignments])
+    conflicts_now = conflict_check.conflict_map(juror_ids=[current_user.id], entries=[a.entry_id for a in assignments])
     blocked = [a for a in assignments if conflicts_now.locked(current_user.id, a.entry_id)]
     assignments = [a for a in assignments if a not in blocked]
     by_round = defaultdict(list)

@@ -45,6 +45,7 @@ from ..communications.models import MailLog
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.storage import delete_after_commit, get_storage
+from ..entries import blind_copies
 from ..entries.models import Attachment, Company, CompanyInvite, CompanyMember, Entry, EntryVersion
 from ..entries.receipts import snapshot_sha256
 from ..entries.services import end_membership
@@ -160,6 +161,8 @@ def _leave_company(user: User, result: Erasure, now: datetime) -> None:
     storage = get_storage()
     entry_ids = select(Entry.id).where(Entry.company_id == company.id).scalar_subquery()
     for key in db.session.scalars(select(Attachment.storage_key).where(Attachment.entry_id.in_(entry_ids))):
+        delete_after_commit(db.session, storage, key)
+    for key in blind_copies.keys_of(select(Attachment.id).where(Attachment.entry_id.in_(entry_ids))):
         delete_after_commit(db.session, storage, key)
     db.session.execute(delete(Attachment).where(Attachment.entry_id.in_(entry_ids)))
     for entry in list(company.entries):
