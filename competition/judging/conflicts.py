@@ -28,57 +28,15 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-# Registrable domains of free-mail providers and of platforms that host many unrelated organisations: never evidence.
-FREE_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "web.de", "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "gmx.com", "t-online.de",
-    "outlook.com", "outlook.de", "hotmail.com", "hotmail.de", "live.com", "live.de", "msn.com", "yahoo.com",
-    "yahoo.de", "ymail.com", "icloud.com", "me.com", "mac.com", "posteo.de", "mailbox.org", "freenet.de", "arcor.de",
-    "aol.com", "aol.de", "protonmail.com", "protonmail.ch", "proton.me", "pm.me", "online.de", "email.de", "mail.de",
-    "vodafone.de", "vodafonemail.de", "kabelmail.de", "tutanota.com", "tutanota.de", "tuta.io", "zoho.com",
-    "yandex.com", "yandex.ru", "mail.ru", "gmail.de",
-})
-GENERIC_DOMAINS = frozenset({
-    "example.com", "example.org", "example.net", "example.de", "google.com", "facebook.com", "instagram.com",
-    "linkedin.com", "xing.com", "twitter.com", "x.com", "youtube.com", "github.io", "github.com", "gitlab.io",
-    "wordpress.com", "blogspot.com", "jimdo.com", "jimdofree.com", "jimdosite.com", "wixsite.com", "wix.com",
-    "webnode.page", "site123.me", "strikingly.com", "business.site", "dropbox.com",
-})
-IGNORED_DOMAINS = FREE_MAIL_DOMAINS | GENERIC_DOMAINS
-
-# Second-level public suffixes: under these the registrable domain has three labels (example.co.uk).
-SECOND_LEVEL_SUFFIXES = frozenset({
-    "co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "com.au", "net.au", "org.au",
-    "edu.au", "gov.au", "co.at", "or.at", "ac.at", "gv.at", "co.nz", "org.nz", "ac.nz", "co.jp", "ne.jp", "or.jp",
-    "ac.jp", "co.za", "co.in", "co.il", "co.kr", "com.br", "com.cn", "com.hk", "com.mx", "com.pl", "com.tr",
-    "com.sg", "com.tw", "com.ua", "com.ar",
-})
-
-# Legal forms (and their long spellings), removed from the end of a company name, repeatedly.
-LEGAL_FORMS = (
-    "GmbH", "gGmbH", "mbH", "GesmbH", "AG", "gAG", "SE", "KG", "KGaA", "OHG", "oHG", "UG", "UG (haftungsbeschränkt)",
-    "e. K.", "e.K.", "eK", "e. Kfm.", "e. Kfr.", "eG", "e. G.", "GbR", "e. V.", "eV", "PartG", "PartG mbB",
-    "PartGmbB", "mbB", "AöR", "KdöR", "GmbH & Co. KG", "GmbH & Co. KGaA", "AG & Co. KG", "SE & Co. KG",
-    "SE & Co. KGaA", "UG (haftungsbeschränkt) & Co. KG", "& Co. KG", "& Co. KGaA", "Co. KG", "& Co.",
-    "Gesellschaft mit beschränkter Haftung", "mit beschränkter Haftung", "Aktiengesellschaft", "Kommanditgesellschaft",
-    "Kommanditgesellschaft auf Aktien", "offene Handelsgesellschaft", "eingetragene Genossenschaft",
-    "eingetragener Kaufmann", "eingetragene Kauffrau", "eingetragener Verein", "Gesellschaft bürgerlichen Rechts",
-    "Anstalt des öffentlichen Rechts", "Körperschaft des öffentlichen Rechts", "i. L.", "i. G.", "in Liquidation",
-    "in Gründung", "Ltd.", "Limited", "Inc.", "LLC", "Corp.", "S.A.", "B.V.", "N.V.", "S.p.A.", "S.r.l.",
-    "Sp. z o.o.", "s.r.o.", "a.s.",
+from .conflict_words import (  # noqa: F401 - part of this module's interface (conflicts.FREE_MAIL_DOMAINS …)
+    FREE_MAIL_DOMAINS,
+    GENERIC_DOMAINS,
+    GENERIC_NAMES,
+    IGNORED_DOMAINS,
+    LEGAL_FORMS,
+    MIN_NAME_LENGTH,
+    SECOND_LEVEL_SUFFIXES,
 )
-
-# Names that say nothing about an employer; with names shorter than MIN_NAME_LENGTH they never match.
-GENERIC_NAMES = (
-    "selbstständig", "selbständig", "freiberuflich", "freiberufler", "freiberuflerin", "freelancer", "freischaffend",
-    "privat", "privatperson", "keine", "kein", "keiner", "ohne", "none", "n/a", "nicht angegeben", "unbekannt",
-    "ruhestand", "im Ruhestand", "Rentner", "Rentnerin", "Pensionär", "Pensionärin", "Student", "Studentin",
-    "Studierende", "sonstige", "sonstiges", "diverse", "arbeitssuchend", "Elternzeit", "Inhaber", "Inhaberin",
-    "Geschäftsführer", "Geschäftsführerin", "eigenes Unternehmen", "Beratung", "Berater", "Beraterin", "Consulting",
-    "Unternehmensberatung", "Service", "Services", "Technik", "Industrie", "Forschung", "Verwaltung", "Hochschule",
-    "Universität", "Stadt", "Gemeinde", "Landkreis", "Sachsen", "Deutschland", "Germany", "Chemnitz", "Zwickau",
-    "Dresden", "Leipzig", "Plauen", "Freiberg", "Mittweida", "Erzgebirge", "Vogtland",
-)
-MIN_NAME_LENGTH = 3  # letters and digits of the normalised name
 
 
 class ConflictReason(enum.Enum):
@@ -199,7 +157,6 @@ def _valid_label(label: str) -> bool:
             and all(ch.isalnum() or ch == "-" for ch in label))
 
 
-@lru_cache(maxsize=65536)
 def _host(value: str) -> str | None:
     text = unicodedata.normalize("NFC", value).strip()
     if "<" in text and ">" in text.partition("<")[2]:  # "Anna Schmidt <anna@example.de>"
@@ -247,18 +204,19 @@ def registrable_domain(email_or_url_or_domain: str) -> str | None:
     return None if domain in IGNORED_DOMAINS else domain
 
 
-@lru_cache(maxsize=65536)
 def email_address(value: str) -> str | None:
     """An e-mail address compared as a whole: trimmed and case-folded ("Anna <A.B@GMX.de>" → "a.b@gmx.de"); None
     for anything that is not an address."""
-    text = unicodedata.normalize("NFC", value or "").strip()
+    if "@" not in value:
+        return None
+    text = value.strip()
     if "<" in text and ">" in text.partition("<")[2]:
         text = text.partition("<")[2].partition(">")[0].strip()
-    local, at, _rest = text.rpartition("@")
-    if not at or not local or any(ch.isspace() for ch in local):
+    local, _at, host = text.rpartition("@")
+    host = host.rstrip(".")
+    if not local or "." not in host or any(ch.isspace() or ch in "<>()[],;:\\\"" for ch in text):
         return None
-    host = _host(value)  # the same parse (and cache entry) as registrable_domain's for this address
-    return f"{local.casefold()}@{host}" if host else None
+    return unicodedata.normalize("NFC", f"{local}@{host}").casefold()
 
 
 class _Aliases:
