@@ -13,8 +13,8 @@ What goes (where a company's name, its people or its software hide besides the v
   the end of the image; JFIF (APP0) is rewritten without its thumbnail, Adobe (APP14, needed for colours) stays.
   The compressed image data stays byte for byte (no re-encoding, no loss).
 - DOCX, XLSX, PPTX: docProps/core.xml, app.xml and custom.xml are replaced by empty property sets, the thumbnail
-  goes, and the authors of comments and tracked changes become "Jurymitglied"-neutral ("Autor"); the archive is
-  rebuilt without timestamps, comments or extra fields.
+  goes, the authors of comments and tracked changes become a neutral "Autor", the path of the template a document
+  was made from becomes "Vorlage.dotx"; the archive is rebuilt without timestamps, comments or extra fields.
 Colour profiles are dropped rather than cleaned: viewers then assume sRGB, which is what nearly every file uses.
 
 Every copy is checked before it is used (`strip` re-reads the result); anything unexpected raises StripFailed, and
@@ -263,6 +263,9 @@ _PEOPLE = (
     (re.compile(r"xl/persons/[^/]+\.xml"), _attribute(r"displayName|userId|providerId")),
 )
 _XL_COMMENT_AUTHOR = (re.compile(r"xl/comments[^/]*\.xml"), re.compile(rb"(<author>)[^<]*(</author>)"))
+# The template a document was made from, as a path on the author's machine ("C:\Users\m.mueller\Firma\…dotx").
+_TEMPLATE_PATH = re.compile(rb'(<Relationship\b[^>]*Type="[^"]*/attachedTemplate"[^>]*Target=)("[^"]*"|\'[^\']*\')'
+                            rb'|(<Relationship\b[^>]*Target=)("[^"]*"|\'[^\']*\')(?=[^>]*Type="[^"]*/attachedTemplate")')
 
 
 def _clean_people(name: str, data: bytes) -> bytes:
@@ -271,6 +274,8 @@ def _clean_people(name: str, data: bytes) -> bytes:
             data = attributes.sub(rb'\1"' + NEUTRAL_AUTHOR.encode() + rb'"', data)
     if _XL_COMMENT_AUTHOR[0].fullmatch(name):
         data = _XL_COMMENT_AUTHOR[1].sub(rb"\1" + NEUTRAL_AUTHOR.encode() + rb"\2", data)
+    if name.endswith(".rels"):
+        data = _TEMPLATE_PATH.sub(lambda m: (m.group(1) or m.group(3)) + b'"Vorlage.dotx"', data)
     return data
 
 
@@ -288,7 +293,7 @@ def strip_office(source: BinaryIO, target: BinaryIO) -> None:
                     data = _THUMBNAIL_RELATIONSHIP.sub(b"", data)
                 elif name == "[Content_Types].xml":
                     data = _THUMBNAIL_OVERRIDE.sub(b"", data)
-                elif name.endswith(".xml"):
+                elif name.endswith((".xml", ".rels")):
                     data = _clean_people(name, data)
             member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             member.compress_type = zipfile.ZIP_DEFLATED

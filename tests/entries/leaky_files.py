@@ -121,7 +121,7 @@ def leaky_jpeg(name: str) -> bytes:
 
 def leaky_docx(name: str) -> bytes:
     """Core properties (creator, last modified by), app properties (company, manager), a custom property, a
-    thumbnail with EXIF, a comment's author and a tracked change's author."""
+    thumbnail with EXIF, a comment's author, a tracked change's author and the path of its template."""
     thumbnail = io.BytesIO()
     exif = Image.Exif()
     exif[0x013B] = name
@@ -176,6 +176,13 @@ def leaky_docx(name: str) -> bytes:
         archive.writestr("docProps/app.xml", app)
         archive.writestr("docProps/custom.xml", custom)
         archive.writestr("docProps/thumbnail.jpeg", thumbnail.getvalue())
+        archive.writestr("word/settings.xml", f'<w:settings xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/'
+                                              'officeDocument/2006/relationships"><w:attachedTemplate r:id="rId1"/>'
+                                              "</w:settings>")
+        archive.writestr("word/_rels/settings.xml.rels",
+                         f'<?xml version="1.0"?><Relationships xmlns="{REL_NS}"><Relationship Id="rId1" '
+                         'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+                         f'Target="file:///C:\\Vorlagen\\{name}\\Brief.dotx" TargetMode="External"/></Relationships>')
     return buffer.getvalue()
 
 

@@ -15,9 +15,8 @@ from pypdf import PdfReader
 from competition.core.audit import AuditEvent
 from competition.core.storage import get_storage
 from competition.editions.phases import Phase
-from competition.entries import document_metadata
 from competition.entries.attachments import add_attachment
-from competition.entries.models import Attachment, AttachmentBlindCopy, EntryStatus
+from competition.entries.models import Attachment, EntryStatus
 from competition.entries.services import submit_entry
 from competition.extensions import db
 from tests.conftest import PASSWORD
@@ -55,6 +54,9 @@ def resubmit_with(world, kind: str) -> Attachment:
 
 @pytest.mark.parametrize("kind", sorted(LEAKY))
 def test_a_blind_juror_gets_a_copy_without_the_company_in_any_metadata(client, kind):
+    from competition.entries import document_metadata
+    from competition.entries.models import AttachmentBlindCopy
+
     world = build_blind_world()
     attachment = resubmit_with(world, kind)
     original = LEAKY[kind](NAME)
@@ -112,6 +114,8 @@ def test_owner_and_organiser_still_download_the_original_after_a_blind_download(
 
 
 def test_jurors_of_an_open_edition_get_the_original(client):
+    from competition.entries.models import AttachmentBlindCopy
+
     world = build_blind_world(blind=False)
     attachment = world.entries[0].attachments[0]
     sign_in(client, world.juror)
@@ -123,6 +127,8 @@ def test_jurors_of_an_open_edition_get_the_original(client):
 def test_if_no_clean_copy_can_be_made_nothing_is_served(client):
     """Fail closed: a stored original that no longer matches its checksum (or that the rules cannot clean) is never
     sent; the juror reads why, and the organisers find the case in the audit trail."""
+    from competition.entries.models import AttachmentBlindCopy
+
     world = build_blind_world()
     attachment = world.entries[0].attachments[0]
     storage = get_storage()
@@ -145,6 +151,9 @@ def test_if_no_clean_copy_can_be_made_nothing_is_served(client):
 
 
 def test_a_copy_by_older_rules_or_a_lost_copy_file_is_made_again(client):
+    from competition.entries import document_metadata
+    from competition.entries.models import AttachmentBlindCopy
+
     world = build_blind_world()
     url = f"/jury/assignments/{world.assignments[0].id}/attachments/1"
     sign_in(client, world.juror)
@@ -165,6 +174,7 @@ def test_a_copy_by_older_rules_or_a_lost_copy_file_is_made_again(client):
 def test_removing_an_attachment_removes_its_copy(client, login_as):
     from competition.core.clock import utcnow
     from competition.entries.attachments import remove_attachment
+    from competition.entries.models import AttachmentBlindCopy
 
     world = build_blind_world()
     attachment = world.entries[0].attachments[0]
@@ -184,7 +194,9 @@ def test_removing_an_attachment_removes_its_copy(client, login_as):
 
 # --- the rules themselves, against hostile files -------------------------------------------------------------------
 
-def _strip(kind: str, data: bytes) -> bytes:
+def _strip(kind: str, data: bytes) -> bytes:  # (imports inside: the first tests also run on the code before)
+    from competition.entries import document_metadata
+
     out = io.BytesIO()
     document_metadata.strip(kind, io.BytesIO(data), out)
     return out.getvalue()
@@ -210,12 +222,16 @@ def test_stripping_is_deterministic_and_leaves_a_file_that_passes_the_upload_che
     ("xls", b"irgendwas"),  # no rules for it
 ])
 def test_what_cannot_be_cleaned_is_refused(kind, data):
+    from competition.entries import document_metadata
+
     with pytest.raises(document_metadata.StripFailed):
         _strip(kind, data)
 
 
 def test_an_encrypted_pdf_is_refused():
     from pypdf import PdfWriter
+
+    from competition.entries import document_metadata
 
     writer = PdfWriter()
     writer.add_blank_page(50, 50)

@@ -13,10 +13,9 @@ from sqlalchemy import event
 
 from competition.core.audit import AuditEvent
 from competition.core.clock import utcnow
-from competition.entries.models import CompanyMember, Entry, PastCompanyMembership
-from competition.entries.services import end_membership
+from competition.entries.models import CompanyMember, Entry
 from competition.extensions import db
-from competition.judging import conflict_check, services
+from competition.judging import services
 from competition.judging.models import (
     Assignment,
     CompanyGroup,
@@ -116,6 +115,10 @@ def test_joining_without_a_jury_role_or_a_running_edition_tells_nobody(client, o
 
 
 def test_a_past_membership_stays_a_conflict(client):
+    from competition.entries.models import PastCompanyMembership
+    from competition.entries.services import end_membership
+    from competition.judging import conflict_check
+
     world = build_blind_world(blind=False)
     juror, assignment = world.juror, world.assignments[1]
     membership = CompanyMember(company_id=world.companies[1].id, user_id=juror.id, joined_at=utcnow())
@@ -148,6 +151,8 @@ def test_the_same_free_mail_address_as_a_company_contact_is_a_conflict_without_d
 
 
 def test_domains_aliases_and_groups_count_at_every_check(client):
+    from competition.judging import conflict_check
+
     world = build_blind_world(blind=False)
     juror, entries = world.juror, world.entries
     # The juror's domain is an alias of company 1's website domain …
@@ -213,6 +218,7 @@ def test_the_batch_check_runs_a_fixed_number_of_queries(groups, make_user, make_
                                                         make_edition, make_category):
     """The planner's form: as many queries for 40 jurors × 40 entries as for 2 × 2 (no N+1)."""
     from competition.accounts.models import Role
+    from competition.judging import conflict_check
 
     edition = make_edition()
     category = make_category(edition)
