@@ -26,7 +26,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import event, inspect, or_, select
+from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..editions.models import Edition
@@ -179,10 +180,10 @@ def conflict_map(*, juror_ids: Iterable[int], entries: Iterable[Entry | int]) ->
     companies = company_identities(company_ids)
 
     candidates: dict[tuple[int, int], list[tuple[Finding, int | None]]] = defaultdict(list)  # + named entry
-    for item in detection.standing_conflicts(jurors, companies, known):
+    standing, mates = detection.standing_conflicts_and_mates(jurors, companies, known)
+    for item in standing:
         candidates[item.juror_id, item.company_id].append(
             (Finding(item.evidence, standing=True, conflict_id=None, locks=True), None))
-    mates = detection.group_mates(companies, known) if known.groups else {}
     for conflict_id, user_id, company_id, entry_id, source, reason, entry_company, number in recorded:
         target = company_id or entry_company
         named = f"beim Beitrag {number or '#' + str(entry_id)}" if entry_id else ""
@@ -223,9 +224,39 @@ def standing_company_conflicts(juror_ids: Iterable[int], company_ids: Iterable[i
     return {(f.juror_id, f.company_id): f.evidence for f in found if f.company_id in company_ids}
 
 
+# --- one pair, remembered until anything is written ------------------------------------------------------------------
+
+_MEMO = "conflict_check.findings"
+
+
 def findings(juror: User, entry: Entry) -> list[Finding]:
+    """The findings for one pair. A request asks the same pair several times (the sheet's loader, its rules, the
+    page): the answer is kept in the session until anything is written (flush, insert/update/delete statement,
+    commit, rollback) or while changes are pending."""
     entry_id = _entry_id(entry)
-    return conflict_map(juror_ids=[juror.id], entries=[entry_id]).of(juror.id, entry_id)
+    session = db.session()
+    memo = session.info.setdefault(_MEMO, {})
+    if session.new or session.dirty or session.deleted:
+        memo.clear()
+    key = (juror.id, entry_id)
+    if key not in memo:
+        memo[key] = conflict_map(juror_ids=[juror.id], entries=[entry_id]).of(juror.id, entry_id)
+    return memo[key]
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_MEMO, None)
+
+
+event.listen(Session, "after_flush", _forget)
+event.listen(Session, "after_transaction_end", _forget)
+event.listen(Session, "after_soft_rollback", _forget)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_write(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _forget(state.session)
 
 
 def is_conflicted(juror: User, entry: Entry) -> bool:

@@ -204,6 +204,9 @@ def registrable_domain(email_or_url_or_domain: str) -> str | None:
     return None if domain in IGNORED_DOMAINS else domain
 
 
+_NOT_IN_ADDRESS = re.compile(r'[\s<>()\[\],;:\\"]')
+
+
 def email_address(value: str) -> str | None:
     """An e-mail address compared as a whole: trimmed and case-folded ("Anna <A.B@GMX.de>" → "a.b@gmx.de"); None
     for anything that is not an address."""
@@ -214,7 +217,7 @@ def email_address(value: str) -> str | None:
         text = text.partition("<")[2].partition(">")[0].strip()
     local, _at, host = text.rpartition("@")
     host = host.rstrip(".")
-    if not local or "." not in host or any(ch.isspace() or ch in "<>()[],;:\\\"" for ch in text):
+    if not local or "." not in host or _NOT_IN_ADDRESS.search(text):
         return None
     return unicodedata.normalize("NFC", f"{local}@{host}").casefold()
 
@@ -407,7 +410,10 @@ def _keep_best(best: dict, key, candidate: tuple) -> None:
 def detect_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[CompanyIdentity],
                      affiliations: Affiliations | None = None) -> list[DetectedConflict]:
     """Every conflicted (juror, company) pair once, with its strongest reason, sorted by juror id and company id."""
-    index = _Index(companies, affiliations or Affiliations())
+    return _detect(jurors, _Index(companies, affiliations or Affiliations()))
+
+
+def _detect(jurors: Iterable[JurorIdentity], index: _Index) -> list[DetectedConflict]:
     best: dict[tuple[int, int], _Candidate] = {}
     for juror in jurors:
         direct, triggers = index.direct(juror)
@@ -428,17 +434,29 @@ def standing_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[Comp
     past), the same e-mail address, the same registrable domain (after aliases), and company groups over these.
     Organisation names and former employers are left out: a name can be a false friend, so those findings wait for
     an organiser (detect_conflicts stores them, and an organiser may dismiss them)."""
+    return standing_conflicts_and_mates(jurors, companies, affiliations)[0]
+
+
+def standing_conflicts_and_mates(jurors: Iterable[JurorIdentity], companies: Iterable[CompanyIdentity],
+                                 affiliations: Affiliations | None = None,
+                                 ) -> tuple[list[DetectedConflict], dict[int, frozenset[int]]]:
+    """standing_conflicts and group_mates from one index (the expensive part is building it)."""
+    companies = list(companies)
+    index = _Index(companies, affiliations or Affiliations())
     facts = [replace(juror, organisation="", former_employers=()) for juror in jurors]
-    return detect_conflicts(facts, companies, affiliations)
+    return _detect(facts, index), _mates(companies, index)
 
 
 def group_mates(companies: Iterable[CompanyIdentity], affiliations: Affiliations) -> dict[int, frozenset[int]]:
     """Company id → ids of every company in its (merged) organiser-kept group, itself included: the grouping that
     detect_conflicts applies, for spreading declared conflicts to a whole group."""
     companies = list(companies)
-    groups = _Index(companies, affiliations).groups
+    return _mates(companies, _Index(companies, affiliations))
+
+
+def _mates(companies: list[CompanyIdentity], index: _Index) -> dict[int, frozenset[int]]:
     mates = {company.id: frozenset({company.id}) for company in companies}
-    for members in groups.companies.values():
+    for members in index.groups.companies.values():
         for company_id in members:
             mates[company_id] = frozenset(members)
     return mates

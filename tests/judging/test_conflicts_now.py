@@ -247,3 +247,24 @@ def test_the_batch_check_runs_a_fixed_number_of_queries(groups, make_user, make_
         expected |= {(jurors[0].id, entries[1].id)}
     assert found.pairs() == expected
     assert all(isinstance(e, Entry) for e in entries)
+
+
+def test_a_remembered_answer_never_outlives_a_change():
+    """findings() keeps its answer for the request, but any write (pending, flushed, a bulk statement, a commit)
+    makes it ask again."""
+    from sqlalchemy import insert
+
+    from competition.judging import conflict_check
+
+    world = build_blind_world(blind=False)
+    juror, entries = world.juror, world.entries
+    assert conflict_check.findings(juror, entries[0]) == []
+    db.session.add(CompanyMember(company_id=world.companies[0].id, user_id=juror.id))  # pending, not flushed
+    assert conflict_check.findings(juror, entries[0])[0].standing
+    assert conflict_check.findings(juror, entries[1]) == []
+    db.session.execute(insert(Conflict).values(user_id=juror.id, company_id=world.companies[1].id,
+                                               source=ConflictSource.ORGANISER, status=ConflictStatus.ACTIVE,
+                                               reason="Beirat", created_at=utcnow(), withdrawal_reason=""))
+    assert conflict_check.is_locked(juror, entries[1])
+    db.session.rollback()
+    assert conflict_check.findings(juror, entries[0]) == [] and conflict_check.findings(juror, entries[1]) == []
