@@ -166,8 +166,9 @@ def leaky_docx(name: str) -> bytes:
               '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Kunde">'
               f"<vt:lpwstr>{name}</vt:lpwstr></property></Properties>")
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.comment = f"gepackt von {name}".encode()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.comment = f"gepackt von {name}".encode()
+        archive = _Fixed(zipped)  # the same bytes every time (no clock in the member headers)
         archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", rels)
         archive.writestr("word/document.xml", document)
@@ -184,6 +185,15 @@ def leaky_docx(name: str) -> bytes:
                          'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
                          f'Target="file:///C:\\Vorlagen\\{name}\\Brief.dotx" TargetMode="External"/></Relationships>')
     return buffer.getvalue()
+
+
+class _Fixed:
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+
+    def writestr(self, name: str, data) -> None:
+        self.archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 3, 1, 12, 0, 0)), data,
+                              compress_type=zipfile.ZIP_DEFLATED)
 
 
 LEAKY = {"pdf": leaky_pdf, "png": leaky_png, "jpeg": leaky_jpeg, "docx": leaky_docx}
