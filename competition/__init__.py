@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
     from .jobs.views import bp as jobs_bp
+    from .judging.decision_views import bp as jury_decisions_bp
     from .judging.organiser_views import bp as jury_admin_bp
     from .judging.progress_views import audit_bp
     from .judging.progress_views import bp as jury_progress_bp
@@ -117,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, questions_bp,
                   judging_bp, jury_admin_bp, sheets_bp, jury_progress_bp, audit_bp, admin_bp, rankings_bp, results_bp)
     blueprints += (jobs_bp, communications_bp, mail_templates_bp)
-    blueprints += (certificates_bp,)
+    blueprints += (certificates_bp, jury_decisions_bp)
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)

@@ -7,12 +7,14 @@ from .editions.models import Category, Criterion, Edition, JudgingRound
 from .entries.models import (
     Answer,
     Attachment,
+    AttachmentBlindCopy,
     Company,
     CompanyInvite,
     CompanyMember,
     DeadlineExtension,
     Entry,
     EntryVersion,
+    PastCompanyMembership,
     Question,
 )
 from .jobs.models import Job
@@ -35,6 +37,7 @@ __all__ = [
     "Answer",
     "Assignment",
     "Attachment",
+    "AttachmentBlindCopy",
     "AuditEvent",
     "Award",
     "Campaign",
@@ -60,6 +63,7 @@ __all__ = [
     "LegalPage",
     "MailLog",
     "MailTemplate",
+    "PastCompanyMembership",
     "Publication",
     "Question",
     "RankOverride",

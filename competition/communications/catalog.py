@@ -74,9 +74,29 @@ _KNOWN = {
                  ("entry.title", _l("Titel")), ("outcome", _l("Ergebnis des Beitrags in einem Satz")),
                  ("link", _l("Link zur Ergebnisseite")))),
     "conflict_declared": (_l("Befangenheit erklärt (an das Organisationsteam)"),
-                          (("juror.full_name", _l("Name des Jurymitglieds")), ("entry.number", _l("Beitragsnummer")),
-                           ("entry.title", _l("Titel")), ("reason", _l("Begründung")),
-                           ("link", _l("Link zur Jury-Verwaltung")))),
+                          (("juror.full_name", _l("Name des Jurymitglieds")),
+                           ("entry.number", _l("Beitragsnummer (leer bei einer Erklärung gegenüber einem "
+                                               "Unternehmen)")),
+                           ("entry.title", _l("Titel")), ("company.legal_name", _l("Unternehmen")),
+                           ("reason", _l("Begründung")),
+                           ("outcome", _l("declared, removed (Zuweisung entfernt) oder kept (Rangliste "
+                                          "festgeschrieben)")),
+                           ("affected", _l("Betroffene Zuweisungen (Liste mit number, title, round, status)")),
+                           ("blind", _l("Anonyme Bewertung (ja/nein)")), ("link", _l("Link zur Jury-Verwaltung")))),
+    "conflict_withdrawal": (_l("Befangenheit zurückgenommen oder Rücknahme beantragt (an das Organisationsteam)"),
+                            (("juror.full_name", _l("Name des Jurymitglieds")),
+                             ("entry.number", _l("Beitragsnummer (leer bei einer Erklärung gegenüber einem "
+                                                 "Unternehmen)")),
+                             ("entry.title", _l("Titel")), ("company.legal_name", _l("Unternehmen")),
+                             ("requested", _l("Rücknahme beantragt (ja) oder erfolgt (nein)")),
+                             ("reason", _l("Begründung")),
+                             ("affected", _l("Betroffene Zuweisungen (Liste mit number, title, round, status)")),
+                             ("link", _l("Link zur Jury-Verwaltung")))),
+    "juror_joined_company": (_l("Jurymitglied tritt einem Unternehmen bei (an das Organisationsteam)"),
+                             (("juror.full_name", _l("Name des Jurymitglieds")),
+                              ("juror.email", _l("E-Mail-Adresse")), ("company.legal_name", _l("Unternehmen")),
+                              ("entries", _l("Beiträge des Unternehmens (Liste mit number, title, edition)")),
+                              ("editions", _l("Laufende Ausschreibungen (Liste mit edition, link)")))),
 }
 
 
@@ -90,6 +110,10 @@ def _samples() -> dict:
     receipt = {"number": "IND-2026-0007", "title": "Adaptive Spannvorrichtung",
                "edition_name": "Industrie. Neu. Denken. 2026", "submitted_at_text": "24.11.2026, 14:30 Uhr",
                "submitted_by": "Anna Schubert <anna.schubert@praezision.example>", "snapshot_sha256": "0" * 64}
+    entry_sample = {"number": "IND-2026-0007", "title": "Adaptive Spannvorrichtung"}
+    company = {"legal_name": "Erzgebirge Präzisionstechnik GmbH"}
+    affected = {"number": "IND-2026-0007", "title": "Adaptive Spannvorrichtung", "round": "Vorauswahl",
+                "status": "submitted"}
     attachment = {"name": "konzept.pdf", "kind_text": "PDF", "size_text": "1,2 MB", "sha256": "f" * 64}
     return {
         "verify_email": lambda: [account_mails.link_values(user=user, link=_LINK)],
@@ -112,8 +136,21 @@ def _samples() -> dict:
             user=user, edition_name="Industrie. Neu. Denken. 2026", entry_number="IND-2026-0007",
             entry_title="Adaptive Spannvorrichtung", outcome=outcome, link=_LINK) for outcome in outcomes],
         "conflict_declared": lambda: [judging_mails.conflict_declared_values(
-            juror=juror, entry_id=7, entry_number=number, entry_title="Adaptive Spannvorrichtung",
-            reason="Frühere Zusammenarbeit", link=_LINK) for number in ("IND-2026-0007", None)],
+            juror=juror, entry=entry, company=company, reason="Frühere Zusammenarbeit", outcome=outcome,
+            affected=items, blind=blind, link=_LINK)
+            for entry, outcome, items, blind in ((entry_sample, "removed", [], False),
+                                                 (entry_sample, "kept", [affected], True),
+                                                 (None, "declared", [affected], True),
+                                                 (None, "declared", [], False))],
+        "conflict_withdrawal": lambda: [judging_mails.conflict_withdrawal_values(
+            juror=juror, entry=entry, company=company, requested=requested, reason="Mandat beendet",
+            affected=[affected] if requested else [], blind=blind, link=_LINK)
+            for requested, blind, entry in ((True, False, None), (False, True, entry_sample))],
+        "juror_joined_company": lambda: [entry_mails.juror_joined_company_values(
+            juror=juror, company_name=company["legal_name"],
+            entries=[{"number": "IND-2026-0007", "title": "Adaptive Spannvorrichtung",
+                      "edition": "Industrie. Neu. Denken. 2026"}],
+            editions=[{"edition": "Industrie. Neu. Denken. 2026", "link": _LINK}])],
     }
 
 

@@ -141,6 +141,16 @@ def list_editions():
     return select(Edition).order_by(Edition.registration_opens_at.desc(), Edition.id.desc())
 
 
+RUNNING_PHASES = (Phase.SUBMISSION, Phase.REVIEW, Phase.JURY, Phase.DELIBERATION)
+
+
+def running_editions(now: datetime) -> list[Edition]:
+    """Editions under way: registration has opened and the results are not yet published (by the calendar or an
+    organiser's phase override)."""
+    editions = db.session.scalars(select(Edition).order_by(Edition.registration_opens_at, Edition.id))
+    return [edition for edition in editions if edition.phase(now) in RUNNING_PHASES]
+
+
 def current_edition(now: datetime) -> Edition | None:
     """The edition the public site shows: the latest one whose registration has opened, else the next one."""
     opened = db.session.scalar(

@@ -31,7 +31,7 @@ from ..core.storage import (
     get_storage,
 )
 from ..extensions import db
-from . import filetypes, permissions
+from . import blind_copies, filetypes, permissions
 from .models import Attachment, Entry, EntryVersion, Question, QuestionKind
 
 MIB = 1024 * 1024
@@ -249,7 +249,8 @@ def remove_attachment(*, attachment: Attachment, by, now: datetime) -> bool:
     if kept:
         attachment.removed_at = now
     else:
-        delete_after_commit(db.session, get_storage(), attachment.storage_key)
+        for key in (attachment.storage_key, *blind_copies.keys_of([attachment.id])):
+            delete_after_commit(db.session, get_storage(), key)
         db.session.delete(attachment)
     db.session.flush()
     audit.record(actor=by, action="attachment.removed", obj_type="attachment", obj_id=attachment_id, now=now,

@@ -1,4 +1,5 @@
-"""The entries' mails: the submission receipt (with its PDF) and the invitation of a colleague.
+"""The entries' mails: the submission receipt (with its PDF), the invitation of a colleague, and the notice to
+the organisers that a juror joined a company.
 
 The ``*_values`` functions are the one place where each mail kind's placeholders are made (plain values, see
 core/placeholders.py), for sending and for the sample data of the template editor.
@@ -8,10 +9,12 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
+from ..accounts.queries import active_organisers
 from ..core.mail import send_mail
 from ..core.placeholders import person
 from ..core.urls import external_url
 from .receipts import ReceiptData
+from .services import juror_in_running_edition
 
 
 def receipt_values(*, number: str, title: str, edition_name: str, submitted_at_text: str, version: int,
@@ -57,3 +60,27 @@ def send_company_invite(*, to: str, locale: str | None, company, inviter, token:
     values = company_invite_values(company_name=company.legal_name, inviter=person(inviter),
                                    link=external_url("entries.join_company", token=token))
     return send_mail(to=to, template="company_invite", locale=locale, **values)
+
+
+def juror_joined_company_values(*, juror: dict, company_name: str, entries: list[dict], editions: list[dict]) -> dict:
+    """``juror.full_name``, ``juror.email``, ``company.legal_name``, ``entries`` (number, title, edition),
+    ``editions`` (edition, link)."""
+    return {"juror": juror, "company": {"legal_name": company_name}, "entries": entries, "editions": editions}
+
+
+def tell_organisers_juror_joined(*, user, company, now) -> int:
+    """A juror of a running edition has joined (or founded) a company's account: every organiser hears of it,
+    with the company's entries in those editions, so they can check assignments and sheets. Sent by the view
+    after the commit; returns how many mails went out."""
+    editions = juror_in_running_edition(user, now)
+    if not editions:
+        return 0
+    entries = [{"number": e.number or "–", "title": e.title, "edition": e.edition.name}
+               for e in company.entries if e.edition_id in {ed.id for ed in editions}]
+    links = [{"edition": ed.name, "link": external_url("jury_admin.jury", edition_id=ed.id)} for ed in editions]
+    sent = 0
+    for organiser in active_organisers():
+        sent += send_mail(to=organiser.email, template="juror_joined_company", locale=organiser.locale,
+                          **juror_joined_company_values(juror=person(user), company_name=company.legal_name,
+                                                        entries=entries, editions=links))
+    return sent

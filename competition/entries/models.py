@@ -106,6 +106,19 @@ class CompanyMember(db.Model):
     user: Mapped[Any] = relationship("User")
 
 
+class PastCompanyMembership(db.Model):
+    """A membership that has ended (the person left the company's account). Kept because having worked for a company
+    is a conflict of interest [Befangenheit] with its entries, whatever happened since."""
+
+    __tablename__ = "past_company_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class CompanyInvite(db.Model):
     """A colleague invited by a company's admin; accepted by signing in (or registering) with that address."""
 
@@ -248,6 +261,23 @@ class Attachment(db.Model):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     entry: Mapped[Entry] = relationship()
+
+
+class AttachmentBlindCopy(db.Model):
+    """The copy of an attachment that jurors of a blind edition get: the same content without document metadata
+    (author, company, XMP, EXIF, text chunks, Office properties). Made once, on the first blind download, and stored
+    beside the original, which stays untouched for the company and the organisers (its SHA-256 is the receipt's).
+    `method` names the stripping rules; a copy made by older rules is made again."""
+
+    __tablename__ = "attachment_blind_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachments.id", ondelete="CASCADE"), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class DeadlineExtension(db.Model):

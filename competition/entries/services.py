@@ -16,6 +16,7 @@ from ..core import audit
 from ..core.errors import AlreadyExists, DomainError, Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
 from ..editions.models import Category, Edition
+from ..editions.services import running_editions
 from ..extensions import db
 from . import permissions, rules
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     Entry,
     EntryStatus,
     EntryVersion,
+    PastCompanyMembership,
     Question,
     QuestionKind,
     Visibility,
@@ -56,6 +58,8 @@ def create_company(*, data: dict[str, Any], by: User, now: datetime) -> Company:
     db.session.flush()
     audit.record(actor=by, action="company.created", obj_type="company", obj_id=company.id, now=now,
                  legal_name=company.legal_name)
+    if juror_in_running_edition(by, now):
+        _record_joining(user=by, company=company, action="company.member_joined", now=now)
     return company
 
 
@@ -116,6 +120,29 @@ def accept_colleague_invite(*, invite: CompanyInvite, user: User, now: datetime)
     invite.company.members.append(CompanyMember(user_id=user.id, is_admin=False, joined_at=now))
     grant_role(user=user, role=Role.APPLICANT, now=now)
     invite.accepted_at = now
+    db.session.flush()
+    _record_joining(user=user, company=invite.company, action="company.member_joined", now=now,
+                    invited_by=invite.created_by_id)
+
+
+def juror_in_running_edition(user: User, now: datetime) -> list[Edition]:
+    """The running editions, when this person is a juror: joining a company then makes them conflicted with its
+    entries (judging.conflict_check sees that at once), and the organisers must hear of it."""
+    return running_editions(now) if user.has_role(Role.JUROR) else []
+
+
+def _record_joining(*, user: User, company: Company, action: str, now: datetime, **data) -> None:
+    editions = juror_in_running_edition(user, now)
+    audit.record(actor=user, action=action, obj_type="company", obj_id=company.id, now=now, user=user.id,
+                 juror_of_running_editions=[e.id for e in editions], **data)
+
+
+def end_membership(*, membership: CompanyMember, now: datetime) -> None:
+    """Someone leaves a company's account. The membership is kept as a past one: having belonged to the company
+    stays a conflict of interest with its entries."""
+    db.session.add(PastCompanyMembership(company_id=membership.company_id, user_id=membership.user_id,
+                                         joined_at=membership.joined_at, left_at=now))
+    membership.company.members.remove(membership)
     db.session.flush()
 
 

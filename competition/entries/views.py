@@ -137,8 +137,10 @@ def company_profile():
         data["district"] = District(data["district"])
         data["turnover_band"] = TurnoverBand(data["turnover_band"])
         if company is None:
-            ok, _result = run_service(form, lambda: services.create_company(data=data, by=current_user, now=utcnow()))
+            ok, created = run_service(form, lambda: services.create_company(data=data, by=current_user, now=utcnow()))
             message = _("Ihr Unternehmensprofil ist angelegt. Jetzt können Sie einen Beitrag anlegen.")
+            if ok:
+                mails.tell_organisers_juror_joined(user=current_user, company=created, now=utcnow())
         else:
             ok, _result = run_service(form, lambda: services.update_company(company=company, data=data,
                                                                             by=current_user, now=utcnow()))
@@ -192,6 +194,7 @@ def join_company(token: str):
         ok, _result = run_service(form, lambda: services.accept_colleague_invite(invite=invite, user=current_user,
                                                                                  now=utcnow()))
         if ok:
+            mails.tell_organisers_juror_joined(user=current_user, company=invite.company, now=utcnow())
             flash(_("Sie gehören jetzt zu %(name)s.", name=invite.company.legal_name), "success")
             return redirect(url_for("entries.dashboard"))
     return render_template("entries/join.html", invite=invite, form=form)

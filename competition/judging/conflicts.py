@@ -2,6 +2,9 @@
 database; plain functions over frozen dataclasses.
 
 A juror is conflicted with a company when
+- MEMBERSHIP / FORMER_MEMBERSHIP: the juror belongs, or belonged, to the company's account;
+- ADDRESS: the juror's e-mail address is one of the company's (a contact person's or a colleague's), compared as a
+  whole address, so that free-mail addresses count too;
 - DOMAIN: the juror's e-mail domain or an employer's domain equals the company's website domain or the e-mail domain
   of one of its contact persons (registrable domains, after resolving organiser-kept aliases; free-mail and generic
   domains never count);
@@ -9,7 +12,9 @@ A juror is conflicted with a company when
   (legal forms, case, punctuation, umlaut spellings and hyphens do not matter; nothing else is stripped);
 - GROUP: the juror is conflicted with, or is a member of, one member of an organiser-kept company group (names and/or
   domains); groups that share a member or a company are one group.
-Companies are indexed by name and by domain, so the work grows with jurors + companies, not with their product.
+Companies are indexed by name, by address and by domain, so the work grows with jurors + companies, not with their
+product. `standing_conflicts` is the part that holds whatever anyone decided (memberships, addresses, domains, and
+groups over these): names can be false friends, so only those findings need an organiser's confirmation.
 """
 
 from __future__ import annotations
@@ -19,66 +24,27 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-# Registrable domains of free-mail providers and of platforms that host many unrelated organisations: never evidence.
-FREE_MAIL_DOMAINS = frozenset({
-    "gmail.com", "googlemail.com", "web.de", "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "gmx.com", "t-online.de",
-    "outlook.com", "outlook.de", "hotmail.com", "hotmail.de", "live.com", "live.de", "msn.com", "yahoo.com",
-    "yahoo.de", "ymail.com", "icloud.com", "me.com", "mac.com", "posteo.de", "mailbox.org", "freenet.de", "arcor.de",
-    "aol.com", "aol.de", "protonmail.com", "protonmail.ch", "proton.me", "pm.me", "online.de", "email.de", "mail.de",
-    "vodafone.de", "vodafonemail.de", "kabelmail.de", "tutanota.com", "tutanota.de", "tuta.io", "zoho.com",
-    "yandex.com", "yandex.ru", "mail.ru", "gmail.de",
-})
-GENERIC_DOMAINS = frozenset({
-    "example.com", "example.org", "example.net", "example.de", "google.com", "facebook.com", "instagram.com",
-    "linkedin.com", "xing.com", "twitter.com", "x.com", "youtube.com", "github.io", "github.com", "gitlab.io",
-    "wordpress.com", "blogspot.com", "jimdo.com", "jimdofree.com", "jimdosite.com", "wixsite.com", "wix.com",
-    "webnode.page", "site123.me", "strikingly.com", "business.site", "dropbox.com",
-})
-IGNORED_DOMAINS = FREE_MAIL_DOMAINS | GENERIC_DOMAINS
-
-# Second-level public suffixes: under these the registrable domain has three labels (example.co.uk).
-SECOND_LEVEL_SUFFIXES = frozenset({
-    "co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "com.au", "net.au", "org.au",
-    "edu.au", "gov.au", "co.at", "or.at", "ac.at", "gv.at", "co.nz", "org.nz", "ac.nz", "co.jp", "ne.jp", "or.jp",
-    "ac.jp", "co.za", "co.in", "co.il", "co.kr", "com.br", "com.cn", "com.hk", "com.mx", "com.pl", "com.tr",
-    "com.sg", "com.tw", "com.ua", "com.ar",
-})
-
-# Legal forms (and their long spellings), removed from the end of a company name, repeatedly.
-LEGAL_FORMS = (
-    "GmbH", "gGmbH", "mbH", "GesmbH", "AG", "gAG", "SE", "KG", "KGaA", "OHG", "oHG", "UG", "UG (haftungsbeschränkt)",
-    "e. K.", "e.K.", "eK", "e. Kfm.", "e. Kfr.", "eG", "e. G.", "GbR", "e. V.", "eV", "PartG", "PartG mbB",
-    "PartGmbB", "mbB", "AöR", "KdöR", "GmbH & Co. KG", "GmbH & Co. KGaA", "AG & Co. KG", "SE & Co. KG",
-    "SE & Co. KGaA", "UG (haftungsbeschränkt) & Co. KG", "& Co. KG", "& Co. KGaA", "Co. KG", "& Co.",
-    "Gesellschaft mit beschränkter Haftung", "mit beschränkter Haftung", "Aktiengesellschaft", "Kommanditgesellschaft",
-    "Kommanditgesellschaft auf Aktien", "offene Handelsgesellschaft", "eingetragene Genossenschaft",
-    "eingetragener Kaufmann", "eingetragene Kauffrau", "eingetragener Verein", "Gesellschaft bürgerlichen Rechts",
-    "Anstalt des öffentlichen Rechts", "Körperschaft des öffentlichen Rechts", "i. L.", "i. G.", "in Liquidation",
-    "in Gründung", "Ltd.", "Limited", "Inc.", "LLC", "Corp.", "S.A.", "B.V.", "N.V.", "S.p.A.", "S.r.l.",
-    "Sp. z o.o.", "s.r.o.", "a.s.",
+from .conflict_words import (  # noqa: F401 - part of this module's interface (conflicts.FREE_MAIL_DOMAINS …)
+    FREE_MAIL_DOMAINS,
+    GENERIC_DOMAINS,
+    GENERIC_NAMES,
+    IGNORED_DOMAINS,
+    LEGAL_FORMS,
+    MIN_NAME_LENGTH,
+    SECOND_LEVEL_SUFFIXES,
 )
-
-# Names that say nothing about an employer; with names shorter than MIN_NAME_LENGTH they never match.
-GENERIC_NAMES = (
-    "selbstständig", "selbständig", "freiberuflich", "freiberufler", "freiberuflerin", "freelancer", "freischaffend",
-    "privat", "privatperson", "keine", "kein", "keiner", "ohne", "none", "n/a", "nicht angegeben", "unbekannt",
-    "ruhestand", "im Ruhestand", "Rentner", "Rentnerin", "Pensionär", "Pensionärin", "Student", "Studentin",
-    "Studierende", "sonstige", "sonstiges", "diverse", "arbeitssuchend", "Elternzeit", "Inhaber", "Inhaberin",
-    "Geschäftsführer", "Geschäftsführerin", "eigenes Unternehmen", "Beratung", "Berater", "Beraterin", "Consulting",
-    "Unternehmensberatung", "Service", "Services", "Technik", "Industrie", "Forschung", "Verwaltung", "Hochschule",
-    "Universität", "Stadt", "Gemeinde", "Landkreis", "Sachsen", "Deutschland", "Germany", "Chemnitz", "Zwickau",
-    "Dresden", "Leipzig", "Plauen", "Freiberg", "Mittweida", "Erzgebirge", "Vogtland",
-)
-MIN_NAME_LENGTH = 3  # letters and digits of the normalised name
 
 
 class ConflictReason(enum.Enum):
     """Why a conflict was detected; declared strongest first."""
 
+    MEMBERSHIP = "membership"
+    FORMER_MEMBERSHIP = "former_membership"
+    ADDRESS = "address"
     DOMAIN = "domain"
     ORGANISATION = "organisation"
     FORMER_EMPLOYER = "former_employer"
@@ -100,10 +66,12 @@ class JurorIdentity:
     organisation: str = ""
     employer_domains: tuple[str, ...] = ()
     former_employers: tuple[str, ...] = ()  # of the last three years; the profile keeps only those
+    companies: tuple[int, ...] = ()  # ids of the companies whose account the juror belongs to
+    former_companies: tuple[int, ...] = ()  # ... and of those they have left
 
     def __post_init__(self):
-        object.__setattr__(self, "employer_domains", tuple(self.employer_domains))
-        object.__setattr__(self, "former_employers", tuple(self.former_employers))
+        for name in ("employer_domains", "former_employers", "companies", "former_companies"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -236,6 +204,24 @@ def registrable_domain(email_or_url_or_domain: str) -> str | None:
     return None if domain in IGNORED_DOMAINS else domain
 
 
+_NOT_IN_ADDRESS = re.compile(r'[\s<>()\[\],;:\\"]')
+
+
+def email_address(value: str) -> str | None:
+    """An e-mail address compared as a whole: trimmed and case-folded ("Anna <A.B@GMX.de>" → "a.b@gmx.de"); None
+    for anything that is not an address."""
+    if "@" not in value:
+        return None
+    text = value.strip()
+    if "<" in text and ">" in text.partition("<")[2]:
+        text = text.partition("<")[2].partition(">")[0].strip()
+    local, _at, host = text.rpartition("@")
+    host = host.rstrip(".")
+    if not local or "." not in host or _NOT_IN_ADDRESS.search(text):
+        return None
+    return unicodedata.normalize("NFC", f"{local}@{host}").casefold()
+
+
 class _Aliases:
     """Domain aliases, symmetric and transitive: each domain resolves to the smallest domain of its class."""
 
@@ -360,12 +346,17 @@ class _Index:
         self.aliases = _Aliases(affiliations.domain_aliases)
         self.names: dict[int, str] = {}
         self.by_name: dict[str, list[CompanyIdentity]] = defaultdict(list)
+        self.by_address: dict[str, set[int]] = defaultdict(set)
         self.by_domain: dict[str, list[tuple[CompanyIdentity, int, str]]] = defaultdict(list)
         company_keys: dict[int, tuple[str | None, set[str]]] = {}
         for company in companies:
             key = _name_key(company.legal_name)
             if key:
                 self.by_name[key].append(company)
+            for email in company.staff_emails:
+                address = email_address(email)
+                if address:
+                    self.by_address[address].add(company.id)
             domains = _company_domains(company, self.aliases)
             for side, domain, canonical in domains:
                 self.by_domain[canonical].append((company, side, domain))
@@ -378,6 +369,16 @@ class _Index:
         """Company id → best direct candidate; group root → (rank, text) of how the juror belongs to the group."""
         direct: dict[int, _Candidate] = {}
         triggers: dict[int, tuple[int, str]] = {}
+        for reason, label, company_ids in ((ConflictReason.MEMBERSHIP, "Gehört zum Unternehmen", juror.companies),
+                                           (ConflictReason.FORMER_MEMBERSHIP, "Gehörte früher zum Unternehmen",
+                                            juror.former_companies)):
+            for company_id in company_ids:
+                if company_id in self.names:  # the caller passes the companies of the juror's memberships
+                    _keep_best(direct, company_id, (_STRENGTH[reason], 0, f"{label} „{self.names[company_id]}“"))
+        address = email_address(juror.email)
+        for company_id in self.by_address.get(address, ()) if address else ():
+            evidence = f"E-Mail-Adresse {address} = Adresse einer Person des Unternehmens"
+            _keep_best(direct, company_id, (_STRENGTH[ConflictReason.ADDRESS], 0, evidence))
         for side, domain, canonical in _juror_domains(juror, self.aliases):
             for company, company_side, company_domain in self.by_domain.get(canonical, ()):
                 evidence = _domain_evidence(side, domain, company_side, company_domain)
@@ -409,7 +410,10 @@ def _keep_best(best: dict, key, candidate: tuple) -> None:
 def detect_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[CompanyIdentity],
                      affiliations: Affiliations | None = None) -> list[DetectedConflict]:
     """Every conflicted (juror, company) pair once, with its strongest reason, sorted by juror id and company id."""
-    index = _Index(companies, affiliations or Affiliations())
+    return _detect(jurors, _Index(companies, affiliations or Affiliations()))
+
+
+def _detect(jurors: Iterable[JurorIdentity], index: _Index) -> list[DetectedConflict]:
     best: dict[tuple[int, int], _Candidate] = {}
     for juror in jurors:
         direct, triggers = index.direct(juror)
@@ -424,13 +428,35 @@ def detect_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[Compan
             for (juror_id, company_id), (strength, _rank, evidence) in sorted(best.items())]
 
 
+def standing_conflicts(jurors: Iterable[JurorIdentity], companies: Iterable[CompanyIdentity],
+                       affiliations: Affiliations | None = None) -> list[DetectedConflict]:
+    """The conflicts that hold whatever anyone decided, computed from what is true now: membership (present or
+    past), the same e-mail address, the same registrable domain (after aliases), and company groups over these.
+    Organisation names and former employers are left out: a name can be a false friend, so those findings wait for
+    an organiser (detect_conflicts stores them, and an organiser may dismiss them)."""
+    return standing_conflicts_and_mates(jurors, companies, affiliations)[0]
+
+
+def standing_conflicts_and_mates(jurors: Iterable[JurorIdentity], companies: Iterable[CompanyIdentity],
+                                 affiliations: Affiliations | None = None,
+                                 ) -> tuple[list[DetectedConflict], dict[int, frozenset[int]]]:
+    """standing_conflicts and group_mates from one index (the expensive part is building it)."""
+    companies = list(companies)
+    index = _Index(companies, affiliations or Affiliations())
+    facts = [replace(juror, organisation="", former_employers=()) for juror in jurors]
+    return _detect(facts, index), _mates(companies, index)
+
+
 def group_mates(companies: Iterable[CompanyIdentity], affiliations: Affiliations) -> dict[int, frozenset[int]]:
     """Company id → ids of every company in its (merged) organiser-kept group, itself included: the grouping that
     detect_conflicts applies, for spreading declared conflicts to a whole group."""
     companies = list(companies)
-    groups = _Index(companies, affiliations).groups
+    return _mates(companies, _Index(companies, affiliations))
+
+
+def _mates(companies: list[CompanyIdentity], index: _Index) -> dict[int, frozenset[int]]:
     mates = {company.id: frozenset({company.id}) for company in companies}
-    for members in groups.companies.values():
+    for members in index.groups.companies.values():
         for company_id in members:
             mates[company_id] = frozenset(members)
     return mates

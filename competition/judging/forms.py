@@ -52,6 +52,25 @@ class DeclareConflictForm(FlaskForm):
                                                     Length(max=1000)])
 
 
+class WithdrawForm(FlaskForm):
+    """The juror withdraws a declaration, or asks to (then the reason goes to the organising team)."""
+
+    reason = TextAreaField(_l("Begründung (für das Organisationsteam, optional)"),
+                           validators=[Optional(), Length(max=1000)])
+
+
+class DecisionForm(FlaskForm):
+    """An organiser's decision on a conflicted assignment: void its sheet, or dismiss the conflict."""
+
+    reason = TextAreaField(_l("Begründung"), validators=[DataRequired(_l("Bitte begründen Sie Ihre Entscheidung.")),
+                                                          Length(max=2000)])
+
+
+def decision_form(assignment_id: int, **kwargs) -> DecisionForm:
+    """One decision form per assignment on a page; the prefix keeps field ids and error messages apart."""
+    return DecisionForm(prefix=f"entscheidung{assignment_id}", **kwargs)
+
+
 class OrganiserConflictForm(DeclareConflictForm):
     juror_id = SelectField(_l("Jurymitglied"), coerce=db_int,
                            validators=[InputRequired(_l("Bitte wählen Sie ein Jurymitglied."))])

@@ -1,4 +1,4 @@
-"""The jury's mails: reminders of open work, and the notice to the organisers that a juror declared a conflict.
+"""The jury's mails: reminders of open work; the values of the organisers' conflict notices (sent by notices.py).
 
 The ``*_values`` functions are the one place where each mail kind's placeholders are made (plain values, see
 core/placeholders.py), for sending and for the sample data of the template editor.
@@ -20,11 +20,20 @@ def jury_reminder_values(*, juror: dict, round_name: str, deadline_at: datetime 
             "open_count": open_count, "link": link}
 
 
-def conflict_declared_values(*, juror: dict, entry_id: int, entry_number: str | None, entry_title: str,
-                             reason: str, link: str) -> dict:
-    """``juror.full_name``, ``entry.number``, ``entry.title``, ``reason``, ``link``."""
-    return {"juror": juror, "entry": {"id": entry_id, "number": entry_number or "", "title": entry_title},
-            "reason": reason, "link": link}
+def conflict_declared_values(*, juror: dict, entry: dict | None, company: dict, reason: str, outcome: str,
+                             affected: list[dict], blind: bool, link: str) -> dict:
+    """``juror.full_name``, ``entry.number``/``entry.title`` (None for a declaration against a company),
+    ``company.legal_name``, ``reason``, ``outcome`` (declared, removed, kept), ``affected`` (number, title, round,
+    status), ``blind``, ``link``."""
+    return {"juror": juror, "entry": entry, "company": company, "reason": reason, "outcome": outcome,
+            "affected": affected, "blind": blind, "link": link}
+
+
+def conflict_withdrawal_values(*, juror: dict, entry: dict | None, company: dict, reason: str, requested: bool,
+                               affected: list[dict], blind: bool, link: str) -> dict:
+    """As ``conflict_declared_values``, with ``requested`` (the juror asked; else it is withdrawn)."""
+    return {"juror": juror, "entry": entry, "company": company, "reason": reason, "requested": requested,
+            "affected": affected, "blind": blind, "link": link}
 
 
 def send_jury_reminder(*, juror, judging_round, open_count: int) -> bool:
@@ -32,10 +41,3 @@ def send_jury_reminder(*, juror, judging_round, open_count: int) -> bool:
                                   deadline_at=judging_round.deadline_at, open_count=open_count,
                                   link=external_url("judging.dashboard"))
     return send_mail(to=juror.email, template="jury_reminder", locale=juror.locale, **values)
-
-
-def send_conflict_notice(*, organiser, juror, entry, reason: str) -> bool:
-    values = conflict_declared_values(juror=person(juror), entry_id=entry.id, entry_number=entry.number,
-                                      entry_title=entry.title, reason=reason,
-                                      link=external_url("jury_admin.jury", edition_id=entry.edition_id))
-    return send_mail(to=organiser.email, template="conflict_declared", locale=organiser.locale, **values)

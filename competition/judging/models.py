@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -56,14 +56,22 @@ class ConflictStatus(enum.StrEnum):
 
 
 class Conflict(db.Model):
-    """A conflict of interest [Befangenheit] between a juror and a company (and so all its entries)."""
+    """A conflict of interest [Befangenheit] between a juror and a company (and so all its entries), or - declared
+    on a sheet in blind judging, where the juror never learns the company - between a juror and one entry. Exactly
+    one of `company_id` and `entry_id` is set. Whether a juror is conflicted *now* is decided by
+    `judging.conflict_check`, which adds memberships, addresses and groups to these rows."""
 
     __tablename__ = "conflicts"
-    __table_args__ = (UniqueConstraint("user_id", "company_id", "source"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "company_id", "source"),
+        UniqueConstraint("user_id", "entry_id", "source"),
+        CheckConstraint("(company_id IS NULL) <> (entry_id IS NULL)", name="company_or_entry"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     source: Mapped[ConflictSource] = mapped_column(_enum(ConflictSource, "conflict_source"))
     status: Mapped[ConflictStatus] = mapped_column(_enum(ConflictStatus, "conflict_status"),
                                                    default=ConflictStatus.ACTIVE)
@@ -72,13 +80,22 @@ class Conflict(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Once the juror has assignments in a running edition, only an organiser can lift a declaration: the juror
+    # asks (these two fields), the organiser approves (the row goes) or refuses (they are cleared).
+    withdrawal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     user: Mapped[Any] = relationship("User", foreign_keys=[user_id])
     company: Mapped[Any] = relationship("Company")
+    entry: Mapped[Any] = relationship("Entry")
 
     @property
     def counts(self) -> bool:
         return self.status is not ConflictStatus.DISMISSED
+
+    @property
+    def is_entry_level(self) -> bool:
+        return self.entry_id is not None
 
 
 class CompanyGroup(db.Model):

@@ -19,10 +19,10 @@ from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
 from ..extensions import db
-from . import permissions, reminders, services
+from . import conflict_check, conflict_services, decisions, permissions, reminders, services
 from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
 from .conflicts import registrable_domain
-from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm
+from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm, decision_form
 from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
 
 bp = Blueprint("jury_admin", __name__, url_prefix="/organisation/editions/<int:edition_id>")
@@ -33,7 +33,7 @@ def _round(edition: Edition, round_id: int) -> JudgingRound:
     return get_child_or_404(JudgingRound, round_id, edition_id=edition.id)
 
 
-def _jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, status=200):
+def jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, decision=None, status=200):
     jurors = db.session.scalars(services.jurors()).all()
     profiles = {p.user_id: p for p in db.session.scalars(db.select(JurorProfile))}
     expertise = services.expertise_of([j.id for j in jurors])
@@ -41,10 +41,19 @@ def _jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_f
     companies = services.participating_companies(edition)
     company_ids = {c.id for c in companies}
     conflicts = [c for c in db.session.scalars(db.select(Conflict).order_by(Conflict.status, Conflict.created_at))
-                 if c.company_id in company_ids]
+                 if c.company_id in company_ids or (c.entry is not None and c.entry.edition_id == edition.id)]
+    standing = conflict_check.standing_company_conflicts([j.id for j in jurors], company_ids)
+    company_names = {c.id: c.legal_name for c in companies}
+    juror_names = {j.id: j.full_name for j in jurors}
+    standing_rows = sorted(((juror_names[j], company_names[c], evidence) for (j, c), evidence in standing.items()),
+                           key=lambda row: (row[0].casefold(), row[1].casefold()))
     conflict_form = conflict_form or OrganiserConflictForm(formdata=None)
     conflict_form.juror_id.choices = [(j.id, j.full_name) for j in jurors]
     conflict_form.company_id.choices = [(c.id, c.legal_name) for c in companies]
+    open_items = decisions.open_decisions(edition)
+    forms = {item.assignment_id: decision_form(item.assignment_id, formdata=None) for item in open_items}
+    if decision is not None and decision[0] in forms:
+        forms[decision[0]] = decision[1]
     return render_template(
         "judging/admin/jury.html", edition=edition, jurors=jurors, profiles=profiles, expertise=expertise,
         categories=categories, conflicts=conflicts, conflict_form=conflict_form,
@@ -52,13 +61,15 @@ def _jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_f
         groups=db.session.scalars(db.select(CompanyGroup).order_by(CompanyGroup.name)).all(),
         aliases=db.session.scalars(db.select(DomainAlias).order_by(DomainAlias.domain)).all(),
         action_form=ConfirmForm(), ConflictSource=ConflictSource, ConflictStatus=ConflictStatus,
+        standing=standing_rows, standing_pairs=set(standing), open_decisions=open_items, decision_forms=forms,
+        failed_decision=decision[0] if decision else None,
     ), status
 
 
 @bp.get("/jury")
 @organiser_only
 def jury(edition_id: int):
-    return _jury_page(db.get_or_404(Edition, edition_id))
+    return jury_page(db.get_or_404(Edition, edition_id))
 
 
 @bp.post("/jury/detect")
@@ -90,26 +101,32 @@ def set_conflict(edition_id: int):
             flash(_("Befangenheit von %(juror)s gegenüber %(company)s ist eingetragen.", juror=juror.full_name,
                     company=company.legal_name), "success")
             return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#befangenheiten")
-    return _jury_page(edition, conflict_form=form, status=422)
+    return jury_page(edition, conflict_form=form, status=422)
 
 
-@bp.post("/jury/conflicts/<int:conflict_id>/<any(confirm, dismiss, delete):action>")
+@bp.post("/jury/conflicts/<int:conflict_id>/<any(confirm, dismiss, delete, approve, refuse):action>")
 @organiser_only
 def decide_conflict(edition_id: int, conflict_id: int, action: str):
     edition = db.get_or_404(Edition, edition_id)
     conflict = db.get_or_404(Conflict, conflict_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        now = utcnow()
         if action == "delete":
-            call = lambda: services.remove_conflict(conflict=conflict, by=current_user, now=utcnow())  # noqa: E731
+            call = lambda: services.remove_conflict(conflict=conflict, by=current_user, now=now)  # noqa: E731
+        elif action in ("approve", "refuse"):
+            call = lambda: conflict_services.decide_withdrawal(  # noqa: E731
+                conflict=conflict, approve=action == "approve", by=current_user, now=now)
         else:
             call = lambda: services.decide_detected_conflict(  # noqa: E731
-                conflict=conflict, confirm=action == "confirm", by=current_user, now=utcnow())
+                conflict=conflict, confirm=action == "confirm", by=current_user, now=now)
         ok, _result = run_service(form, call)
         if ok:
             flash({"confirm": _("Die Befangenheit ist bestätigt."),
-                   "dismiss": _("Die erkannte Befangenheit wurde verworfen; sie zählt nicht mehr."),
-                   "delete": _("Die Befangenheit wurde entfernt.")}[action], "success")
+                   "dismiss": _("Die Befangenheit wurde verworfen; sie zählt nicht mehr."),
+                   "delete": _("Die Befangenheit wurde entfernt."),
+                   "approve": _("Die Rücknahme ist genehmigt; die Befangenheit ist entfernt."),
+                   "refuse": _("Die Rücknahme ist abgelehnt; die Befangenheit gilt weiter.")}[action], "success")
     return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#befangenheiten")
 
 
@@ -128,7 +145,7 @@ def add_group(edition_id: int):
             flash(_("Die Unternehmensgruppe „%(name)s“ ist gespeichert. Prüfen Sie Befangenheiten erneut.",
                     name=form.name.data.strip()), "success")
             return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
-    return _jury_page(edition, group_form=form, status=422)
+    return jury_page(edition, group_form=form, status=422)
 
 
 @bp.post("/jury/aliases")
@@ -149,7 +166,7 @@ def add_alias(edition_id: int):
                 db.session.commit()
             flash(_("%(a)s und %(b)s gelten jetzt als dieselbe Firma.", a=domain, b=alias), "success")
             return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
-    return _jury_page(edition, alias_form=form, status=422)
+    return jury_page(edition, alias_form=form, status=422)
 
 
 @bp.post("/jury/<any(groups, aliases):kind>/<int:item_id>/delete")
@@ -262,7 +279,7 @@ def matrix(edition_id: int, round_id: int):
     entries = services.round_entries(judging_round)
     jurors = [u for u, _c in services.round_pool(judging_round)]
     assigned = {(a.user_id, a.entry_id) for a in services.current_assignments(judging_round)}
-    pairs = services.conflicted_pairs(edition)
+    pairs = conflict_check.conflict_map(juror_ids=[j.id for j in jurors], entries=entries).pairs()
     return render_template("judging/admin/matrix.html", edition=edition, judging_round=judging_round,
                            entries=entries, jurors=jurors, assigned=assigned, conflicted=pairs,
                            action_form=ConfirmForm(), frozen=permissions.why_round_frozen(judging_round))

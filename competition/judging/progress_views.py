@@ -29,7 +29,8 @@ from ..editions.models import Edition, JudgingRound
 from ..entries.models import Entry
 from ..extensions import db
 from . import extensions, permissions, sheets
-from .forms import ALL_JURORS, ScoringExtensionForm
+from .decisions import open_decisions
+from .forms import ALL_JURORS, ScoringExtensionForm, decision_form
 from .models import ScoreSheet, ScoringExtension
 from .progress import entry_sheets as read_entry_sheets
 from .progress import round_progress
@@ -48,6 +49,7 @@ OBJECT_LABELS = {
     "edition": _l("Wettbewerbsrunde"),
     "user": _l("Konto"),
     "company": _l("Unternehmen"),
+    "attachment": _l("Anlage"),
 }
 
 
@@ -139,16 +141,22 @@ def withdraw_extension(edition_id: int, round_id: int, extension_id: int):
 
 # --- an entry's sheets -------------------------------------------------------------------------------------------
 
-def _entry_page(edition: Edition, judging_round: JudgingRound, entry: Entry, *, failed: ReopenForm | None = None,
-                failed_sheet: int | None = None, status: int = 200):
+def entry_page(edition: Edition, judging_round: JudgingRound, entry: Entry, *, failed: ReopenForm | None = None,
+               failed_sheet: int | None = None, decision=None, status: int = 200):
     view = read_entry_sheets(judging_round=judging_round, entry=entry)
     frozen = permissions.why_round_frozen(judging_round)
     forms = {} if frozen else {c.sheet_id: _reopen_form(c.sheet_id, formdata=None) for c in view.columns
                                if c.can_reopen}
     if failed is not None and failed_sheet in forms:
         forms[failed_sheet] = failed
+    open_items = open_decisions(edition, entry=entry, judging_round=judging_round)
+    decision_forms = {item.assignment_id: decision_form(item.assignment_id, formdata=None) for item in open_items}
+    if decision is not None and decision[0] in decision_forms:
+        decision_forms[decision[0]] = decision[1]
     return render_template("judging/admin/entry_sheets.html", edition=edition, judging_round=judging_round,
-                           entry=entry, view=view, forms=forms, failed_sheet=failed_sheet, frozen=frozen), status
+                           entry=entry, view=view, forms=forms, failed_sheet=failed_sheet, frozen=frozen,
+                           open_decisions=open_items, decision_forms=decision_forms,
+                           failed_decision=decision[0] if decision else None), status
 
 
 @bp.get("/rounds/<int:round_id>/entries/<int:entry_id>/sheets")
@@ -159,7 +167,7 @@ def entry_sheets(edition_id: int, round_id: int, entry_id: int):
     entry = db.get_or_404(Entry, entry_id)
     if entry.edition_id != edition.id:
         abort(404)
-    return _entry_page(edition, judging_round, entry)
+    return entry_page(edition, judging_round, entry)
 
 
 @bp.post("/sheets/<int:sheet_id>/reopen")
@@ -195,7 +203,7 @@ def reopen(edition_id: int, sheet_id: int):
             return redirect(back)
         if not form.reason.errors:  # refused for a reason that is not about the field; it was flashed
             return redirect(back)
-    return _entry_page(edition, judging_round, entry, failed=form, failed_sheet=sheet.id, status=422)
+    return entry_page(edition, judging_round, entry, failed=form, failed_sheet=sheet.id, status=422)
 
 
 # --- audit trail -------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Use cases of the jury: profiles, conflicts of interest, assignment plans. Flush, never commit."""
+"""Use cases of the jury: profiles, assignment plans (conflicts of interest: conflict_services, conflict_check).
+Flush, never commit."""
 
 from __future__ import annotations
 
@@ -16,19 +17,22 @@ from ..core import audit
 from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
 from ..editions.models import Category, Edition, JudgingRound
-from ..entries.models import Company, CompanyMember, Entry, EntryStatus
+from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from . import assignment as planner
+from . import conflict_check, permissions
 from . import conflicts as detection
-from . import permissions
+from .conflict_check import is_conflicted  # noqa: F401 - services.is_conflicted, as callers know it
+from .conflict_services import (  # noqa: F401 - services.*, as callers know them
+    decide_detected_conflict,
+    declare_conflict,
+    detect_conflicts,
+    participating_companies,
+    remove_conflict,
+)
 from .models import (
     Assignment,
     AssignmentSource,
-    CompanyGroup,
-    Conflict,
-    ConflictSource,
-    ConflictStatus,
-    DomainAlias,
     JurorExpertise,
     JurorProfile,
     RoundJuror,
@@ -123,144 +127,6 @@ def jurors():
             .order_by(User.full_name, User.id))
 
 
-# --- conflicts ---------------------------------------------------------------------------------------------------
-
-def participating_companies(edition: Edition) -> list[Company]:
-    return list(db.session.scalars(
-        select(Company).join(Entry, Entry.company_id == Company.id).where(Entry.edition_id == edition.id)
-        .distinct().order_by(Company.legal_name)
-    ))
-
-
-def declare_conflict(*, juror: User, company: Company, reason: str, by: User, now: datetime) -> Conflict:
-    """A juror declares a conflict (source "declared"), or an organiser sets one (source "organiser")."""
-    if by.id == juror.id:
-        source = ConflictSource.DECLARED
-    elif by.is_organiser:
-        source = ConflictSource.ORGANISER
-    else:
-        raise PermissionDenied(_l("Sie können nur eigene Befangenheiten erklären."))
-    if not reason.strip():
-        raise ValidationFailed(_l("Bitte nennen Sie kurz den Grund."), field="reason")
-    conflict = db.session.scalar(select(Conflict).where(Conflict.user_id == juror.id,
-                                                        Conflict.company_id == company.id,
-                                                        Conflict.source == source))
-    if conflict is None:
-        conflict = Conflict(user_id=juror.id, company_id=company.id, source=source, created_at=now,
-                            created_by_id=by.id)
-        db.session.add(conflict)
-    conflict.reason = reason.strip()
-    conflict.status = ConflictStatus.ACTIVE
-    db.session.flush()
-    audit.record(actor=by, action=f"conflict.{source.value}", obj_type="conflict", obj_id=conflict.id, now=now,
-                 juror=juror.id, company=company.id, reason=conflict.reason)
-    return conflict
-
-
-def decide_detected_conflict(*, conflict: Conflict, confirm: bool, by: User, now: datetime) -> None:
-    _require_organiser(by)
-    if conflict.source is not ConflictSource.DETECTED:
-        raise ValidationFailed(_l("Nur automatisch erkannte Befangenheiten können bestätigt oder verworfen werden."))
-    conflict.status = ConflictStatus.CONFIRMED if confirm else ConflictStatus.DISMISSED
-    conflict.decided_at = now
-    conflict.decided_by_id = by.id
-    db.session.flush()
-    audit.record(actor=by, action="conflict.confirmed" if confirm else "conflict.dismissed", obj_type="conflict",
-                 obj_id=conflict.id, now=now, juror=conflict.user_id, company=conflict.company_id)
-
-
-def remove_conflict(*, conflict: Conflict, by: User, now: datetime) -> None:
-    """Withdraw a declared or organiser-set conflict (the juror their own, organisers any)."""
-    if conflict.source is ConflictSource.DETECTED:
-        raise ValidationFailed(_l("Eine erkannte Befangenheit wird verworfen, nicht gelöscht."))
-    if not (by.is_organiser or (conflict.source is ConflictSource.DECLARED and conflict.user_id == by.id)):
-        raise PermissionDenied(_l("Sie können diese Befangenheit nicht zurücknehmen."))
-    audit.record(actor=by, action="conflict.removed", obj_type="conflict", obj_id=conflict.id, now=now,
-                 juror=conflict.user_id, company=conflict.company_id, source=conflict.source.value)
-    db.session.delete(conflict)
-    db.session.flush()
-
-
-def affiliations() -> detection.Affiliations:
-    groups = tuple(tuple(g.members) for g in db.session.scalars(select(CompanyGroup).order_by(CompanyGroup.id)))
-    aliases = tuple((a.domain, a.alias) for a in db.session.scalars(select(DomainAlias).order_by(DomainAlias.id)))
-    return detection.Affiliations(groups=groups, domain_aliases=aliases)
-
-
-def _juror_identities() -> list[detection.JurorIdentity]:
-    users = list(db.session.scalars(jurors()))
-    profiles = {p.user_id: p for p in db.session.scalars(select(JurorProfile))}
-    identities = []
-    for user in users:
-        profile = profiles.get(user.id)
-        identities.append(detection.JurorIdentity(
-            id=user.id, email=user.email,
-            organisation=profile.organisation if profile else "",
-            employer_domains=tuple(profile.employer_domains) if profile else (),
-            former_employers=tuple(profile.former_employers) if profile else (),
-        ))
-    return identities
-
-
-def _company_identities(companies: list[Company]) -> list[detection.CompanyIdentity]:
-    staff = defaultdict(list)
-    rows = db.session.execute(select(CompanyMember.company_id, User.email).join(User, User.id == CompanyMember.user_id)
-                              .where(CompanyMember.company_id.in_([c.id for c in companies]))) if companies else []
-    for company_id, email in rows:
-        staff[company_id].append(email)
-    return [
-        detection.CompanyIdentity(id=c.id, legal_name=c.legal_name, website=c.website,
-                                  staff_emails=tuple(sorted({*staff[c.id], c.contact_email} - {""})))
-        for c in companies
-    ]
-
-
-def detect_conflicts(*, edition: Edition, by: User, now: datetime) -> int:
-    """Run the automatic detection; store newly found conflicts. Dismissed ones stay dismissed."""
-    _require_organiser(by)
-    companies = _company_identities(participating_companies(edition))
-    found = detection.detect_conflicts(_juror_identities(), companies, affiliations())
-    existing = {(c.user_id, c.company_id): c for c in db.session.scalars(
-        select(Conflict).where(Conflict.source == ConflictSource.DETECTED))}
-    new = 0
-    for item in found:
-        conflict = existing.get((item.juror_id, item.company_id))
-        if conflict is None:
-            db.session.add(Conflict(user_id=item.juror_id, company_id=item.company_id,
-                                    source=ConflictSource.DETECTED, status=ConflictStatus.ACTIVE,
-                                    reason=item.evidence, created_at=now, created_by_id=None))
-            new += 1
-        elif conflict.status is not ConflictStatus.DISMISSED:
-            conflict.reason = item.evidence
-    db.session.flush()
-    if new:
-        audit.record(actor=by, action="conflicts.detected", obj_type="edition", obj_id=edition.id, now=now, new=new)
-    return new
-
-
-def conflicted_pairs(edition: Edition) -> set[tuple[int, int]]:
-    """(juror id, company id) pairs that count as conflicted, with company groups applied."""
-    companies = _company_identities(participating_companies(edition))
-    mates = detection.group_mates(companies, affiliations())  # the same grouping the detection uses
-    pairs = set()
-    for conflict in db.session.scalars(select(Conflict).where(Conflict.status != ConflictStatus.DISMISSED)):
-        for company_id in mates.get(conflict.company_id, {conflict.company_id}):
-            pairs.add((conflict.user_id, company_id))
-    return pairs
-
-
-def is_conflicted(juror: User, entry: Entry) -> bool:
-    """One pair, checked on every juror page: a direct lookup; the full group computation only if groups exist."""
-    direct = db.session.scalar(select(Conflict.id).where(
-        Conflict.user_id == juror.id, Conflict.company_id == entry.company_id,
-        Conflict.status != ConflictStatus.DISMISSED).limit(1))
-    if direct is not None:
-        return True
-    if db.session.scalar(select(CompanyGroup.id).limit(1)) is None:
-        return False
-    return (juror.id, entry.company_id) in conflicted_pairs(entry.edition)
-
-
 # --- rounds, pools and plans -------------------------------------------------------------------------------------
 
 def round_entries(judging_round: JudgingRound) -> list[Entry]:
@@ -328,20 +194,15 @@ def build_problem(judging_round: JudgingRound):
         raise AssignmentImpossible(_l("Es gibt keine Jurymitglieder für diese Runde. Bitte laden Sie zuerst "
                                       "Jurymitglieder ein."), constraint="no_jurors")
     expertise = expertise_of([user.id for user, _c in pool])
-    pairs = conflicted_pairs(judging_round.edition)
     existing = current_assignments(judging_round)
-    pool_ids = {user.id for user, _c in pool}
-    by_company: dict[int, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_company[entry.company_id].append(entry)
+    conflicted = conflict_check.conflict_map(juror_ids=[u.id for u, _c in pool], entries=entries).pairs()
     problem = planner.Problem(
         jurors_per_entry=judging_round.jurors_per_entry,
         entries=tuple(planner.PlanEntry(id=str(e.id), category=str(e.category_id)) for e in entries),
         jurors=tuple(planner.PlanJuror(id=str(u.id), capacity=capacity,
                                        expertise=frozenset(str(c) for c in expertise.get(u.id, ())))
                      for u, capacity in pool),
-        conflicts=frozenset((str(juror_id), str(entry.id)) for juror_id, company_id in pairs
-                            if juror_id in pool_ids for entry in by_company.get(company_id, ())),
+        conflicts=frozenset((str(juror_id), str(entry_id)) for juror_id, entry_id in conflicted),
         existing=frozenset((str(a.user_id), str(a.entry_id)) for a in existing),
     )
     return problem, {e.id: e for e in entries}, {u.id: u for u, _c in pool}, {u.id: c for u, c in pool}
@@ -407,7 +268,7 @@ def add_assignment(*, judging_round: JudgingRound, juror: User, entry: Entry, by
     _require_not_frozen(judging_round)
     if not juror.has_role(Role.JUROR):
         raise ValidationFailed(_l("Diese Person ist kein Jurymitglied."))
-    if is_conflicted(juror, entry):
+    if conflict_check.is_conflicted(juror, entry):
         raise ValidationFailed(_l("%(juror)s ist bei diesem Beitrag befangen und kann ihn nicht bewerten.",
                                   juror=juror.full_name))
     existing = db.session.scalar(select(Assignment).where(Assignment.round_id == judging_round.id,
@@ -477,9 +338,8 @@ def system_actor() -> User:
 
 def plan_summary(preview: PlanPreview) -> dict:
     """The JSON contract of `flask judging assign --json`."""
-    pairs = conflicted_pairs(preview.judging_round.edition)
-    violated = sum(1 for juror, entry in preview.plan.assignments
-                   if (int(juror), preview.entries[int(entry)].company_id) in pairs)
+    pairs = conflict_check.conflict_map(juror_ids=preview.jurors, entries=preview.entries.values()).pairs()
+    violated = sum(1 for juror, entry in preview.plan.assignments if (int(juror), int(entry)) in pairs)
     return {
         "assignments": len(preview.plan.assignments),
         "new": len(preview.new),

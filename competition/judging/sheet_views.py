@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -10,17 +11,20 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import Role
+from ..core import audit
+from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..core.requests import arrival_time
 from ..core.storage import get_storage
+from ..entries import blind_copies
 from ..entries.models import Attachment
 from ..extensions import db
-from . import extensions, scoring, sheets
-from .mails import send_conflict_notice
+from . import conflict_services, extensions, notices, scoring, sheets
 from .models import Assignment, SheetStatus
 
+log = logging.getLogger(__name__)
 bp = Blueprint("sheets", __name__, url_prefix="/jury/assignments")
 juror_only = role_required(Role.JUROR)
 
@@ -126,12 +130,20 @@ def act(assignment_id: int):
             sheets.confirm_no_conflict(assignment=assignment, by=current_user, now=now)
             message = _("Danke. Sie können jetzt bewerten.")
         elif action == "declare":
-            entry = sheets.declare_conflict_instead(assignment=assignment, reason=request.form.get("reason", ""),
-                                                    by=current_user, now=now)
+            declared = sheets.declare_conflict_instead(assignment=assignment, reason=request.form.get("reason", ""),
+                                                       by=current_user, now=now)
             db.session.commit()
-            _tell_organisers(entry, request.form.get("reason", ""))
-            flash(_("Ihre Befangenheit ist erfasst; der Beitrag wurde Ihnen abgenommen. Das Organisationsteam ist "
-                    "informiert."), "success")
+            notices.tell_declared(described=notices.describe(declared.conflict), juror=current_user,
+                                  outcome="kept" if declared.kept else "removed",
+                                  affected=conflict_services.affected_assignments(declared.conflict),
+                                  edition_id=declared.entry.edition_id)
+            if declared.kept:
+                flash(_("Ihre Befangenheit ist erfasst und das Organisationsteam informiert. Weil die Rangliste "
+                        "dieser Runde bereits festgeschrieben ist, bleibt Ihr Bogen bestehen, bis das "
+                        "Organisationsteam entschieden hat."), "success")
+            else:
+                flash(_("Ihre Befangenheit ist erfasst; der Beitrag wurde Ihnen abgenommen. Das Organisationsteam "
+                        "ist informiert."), "success")
             return redirect(url_for("judging.dashboard"))
         elif action == "reopen":
             sheet = sheets.sheet_for(assignment)
@@ -213,16 +225,22 @@ def attachment(assignment_id: int, number: int):
     extension = {"jpeg": "jpg"}.get(stored.kind, stored.kind)
     name = f"Anlage-{number}.{extension}" if blind else stored.original_name
     inline = stored.kind in ("pdf", "png", "jpeg") and request.args.get("download") is None
-    response = send_file(get_storage().open(stored.storage_key), mimetype=stored.content_type,
+    key = stored.storage_key
+    if blind:  # a copy without document metadata (author, company, XMP, EXIF …), never the original
+        now = utcnow()
+        try:
+            key = blind_copies.copy_for(stored, now=now).storage_key
+            db.session.commit()
+        except blind_copies.BlindCopyUnavailable as exc:
+            db.session.rollback()
+            log.error("no blind copy of attachment %s: %s", stored.id, exc.detail)
+            audit.record(actor=current_user, action="attachment.blind_copy_failed", obj_type="attachment",
+                         obj_id=stored.id, now=now, entry=stored.entry_id, kind=stored.kind, detail=exc.detail)
+            db.session.commit()
+            return render_template("errors/error.html", code=503, title=_("Anlage gerade nicht verfügbar"),
+                                   message=str(exc.message)), 503
+    response = send_file(get_storage().open(key), mimetype=stored.content_type,
                          as_attachment=not inline, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-def _tell_organisers(entry, reason: str) -> None:
-    from ..accounts.models import User, UserRole
-
-    organisers = db.session.scalars(db.select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)).all()
-    for organiser in organisers:
-        send_conflict_notice(organiser=organiser, juror=current_user, entry=entry, reason=reason)

@@ -17,10 +17,9 @@ from ..core import audit
 from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..editions import services as edition_services
 from ..editions.models import Criterion, JudgingRound
-from ..entries.models import Entry
 from ..entries.versions import version_at_deadline  # noqa: F401 - the content the jury sees (sheet views)
 from ..extensions import db
-from . import permissions, scoring, services
+from . import conflict_check, conflict_services, permissions, scoring
 from .models import Assignment, Score, ScoreSheet, ScoreSheetEvent, SheetStatus
 
 VALUE_MESSAGES = {
@@ -73,8 +72,8 @@ def total_of(sheet: ScoreSheet) -> Decimal | None:
 def why_not_view(user: User, assignment: Assignment):
     if assignment.user_id != user.id:
         return _l("Dieser Beitrag ist Ihnen nicht zugewiesen.")
-    if services.is_conflicted(user, assignment.entry):
-        return _l("Sie haben bei diesem Unternehmen eine Befangenheit; der Beitrag ist für Sie gesperrt.")
+    if conflict_check.is_locked(user, assignment.entry):
+        return _l("Bei diesem Beitrag besteht eine Befangenheit; er ist für Sie gesperrt.")
     return None
 
 
@@ -135,21 +134,10 @@ def confirm_no_conflict(*, assignment: Assignment, by: User, now: datetime) -> S
     return sheet
 
 
-def declare_conflict_instead(*, assignment: Assignment, reason: str, by: User, now: datetime) -> Entry:
-    """The juror declares a conflict from the sheet: the conflict is recorded and the assignment removed."""
-    if assignment.user_id != by.id:
-        raise PermissionDenied(_l("Dieser Beitrag ist Ihnen nicht zugewiesen."))
-    entry = assignment.entry
-    services.declare_conflict(juror=by, company=entry.company, reason=reason, by=by, now=now)
-    sheet = sheet_for(assignment)
-    if sheet is not None:
-        sheet.is_void = True
-        sheet.assignment_id = None
-    audit.record(actor=by, action="assignment.removed_by_conflict", obj_type="assignment", obj_id=assignment.id,
-                 now=now, entry=entry.id, round=assignment.round_id)
-    db.session.delete(assignment)
-    db.session.flush()
-    return entry
+def declare_conflict_instead(*, assignment: Assignment, reason: str, by: User,
+                             now: datetime) -> conflict_services.SheetDeclaration:
+    """The juror declares a conflict from the sheet (see conflict_services.declare_on_sheet)."""
+    return conflict_services.declare_on_sheet(assignment=assignment, reason=reason, by=by, now=now)
 
 
 @dataclass(frozen=True)

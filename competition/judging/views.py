@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.forms import run_service
@@ -16,8 +15,8 @@ from ..core.permissions import role_required
 from ..editions.models import Category, Edition
 from ..entries.models import Company
 from ..extensions import db
-from . import extensions, services
-from .forms import DeclareConflictForm, ProfileForm
+from . import conflict_check, conflict_services, extensions, notices, services
+from .forms import DeclareConflictForm, ProfileForm, WithdrawForm
 from .models import Conflict, ConflictSource
 
 bp = Blueprint("judging", __name__, url_prefix="/jury")
@@ -35,9 +34,11 @@ def _open_edition() -> Edition | None:
 def dashboard():
     now = utcnow()
     assignments = db.session.scalars(services.assignments_of(current_user)).all()
-    # An assignment whose company the juror has a conflict with (recorded after it was made) stays locked: its
-    # sheet answers 403, and the list must not show its title either.
-    blocked = [a for a in assignments if services.is_conflicted(current_user, a.entry)]
+    # An assignment the juror is conflicted with (found after it was made) stays locked: its sheet answers 403, and
+    # the list must not show its title either. A juror's own declaration against a company does not lock in blind
+    # judging (see conflict_check): the organisers decide, and the juror's view must not tell which entry it was.
+    conflicts_now = conflict_check.conflict_map(juror_ids=[current_user.id], entries=[a.entry_id for a in assignments])
+    blocked = [a for a in assignments if conflicts_now.locked(current_user.id, a.entry_id)]
     assignments = [a for a in assignments if a not in blocked]
     by_round = defaultdict(list)
     for assignment in assignments:
@@ -100,18 +101,24 @@ def conflicts():
     form.company_id.choices = [(c.id, c.legal_name) for c in companies]
     if form.validate_on_submit():
         company = db.get_or_404(Company, form.company_id.data)
-        ok, _result = run_service(form, lambda: services.declare_conflict(juror=current_user, company=company,
-                                                                          reason=form.reason.data, by=current_user,
-                                                                          now=utcnow()))
+        ok, conflict = run_service(form, lambda: services.declare_conflict(juror=current_user, company=company,
+                                                                           reason=form.reason.data, by=current_user,
+                                                                           now=utcnow()))
         if ok:
-            flash(_("Ihre Befangenheit gegenüber %(name)s ist erfasst. Das Organisationsteam wird informiert; "
-                    "Beiträge dieses Unternehmens werden Ihnen nicht zugewiesen.", name=company.legal_name),
-                  "success")
+            notices.tell_declared(described=notices.describe(conflict), juror=current_user, outcome="declared",
+                                  affected=conflict_services.affected_assignments(conflict),
+                                  edition_id=edition.id if edition else None)
+            # The same words whatever the company: in blind judging nothing the juror sees may tell whether one
+            # of their assignments belongs to it.
+            flash(_("Ihre Befangenheit gegenüber %(name)s ist erfasst. Das Organisationsteam ist informiert und "
+                    "entscheidet über bestehende Zuweisungen; künftig werden Ihnen Beiträge dieses Unternehmens "
+                    "nicht zugewiesen.", name=company.legal_name), "success")
             return redirect(url_for("judging.conflicts"))
     mine = db.session.scalars(db.select(Conflict).where(Conflict.user_id == current_user.id)
-                              .order_by(Conflict.created_at)).all()
+                              .order_by(Conflict.created_at, Conflict.id)).all()
     return render_template("judging/conflicts.html", form=form, conflicts=mine, edition=edition,
-                           action_form=ConfirmForm(), ConflictSource=ConflictSource)
+                           action_form=WithdrawForm(formdata=None), ConflictSource=ConflictSource,
+                           needs_organiser=conflict_services.has_running_assignments(current_user, utcnow()))
 
 
 @bp.post("/conflicts/<int:conflict_id>/withdraw")
@@ -120,10 +127,21 @@ def withdraw_conflict(conflict_id: int):
     conflict = db.get_or_404(Conflict, conflict_id)
     if conflict.user_id != current_user.id:
         abort(403)
-    form = ConfirmForm()
+    form = WithdrawForm()
     if form.validate_on_submit():
-        ok, _result = run_service(form, lambda: services.remove_conflict(conflict=conflict, by=current_user,
-                                                                         now=utcnow()))
-        if ok:
-            flash(_("Die Erklärung wurde zurückgenommen."), "success")
+        described = notices.describe(conflict)
+        edition = _open_edition()
+        ok, removed = run_service(form, lambda: conflict_services.withdraw_conflict(
+            conflict=conflict, reason=form.reason.data or "", by=current_user, now=utcnow()))
+        if ok and removed:
+            notices.tell_withdrawal(described=described, juror=current_user, requested=False, affected=[],
+                                    edition_id=edition.id if edition else None)
+            flash(_("Die Erklärung wurde zurückgenommen. Das Organisationsteam ist informiert."), "success")
+        elif ok:
+            described["withdrawal_reason"] = conflict.withdrawal_reason
+            notices.tell_withdrawal(described=described, juror=current_user, requested=True,
+                                    affected=conflict_services.affected_assignments(conflict),
+                                    edition_id=edition.id if edition else None)
+            flash(_("Ihr Antrag auf Rücknahme ist beim Organisationsteam. Bis es entschieden hat, gilt Ihre "
+                    "Erklärung weiter."), "success")
     return redirect(url_for("judging.conflicts"))

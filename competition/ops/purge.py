@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select
 from ..core import audit
 from ..core.storage import Storage, delete_after_commit
 from ..editions.models import Edition
+from ..entries import blind_copies
 from ..entries.models import Answer, Attachment, Company, CompanyInvite, Entry, EntryStatus, EntryVersion
 from ..extensions import db
 
@@ -171,7 +172,7 @@ def apply_purge(plan: PurgePlan, *, storage: Storage, by, now: datetime) -> None
             continue
         for entry_plan in item.entries:
             entry = db.session.get(Entry, entry_plan.entry_id)
-            for key in entry_plan.storage_keys:
+            for key in (*entry_plan.storage_keys, *blind_copies.keys_of(entry_plan.attachment_ids)):
                 delete_after_commit(db.session, storage, key)
             if entry_plan.attachment_ids:
                 db.session.execute(delete(Attachment).where(Attachment.id.in_(entry_plan.attachment_ids)))

@@ -45,8 +45,10 @@ from ..communications.models import MailLog
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.storage import delete_after_commit, get_storage
+from ..entries import blind_copies
 from ..entries.models import Attachment, Company, CompanyInvite, CompanyMember, Entry, EntryVersion
 from ..entries.receipts import snapshot_sha256
+from ..entries.services import end_membership
 from ..extensions import db
 from ..judging.models import JurorExpertise, JurorProfile, RoundJuror
 
@@ -104,7 +106,7 @@ def erase_user(*, user: User, password: str | None, by: User, now: datetime) -> 
     result = Erasure(user_id=user.id)
     roles = sorted(role.value for role in user.roles)
 
-    _leave_company(user, result)
+    _leave_company(user, result, now)
     companies = _clear_company_contacts(name, emails)
     if result.company_id is not None and not result.company_deleted:
         companies.add(result.company_id)
@@ -142,14 +144,13 @@ def erase_user(*, user: User, password: str | None, by: User, now: datetime) -> 
     return result
 
 
-def _leave_company(user: User, result: Erasure) -> None:
+def _leave_company(user: User, result: Erasure, now: datetime) -> None:
     membership = db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == user.id))
     if membership is None:
         return
     company = membership.company
     result.company_id = company.id
-    company.members.remove(membership)
-    db.session.flush()
+    end_membership(membership=membership, now=now)
     if company.members:
         if membership.is_admin and not any(m.is_admin for m in company.members):
             company.members[0].is_admin = True  # someone must be able to invite colleagues
@@ -160,6 +161,8 @@ def _leave_company(user: User, result: Erasure) -> None:
     storage = get_storage()
     entry_ids = select(Entry.id).where(Entry.company_id == company.id).scalar_subquery()
     for key in db.session.scalars(select(Attachment.storage_key).where(Attachment.entry_id.in_(entry_ids))):
+        delete_after_commit(db.session, storage, key)
+    for key in blind_copies.keys_of(select(Attachment.id).where(Attachment.entry_id.in_(entry_ids))):
         delete_after_commit(db.session, storage, key)
     db.session.execute(delete(Attachment).where(Attachment.entry_id.in_(entry_ids)))
     for entry in list(company.entries):

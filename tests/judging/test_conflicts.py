@@ -16,6 +16,7 @@ from competition.judging.conflicts import (
     group_mates,
     normalise_company_name,
     registrable_domain,
+    standing_conflicts,
 )
 
 VW_SACHSEN = CompanyIdentity(1, "Volkswagen Sachsen GmbH", "https://www.volkswagen-sachsen.de/de/werk-zwickau.html",
@@ -155,13 +156,47 @@ def test_employer_domain_from_profile_matches():
     assert result[103, KOMSA.id].evidence == "Domain des Arbeitgebers komsa.com = Website des Unternehmens"
 
 
-def test_free_mail_never_causes_a_conflict():
+def test_a_free_mail_domain_never_causes_a_conflict():
     jurors = [
-        juror(104, "jens.k@gmx.de"),  # KOMSA has a contact with a gmx.de address
+        juror(104, "jens.meier@gmx.de"),  # KOMSA has a contact with another gmx.de address
         juror(105, "wolf.fan@t-online.de", employer_domains=["gmail.com", "web.de"]),
         juror(106, "", employer_domains=["", "keine"]),
     ]
     assert found(jurors) == {}
+
+
+@pytest.mark.parametrize("email", ["jens.k@gmx.de", "Jens.K@GMX.de", " Jens K <jens.k@gmx.de> "])
+def test_the_same_free_mail_address_is_a_conflict(email):
+    """KOMSA lists jens.k@gmx.de as a contact: a juror with that very address is that person (the domain alone
+    would prove nothing)."""
+    result = found([juror(104, email)])
+    assert set(result) == {(104, KOMSA.id)}
+    assert result[104, KOMSA.id].reason is ConflictReason.ADDRESS
+    assert result[104, KOMSA.id].evidence == "E-Mail-Adresse jens.k@gmx.de = Adresse einer Person des Unternehmens"
+
+
+def test_membership_present_or_past_is_a_conflict_and_spreads_over_groups():
+    groups = Affiliations(groups=(("Volkswagen Sachsen GmbH", "Volkswagen AG"),))
+    member = JurorIdentity(110, "k.otto@uni.example", companies=(VW_SACHSEN.id,))
+    former = JurorIdentity(111, "a.b@freemail.example", former_companies=(WOLF.id,))
+    result = found([member, former], affiliations=groups)
+    assert {pair: c.reason for pair, c in result.items()} == {
+        (110, VW_SACHSEN.id): ConflictReason.MEMBERSHIP,
+        (110, VW_AG.id): ConflictReason.GROUP,
+        (111, WOLF.id): ConflictReason.FORMER_MEMBERSHIP,
+    }
+    assert result[110, VW_SACHSEN.id].evidence == "Gehört zum Unternehmen „Volkswagen Sachsen GmbH“"
+    assert result[111, WOLF.id].evidence == "Gehörte früher zum Unternehmen „Wolf Fertigungstechnik GmbH & Co. KG“"
+
+
+def test_standing_conflicts_leave_names_to_the_organisers():
+    """Organisation names and former employers can be false friends: the standing part leaves them out, while
+    memberships, addresses and domains stay."""
+    by_name = juror(120, "x@uni.example", "KOMSA AG", former_employers=["Niles-Simmons Industrieanlagen"])
+    by_domain = juror(121, "m@komsa.com")
+    standing = {(c.juror_id, c.company_id): c.reason for c in standing_conflicts([by_name, by_domain], COMPANIES)}
+    assert standing == {(121, KOMSA.id): ConflictReason.DOMAIN}
+    assert set(found([by_name])) == {(120, KOMSA.id), (120, NILES.id)}
 
 
 def test_fraunhofer_institutes_share_the_registrable_domain():
@@ -284,8 +319,9 @@ def test_one_conflict_per_pair_with_the_strongest_reason_sorted():
 
 
 def test_reasons_are_ordered_by_strength():
-    assert [reason.strength for reason in ConflictReason] == [0, 1, 2, 3]
-    assert list(ConflictReason) == [ConflictReason.DOMAIN, ConflictReason.ORGANISATION,
+    assert [reason.strength for reason in ConflictReason] == [0, 1, 2, 3, 4, 5, 6]
+    assert list(ConflictReason) == [ConflictReason.MEMBERSHIP, ConflictReason.FORMER_MEMBERSHIP,
+                                    ConflictReason.ADDRESS, ConflictReason.DOMAIN, ConflictReason.ORGANISATION,
                                     ConflictReason.FORMER_EMPLOYER, ConflictReason.GROUP]
 
 

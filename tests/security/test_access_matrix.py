@@ -145,6 +145,8 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/jury/conflicts/<conflict_id>/<action>": R(
         post=ORGANISER, params={"conflict_id": "detected_conflict_id"}),
     "/organisation/editions/<edition_id>/jury/detect": ORG_POST,
+    "/organisation/editions/<edition_id>/assignments/<assignment_id>/conflict-decision": R(
+        post=ORGANISER, params={"assignment_id": "conflicted_assignment_id"}),
     "/organisation/editions/<edition_id>/rounds/<round_id>/assignments": ORG,
     "/organisation/editions/<edition_id>/rounds/<round_id>/matrix": R(
         get=ORGANISER, post=ORGANISER, data={"entry_id": "other_entry_id", "juror_id": "other_juror_id"}),

@@ -181,6 +181,7 @@ def test_every_mail_kind_links_to_base_url_whatever_host_the_request_names(publi
     from competition.core.clock import utcnow
     from competition.entries import mails as entry_mails
     from competition.judging import mails as judging_mails
+    from competition.judging import notices
     from competition.rankings import mails as ranking_mails
 
     user = make_user(email="anna@firma.example", pending_email="neu@firma.example")
@@ -200,12 +201,15 @@ def test_every_mail_kind_links_to_base_url_whatever_host_the_request_names(publi
         assert entry_mails.send_company_invite(to="kollege@firma.example", locale="de", company=entry.company,
                                                inviter=user, token="t5")
         assert judging_mails.send_jury_reminder(juror=juror, judging_round=judging_round, open_count=2)
-        assert judging_mails.send_conflict_notice(organiser=organiser, juror=juror, entry=entry, reason="Kunde")
+        described = {"entry": {"number": "IND-1", "title": entry.title}, "company": {"legal_name": "Firma"},
+                     "edition_id": entry.edition_id, "blind": False, "reason": "Kunde", "withdrawal_reason": None}
+        assert notices.tell_declared(described=described, juror=juror, outcome="declared", affected=[]) == 1
         assert ranking_mails.send_results_mail(user=user, locale="de", content=content, entry_id=str(entry.id),
                                                outcome="Finale.", attachment=("r.pdf", b"%PDF", "application/pdf"))
         group = personalise("Hallo", "Ihr Link: {{ link }}", Recipient(user=juror, kind="juror", fields={}))
     expected = {"/verify/t1", "/login", "/password/forgot", "/password/reset/t2", "/account/email/confirm/t3",
-                "/invitation/t4", "/company/join/t5", "/jury", f"/organisation/editions/{entry.edition_id}/jury",
+                "/invitation/t4", "/company/join/t5", "/jury",
+                f"/organisation/editions/{entry.edition_id}/jury#befangenheiten",
                 "/ergebnisse/ind-2026"}
     found = links(outbox) + URL.findall(group.body)
     assert len(outbox) == 9 and len(found) == 11

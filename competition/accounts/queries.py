@@ -1,0 +1,15 @@
+"""Reads about accounts that several modules share."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Role, User, UserRole
+
+
+def active_organisers() -> list[User]:
+    """Every active account of the organising team, e.g. to tell them about something that needs a decision."""
+    return list(db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.ORGANISER,
+                                                                     User.is_active_account.is_(True))
+                                   .order_by(User.id)))
