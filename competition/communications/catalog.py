@@ -66,6 +66,15 @@ _KNOWN = {
                           (("juror.full_name", _l("Name des Jurymitglieds")), ("entry.number", _l("Beitragsnummer")),
                            ("entry.title", _l("Titel")), ("reason", _l("Begründung")),
                            ("link", _l("Link zur Jury-Verwaltung")))),
+    "preference_invitation": (_l("Präferenzphase geöffnet (an die Jury)"),
+                              (("juror_name", _l("Name des Jurymitglieds")), ("round_name", _l("Bewertungsrunde")),
+                               ("edition_name", _l("Ausschreibung")),
+                               ("ends_at", _l("Ende der Präferenzphase, falls gesetzt (mit |datetime)")),
+                               ("link", _l("Link zur Liste der Beiträge")))),
+    "preference_conflict": (_l("Befangenheit in der Präferenzphase erklärt (an das Organisationsteam)"),
+                            (("juror_name", _l("Name des Jurymitglieds")), ("round_name", _l("Bewertungsrunde")),
+                             ("entry_number", _l("Beitragsnummer")), ("entry_title", _l("Titel")),
+                             ("reason", _l("Begründung (kann leer sein)")), ("link", _l("Link zur Jury-Verwaltung")))),
 }
 
 
@@ -98,6 +107,12 @@ def _samples() -> dict:
                                        "ausgezeichnet – herzlichen Glückwunsch!", "link": _LINK},
         "conflict_declared": lambda: {"juror": _person("Dr. Jan Vogel", "jan@uni.example"), "entry": entry,
                                       "reason": "Frühere Zusammenarbeit", "link": _LINK},
+        "preference_invitation": lambda: {"juror_name": "Dr. Jan Vogel", "round_name": "Vorauswahl",
+                                          "edition_name": "Industrie. Neu. Denken. 2026",
+                                          "ends_at": now + timedelta(days=7), "link": _LINK},
+        "preference_conflict": lambda: {"juror_name": "Dr. Jan Vogel", "round_name": "Vorauswahl",
+                                        "entry_number": entry.number, "entry_title": entry.title,
+                                        "reason": "Frühere Zusammenarbeit", "link": _LINK},
     }
 
 

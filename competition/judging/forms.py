@@ -2,9 +2,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..core.fields import BerlinDateTimeField
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -65,3 +75,12 @@ class AliasForm(FlaskForm):
 
 class ApplyPlanForm(FlaskForm):
     digest = HiddenField(validators=[DataRequired()])
+
+
+class PreferencePhaseForm(FlaskForm):
+    """Open a round's preference phase (or change its end)."""
+
+    ends_at = BerlinDateTimeField(_l("Ende der Präferenzphase (optional)"), validators=[Optional()],
+                                  description=_l("Bis dahin können die Jurymitglieder markieren; ohne Angabe, bis "
+                                                 "Sie die Phase schließen."))
+    notify = BooleanField(_l("Jurymitglieder dieser Runde per E-Mail einladen"), default=True)

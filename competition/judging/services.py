@@ -20,6 +20,7 @@ from ..entries.models import Company, CompanyMember, Entry, EntryStatus
 from ..extensions import db
 from . import assignment as planner
 from . import conflicts as detection
+from . import queries
 from .models import (
     Assignment,
     AssignmentSource,
@@ -307,6 +308,8 @@ class PlanPreview:
     new: list[tuple[int, int]] = field(default_factory=list)  # (juror id, entry id)
     removed: list[tuple[int, int]] = field(default_factory=list)
     digest: str = ""
+    gern_marks: int = 0  # "gern" marks of the pool's jurors on the round's entries (the plan meets some of them)
+    avoid_marks: int = 0  # "lieber nicht" marks
 
 
 def build_problem(judging_round: JudgingRound):
@@ -335,6 +338,7 @@ def build_problem(judging_round: JudgingRound):
         conflicts=frozenset((str(juror_id), str(entry.id)) for juror_id, company_id in pairs
                             if juror_id in pool_ids for entry in by_company.get(company_id, ())),
         existing=frozenset((str(a.user_id), str(a.entry_id)) for a in existing),
+        preferences=queries.planner_preferences(judging_round, pool_ids, (e.id for e in entries)),
     )
     return problem, {e.id: e for e in entries}, {u.id: u for u, _c in pool}, {u.id: c for u, c in pool}
 
@@ -359,7 +363,9 @@ def plan_round(*, judging_round: JudgingRound) -> PlanPreview:
     preview = PlanPreview(judging_round=judging_round, plan=plan, entries=entries, jurors=users,
                           capacities=capacities,
                           new=sorted((int(j), int(e)) for j, e in plan.new),
-                          removed=sorted((int(j), int(e)) for j, e in plan.removed))
+                          removed=sorted((int(j), int(e)) for j, e in plan.removed),
+                          gern_marks=sum(1 for _j, _e, v in problem.preferences if v == planner.GERN),
+                          avoid_marks=sum(1 for _j, _e, v in problem.preferences if v == planner.LIEBER_NICHT))
     preview.digest = hashlib.sha256(json.dumps(
         {"new": preview.new, "removed": preview.removed}, separators=(",", ":")).encode()).hexdigest()
     return preview
@@ -477,4 +483,6 @@ def plan_summary(preview: PlanPreview) -> dict:
         "load_min": preview.plan.load_min,
         "load_max": preview.plan.load_max,
         "conflicts_violated": violated,
+        "preferences_met": len(preview.plan.preferences_met),  # assigned pairs marked "gern"
+        "preferences_violated": len(preview.plan.preferences_violated),  # assigned pairs marked "lieber nicht"
     }
