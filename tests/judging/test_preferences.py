@@ -339,7 +339,7 @@ def test_organiser_sees_progress_per_juror(client, login_as, organiser, bidding)
             for name in ("Juror 0", "Juror 1", "Juror 2")}
     assert rows == {"Juror 0": ("3 von 5", "2", "1", "0"), "Juror 1": ("1 von 5", "0", "0", "1"),
                     "Juror 2": ("0 von 5", "0", "0", "0")}
-    assert "2 von 3 Jurymitgliedern haben mit dem Markieren begonnen, 0 haben alle ihre Beiträge markiert" in text
+    assert "Mit dem Markieren begonnen: 2 von 3 Jurymitgliedern · alle Beiträge markiert: 0" in text
 
 
 def test_the_plan_honours_marks_and_the_preview_and_command_show_them(app, client, login_as, organiser, bidding):
