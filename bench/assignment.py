@@ -7,6 +7,7 @@ drawn from 0.9–1.5 × the mean load (so the total exceeds what k = 3 jurors pe
 of all (juror, entry) pairs conflicted. Sizes (entries × jurors): 200x20, 2000x200, 20000x2000. Prints per size:
 
     seconds:                 wall time of solve() (preparation, candidate pruning, min-cost flow, building the plan)
+    cpu_seconds:             CPU time of the same call (steadier than wall time on a machine shared with others)
     peak_rss_mb:             the subprocess's peak resident memory (VmHWM) right after solve, instance included
     objective:               cost of the plan (lower is better)
     greedy_objective:        cost of greedy_baseline (same cost function)
@@ -19,7 +20,8 @@ of all (juror, entry) pairs conflicted. Sizes (entries × jurors): 200x20, 2000x
     preferences:             pairs that carry a preference (--preference-rate of all pairs, default 20 %, half
                              "gern", half "lieber nicht", drawn independently of expertise and conflicts)
     prefs_seconds:           wall time of solve() on the same round with those preferences (the cost of
-                             preferences is prefs_seconds − seconds; prefs_seconds_ratio = prefs_seconds / seconds)
+                             preferences is prefs_seconds − seconds; prefs_seconds_ratio = prefs_seconds / seconds;
+                             prefs_cpu_seconds and prefs_cpu_ratio the same in CPU time)
     prefs_met, prefs_violated: assigned "gern" and "lieber nicht" pairs of that plan
     prefs_peak_rss_mb:       peak memory of the subprocess with preferences (the preference list itself included)
     prefs_entries_without_expert, prefs_load_spread: coverage and spread with preferences (coverage comes first,
@@ -107,10 +109,11 @@ def run_with_preferences(n_entries: int, n_jurors: int, seed: int, rate: float) 
     from competition.judging.assignment import solve
 
     problem = add_preferences(make_problem(n_entries, n_jurors, seed), rate, seed)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     plan = solve(problem)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"preferences": len(problem.preferences), "prefs_seconds": round(seconds, 3),
+            "prefs_cpu_seconds": round(cpu, 3),
             "prefs_peak_rss_mb": round(peak_rss_mb(), 1), "prefs_met": len(plan.preferences_met),
             "prefs_violated": len(plan.preferences_violated),
             "prefs_entries_without_expert": plan.entries_without_expert,
@@ -121,10 +124,11 @@ def run_one(n_entries: int, n_jurors: int, seed: int) -> dict:
     from competition.judging.assignment import greedy_baseline, solve
 
     problem = make_problem(n_entries, n_jurors, seed)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     plan = solve(problem)
-    seconds = time.perf_counter() - started
-    figures = {"seconds": round(seconds, 3), "peak_rss_mb": round(peak_rss_mb(), 1), "objective": plan.objective}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    figures = {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "peak_rss_mb": round(peak_rss_mb(), 1),
+               "objective": plan.objective}
     started = time.perf_counter()
     greedy = greedy_baseline(problem)
     figures["greedy_objective"] = greedy.objective if greedy.status == "greedy" else f"{greedy.status}"
@@ -172,6 +176,7 @@ def main() -> None:
                                     str(args.seed), *extra], capture_output=True, text=True, check=True)
             figures.update(json.loads(child.stdout.strip().splitlines()[-1]))
         figures["prefs_seconds_ratio"] = round(figures["prefs_seconds"] / max(figures["seconds"], 1e-3), 2)
+        figures["prefs_cpu_ratio"] = round(figures["prefs_cpu_seconds"] / max(figures["cpu_seconds"], 1e-3), 2)
         print(f"size: {n_entries}x{n_jurors}")
         for key, value in figures.items():
             print(f"  {key}: {value}")

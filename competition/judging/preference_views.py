@@ -118,7 +118,7 @@ def save_all(round_id: int):
         return redirect(_list_url(judging_round, filters))
     changed = {}
     for key, value in request.form.items():
-        if key.startswith("mark_") and key[5:].isdigit() and len(key) < 20 \
+        if key.startswith("mark_") and key[5:].isdigit() and len(key) <= 14 \
                 and value != request.form.get(f"was_{key[5:]}", ""):
             changed[int(key[5:])] = value
     saved, refused = 0, []

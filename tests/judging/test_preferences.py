@@ -387,3 +387,27 @@ def test_blind_list_does_not_depend_on_which_company_the_juror_named(client, log
     fragment = client.post(url(judging_round, entries[0].id), data={f"mark_{entries[0].id}": "neutral"},
                            headers=HTMX).get_data(as_text=True)
     assert "gespeichert: neutral" in fragment and "2 von 5 markiert" in fragment
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert('x7q')</script>", "'; DROP TABLE preferences;--", "a\x00b",
+                                     "\u202egnp.exe", "9" * 30, "-1", "befangen", ""])
+def test_hostile_input_never_breaks_the_list(client, login_as, organiser, bidding, hostile):
+    _edition, judging_round, jurors, entries, _companies, _outsider = bidding
+    open_phase(judging_round, organiser)
+    login_as(jurors[0])
+    answers = [
+        client.get(url(judging_round) + f"?kategorie={hostile}&offen={hostile}"),
+        client.post(url(judging_round, entries[0].id), data={f"mark_{entries[0].id}": hostile}, headers=HTMX),
+        client.post(url(judging_round), data={f"mark_{hostile}": "gern", f"mark_{entries[1].id}": hostile,
+                                              f"mark_{'9' * 9}": "gern", f"was_{entries[1].id}": hostile}),
+        client.post(url(judging_round, entries[2].id, "conflict"), data={"reason": hostile * 3}),
+    ]
+    assert all(a.status_code < 500 for a in answers)
+    assert "<script>alert" not in answers[0].get_data(as_text=True)
+    assert set(marks(jurors[0], judging_round).values()) <= {"befangen"}
+    conflict = db.session.scalar(db.select(Conflict))
+    assert conflict is not None and "\x00" not in conflict.reason
+    too_long = client.post(url(judging_round, entries[3].id, "conflict"), data={"reason": "x" * 1001},
+                           follow_redirects=True)
+    assert "Die Begründung ist zu lang (höchstens 1000 Zeichen)" in too_long.get_data(as_text=True)
+    assert entries[3].id not in marks(jurors[0], judging_round)
