@@ -107,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     from .jobs.views import bp as jobs_bp
     from .judging.decision_views import bp as jury_decisions_bp
     from .judging.organiser_views import bp as jury_admin_bp
+    from .judging.preference_views import admin_bp as preference_admin_bp
+    from .judging.preference_views import bp as preferences_bp
     from .judging.progress_views import audit_bp
     from .judging.progress_views import bp as jury_progress_bp
     from .judging.sheet_views import bp as sheets_bp
@@ -119,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
                   judging_bp, jury_admin_bp, sheets_bp, jury_progress_bp, audit_bp, admin_bp, rankings_bp, results_bp)
     blueprints += (jobs_bp, communications_bp, mail_templates_bp)
     blueprints += (certificates_bp, jury_decisions_bp)
+    blueprints += (preferences_bp, preference_admin_bp)
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)

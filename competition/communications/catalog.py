@@ -97,6 +97,11 @@ _KNOWN = {
                               ("juror.email", _l("E-Mail-Adresse")), ("company.legal_name", _l("Unternehmen")),
                               ("entries", _l("Beiträge des Unternehmens (Liste mit number, title, edition)")),
                               ("editions", _l("Laufende Ausschreibungen (Liste mit edition, link)")))),
+    "preference_invitation": (_l("Präferenzphase geöffnet (an die Jury)"),
+                              (("juror_name", _l("Name des Jurymitglieds")), ("round_name", _l("Bewertungsrunde")),
+                               ("edition_name", _l("Ausschreibung")),
+                               ("ends_at", _l("Ende der Präferenzphase, falls gesetzt (mit |datetime)")),
+                               ("link", _l("Link zur Liste der Beiträge")))),
 }
 
 
@@ -151,6 +156,9 @@ def _samples() -> dict:
             entries=[{"number": "IND-2026-0007", "title": "Adaptive Spannvorrichtung",
                       "edition": "Industrie. Neu. Denken. 2026"}],
             editions=[{"edition": "Industrie. Neu. Denken. 2026", "link": _LINK}])],
+        "preference_invitation": lambda: [judging_mails.preference_invitation_values(
+            juror_name="Dr. Jan Vogel", round_name="Vorauswahl", edition_name="Industrie. Neu. Denken. 2026",
+            ends_at=ends_at, link=_LINK) for ends_at in (now + timedelta(days=7), None)],
     }
 
 

@@ -4,29 +4,43 @@ Hard rules: every entry gets exactly k = `jurors_per_entry` jurors (kept existin
 new entries beyond their capacity (kept ones count), no conflicted (juror, entry) pair. Existing pairs are kept
 unless they are now conflicted or their juror or entry has left the problem (those are `removed`); an entry with
 k or more kept jurors gets no new ones. Among all plans that obey the rules, `solve` returns one of lowest `cost`.
-The cost ranks three goals strictly, each outweighing everything below it (see `weights` for why that is exact):
+The cost ranks five goals strictly, each outweighing everything below it (see `weights` for why that is exact):
 
 1. entries without an expert juror (the entry's category is in the juror's expertise): as few as possible, so
    every entry gets an expert whenever the pool allows it. Only the first expert counts here;
-2. even loads: a juror with load l costs B·(1 + 2 + … + l), each further entry more than the one before (convex),
-   so the optimum is the most even load vector the rules (and goal 1) allow;
-3. non-expert assignments: as few as possible, so second and third experts are still preferred, but worth less.
+2. "lieber nicht" (preference -1): as few assigned pairs with it as possible;
+3. "gern" (preference 1): as many assigned pairs with it as possible;
+4. even loads: a juror with load l costs B·(1 + 2 + … + l), each further entry more than the one before (convex),
+   so the optimum is the most even load vector the rules (and goals 1–3) allow;
+5. non-expert assignments: as few as possible, so second and third experts are still preferred, but worth less.
 
-Goals 1 and 2 can pull apart: a category with one expert and forty entries gives that expert forty entries under
-the default `priority="experts"`, while `priority="loads"` swaps goals 1 and 2 (loads level up to what capacities,
-conflicts and kept pairs force; then as many entries with an expert as that allows).
+So preferences are weighed strictly above load balance: one avoided "lieber nicht" or one more "gern" is worth any
+unevenness of loads that the capacities allow (a juror who likes many entries may get up to their capacity), and
+strictly below expert coverage: a "lieber nicht" is accepted when it is the only way to give an entry an expert.
+For the same coverage no plan violates a "lieber nicht" that another plan within the same capacities avoids, and
+among those the plan meets as many "gern" as any. Neutral pairs carry no preference; a preference on a conflicted
+pair changes nothing (the pair is never assigned).
+
+Goals 1 and 4 can pull apart: a category with one expert and forty entries gives that expert forty entries under
+the default `priority="experts"`, while `priority="loads"` puts goal 4 first (loads level up to what capacities,
+conflicts and kept pairs force; then as many entries with an expert as that allows, then preferences, then the
+non-expert count).
 
 Solved exactly as a min-cost flow (OR-Tools): source → entry (capacity k − kept) → juror (1 per pair) → sink, the
 juror's arcs to the sink one per unit of load with cost B·t for its t-th entry. An entry that has no expert yet
 reaches its experts through an "expert slot" node with two parallel arcs: the first unit costs 0, further units
-cost the first-expert penalty like non-experts, so the first expert is worth more than the second. Ids are sorted
-before the graph is built, so the same input (in any order) gives the same plan.
+cost the first-expert penalty like non-experts, so the first expert is worth more than the second. Preferences
+are costs on the pair arcs: V on a "lieber nicht" pair, G on every pair without "gern" (every plan has the same
+number of pairs, so this maximises the "gern" pairs without negative costs). Ids are sorted before the graph is
+built, so the same input (in any order) gives the same plan.
 
 Large rounds are pruned: each entry considers a few dozen candidate jurors (experts first, sampled in proportion
-to the load each juror should take, deterministically from the ids). Entries the pruned graph leaves short are
-widened to all their jurors, then every entry; uncovered entries are widened to all their experts; so pruning
-never causes a false "infeasible". The plan is optimal on the candidate graph (on the whole problem when the
-round has no more jurors than `candidates`).
+to the load each juror should take, deterministically from the ids; within each group "gern" jurors first and
+"lieber nicht" jurors last). Entries the pruned graph leaves short are widened to all their jurors, then every
+entry; uncovered entries are widened to all their experts; entries left with a "lieber nicht" are widened to all
+their jurors, then (up to `_WIDEN_ALL_CELLS` pairs) every entry; so pruning never causes a false "infeasible".
+The plan is optimal on the candidate graph (on the whole problem when the round has no more jurors than
+`candidates`).
 """
 
 from __future__ import annotations
@@ -35,6 +49,8 @@ import hashlib
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -44,6 +60,10 @@ from ..core.errors import DomainError
 CANDIDATES = 40  # jurors considered per entry when the round has more ("a few dozen")
 EXPERT_CANDIDATES = 24  # of these, experts when there are also enough non-experts
 _BATCH_CELLS = 2_000_000  # entry × juror cells scored at once while choosing candidates
+_WIDEN_ALL_CELLS = 4_000_000  # a "lieber nicht" left after widening its entries: widen every entry up to this size
+_COST_LIMIT = 2**62  # the flow solver scales arc costs by the node count; this keeps them in 64 bits
+_SAMPLE_SHIFT = 1e6  # added to (subtracted from) a sampling key for "lieber nicht" ("gern") pairs
+GERN, LIEBER_NICHT = 1, -1
 _NAMES_SHOWN = 20
 
 
@@ -68,6 +88,8 @@ class Problem:
     conflicts: frozenset[tuple[str, str]] = frozenset()  # (juror id, entry id)
     existing: frozenset[tuple[str, str]] = frozenset()  # (juror id, entry id): current assignments
     priority: str = "experts"  # "experts": an expert for every entry before level loads; "loads": the reverse
+    # (juror id, entry id, 1 = "gern" or -1 = "lieber nicht"); neutral pairs are absent
+    preferences: tuple[tuple[str, str, int], ...] | frozenset[tuple[str, str, int]] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,8 @@ class Plan:
     objective: int  # cost(problem, assignments)
     over_capacity: tuple[str, ...] = ()  # jurors whose kept assignments alone exceed their (lowered) capacity
     pruned: bool = False  # candidates were pruned (optimal on the candidate graph)
+    preferences_met: tuple[tuple[str, str], ...] = ()  # assigned pairs (kept or new) marked "gern"
+    preferences_violated: tuple[tuple[str, str], ...] = ()  # assigned pairs (kept or new) marked "lieber nicht"
 
 
 class Infeasible(DomainError):
@@ -102,40 +126,79 @@ class Weights:
 
     Any two plans differ by exchanges along simple cycles of the flow graph, and the optimum has no cycle of
     negative cost. A simple cycle touches at most two juror→sink arcs (so it changes the load term by at most
-    B·(t_max − 1), t_max bounding any juror's load), at most 2m pair arcs (m = min(jurors, entries): it changes the
-    non-expert count by at most 2m) and at most m entries (it changes the number of entries without an expert by
-    at most m). With priority "experts": B = 2m + 1 outweighs any non-expert change and C = B·t_max + 2m + 1 any
-    load and non-expert change together. With "loads": C = 2m + 1 and B = (m + 1)·C + 2m + 1. So a cycle that
-    improves a higher goal always has negative cost, and the min-cost flow is the exact lexicographic optimum.
+    B·t_max, t_max bounding any juror's load), at most P = 2·min(jurors, 2·entries) pair arcs (each juror node, and
+    each entry or expert-slot node, is passed at most once, with two arcs: so it changes the non-expert count, the
+    "gern" count and the "lieber nicht" count by at most P each) and changes the number of entries without an
+    expert by at most m + 1 (m = min(jurors, entries)). Each weight is one more than the largest change all goals
+    below it can make together on one cycle: with priority "experts" (lowest first) non-expert 1, B = P + 1,
+    G = P + B·t_max + 1, V = that bound + G·P + 1, C = that bound + V·P + 1; with "loads" non-expert 1, G, V, C the
+    same way (the coverage term changing by at most m + 1), then B. A goal without any preference of its kind gets
+    weight 0 and no place in the chain. So a cycle that improves a higher goal always has negative cost, and the
+    min-cost flow is the exact lexicographic optimum (the argument extends to each goal in turn: a better plan for
+    a lower goal with equal higher goals would need a negative cycle).
+
+    The solver multiplies costs by about the number of nodes internally; on very large rounds with priority
+    "loads" and preferences the chain would leave 64 bits, so the last tie-break (non-experts) is dropped first,
+    then "gern"; `exact` is False then.
     """
 
     non_expert: int
     load: int
     no_expert: int
+    avoid: int = 0  # V: per assigned "lieber nicht" pair
+    gern: int = 0  # G: per assigned pair without "gern"
+    exact: bool = True
 
 
-def weights(problem: Problem) -> Weights:
+def _chain(levels: list[tuple[str, int]]) -> dict[str, int]:
+    """Weights for goals listed lowest first as (name, largest change per cycle): each one more than what all
+    goals below can change together; the last one's change is not needed."""
+    weight, bound = {}, 0
+    for name, change in levels:
+        weight[name] = bound + 1
+        bound += weight[name] * change
+    return weight
+
+
+def weights(problem: Problem, *, kinds: set[int] | None = None) -> Weights:
+    """The weights of `problem`'s cost. `kinds`: the preference values present (read from the problem if None)."""
     entry_ids = {e.id for e in problem.entries}
-    n = len(entry_ids)
-    m = min(len(problem.jurors), n)
+    juror_ids = {j.id for j in problem.jurors}
+    n, jurors = len(entry_ids), len(juror_ids)
+    m = min(jurors, n)
+    pair_arcs = 2 * min(jurors, 2 * n)
+    if kinds is None:
+        kinds = {v for j, e, v in problem.preferences if j in juror_ids and e in entry_ids}
     existing: dict[str, int] = {}
     for juror_id, entry_id in problem.existing:
         if entry_id in entry_ids:
             existing[juror_id] = existing.get(juror_id, 0) + 1
-    if problem.priority == "loads":
-        no_expert = 2 * m + 1
-        return Weights(non_expert=1, load=(m + 1) * no_expert + 2 * m + 1, no_expert=no_expert)
-    if problem.priority != "experts":
+    if problem.priority not in ("experts", "loads"):
         raise ValueError(f"Unbekannte Priorität „{problem.priority}“ (erlaubt: experts, loads).")
     t_max = min(n, max([*(j.capacity for j in problem.jurors), *existing.values(), 1]))
-    load = 2 * m + 1
-    return Weights(non_expert=1, load=load, no_expert=load * t_max + 2 * m + 1)
+    nodes = 2 + 2 * n + jurors
+    drop: list[str] = []
+    for drop in ([], ["non_expert"], ["non_expert", "gern"]):
+        prefs = [("gern", pair_arcs)] * (GERN in kinds and "gern" not in drop) + \
+                [("avoid", pair_arcs)] * (LIEBER_NICHT in kinds)
+        low = [("non_expert", pair_arcs)] * ("non_expert" not in drop)
+        if problem.priority == "loads":
+            w = _chain([*low, *prefs, ("no_expert", m + 1), ("load", 0)])
+        else:
+            w = _chain([*low, ("load", t_max), *prefs, ("no_expert", 0)])
+        largest = max(w["no_expert"] + w.get("non_expert", 0) + w.get("gern", 0) + w.get("avoid", 0),
+                      w["load"] * t_max)
+        if largest * max(nodes + 1, 3 * n * max(problem.jurors_per_entry, 1)) < _COST_LIMIT:
+            break
+    return Weights(non_expert=w.get("non_expert", 0), load=w["load"], no_expert=w["no_expert"],
+                   avoid=w.get("avoid", 0), gern=w.get("gern", 0), exact=not drop)
 
 
 def cost(problem: Problem, assignments: Iterable[tuple[str, str]]) -> int:
-    """The objective, lower is better: C·(entries without an expert juror) + B·Σ l(l+1)/2 over juror loads
-    + 1·(non-expert assignments), with C and B from `weights` (they depend on the problem's size and priority).
-    Counts every pair given (kept and new); `Plan.objective` is this cost of `Plan.assignments`."""
+    """The objective, lower is better: C·(entries without an expert juror) + V·("lieber nicht" pairs)
+    + G·(pairs without "gern") + B·Σ l(l+1)/2 over juror loads + 1·(non-expert assignments), with the weights
+    from `weights` (they depend on the problem's size, priority and preferences). Counts every pair given (kept
+    and new); `Plan.objective` is this cost of `Plan.assignments`."""
     ix = _Index(problem)
     pairs = sorted(set(assignments))
     try:
@@ -190,7 +253,8 @@ class _Index:
                 if c in categories:
                     self.expert[j, categories[c]] = True
         self.capacity = np.array([j.capacity for j in jurors], dtype=np.int64)
-        self.weights = weights(problem)
+        self._preferences(problem.preferences)
+        self.weights = weights(problem, kinds=set(np.unique(self.pref_val).tolist()))
 
         conflicts = [(self.juror_pos.get(j), self.entry_pos.get(e)) for j, e in problem.conflicts]
         conflicts = [(e, j) for j, e in conflicts if j is not None and e is not None]
@@ -218,6 +282,56 @@ class _Index:
         self.room = np.maximum(0, self.capacity - self.kept_on_juror)
         self.entry_seed = np.array([_seed("e:" + e) for e in self.entry_ids], dtype=np.uint64)
         self.juror_seed = _mix(np.array([_seed("j:" + j) for j in self.juror_ids], dtype=np.uint64))
+
+    def _preferences(self, preferences) -> None:
+        """Preferences on known pairs as sorted pair codes (entry · J + juror) with their values (C-level maps:
+        a round may carry millions)."""
+        J = max(self.J, 1)
+        triples = preferences if isinstance(preferences, list | tuple) else list(preferences)
+        count, unknown = len(triples), -(2**40)  # an unknown id makes the code negative (n · J ≪ 2**40)
+        values = np.fromiter(map(itemgetter(2), triples), np.int64, count) \
+            if set(map(type, map(itemgetter(2), triples))) <= {int} else None
+        if values is None or ((values != GERN) & (values != LIEBER_NICHT)).any():
+            j, e, v = next(t for t in triples if type(t[2]) is not int or t[2] not in (GERN, LIEBER_NICHT))
+            raise ValueError(f"Die Präferenz von Jurymitglied „{j}“ für Beitrag „{e}“ ist {v!r}; erlaubt sind 1 "
+                             "(gern) und -1 (lieber nicht).")
+        codes = (np.fromiter(map(self.entry_pos.get, map(itemgetter(1), triples), repeat(unknown)), np.int64, count)
+                 * J + np.fromiter(map(self.juror_pos.get, map(itemgetter(0), triples), repeat(unknown)), np.int64,
+                                   count))
+        keys = codes * 2 + (values == GERN)  # the value in the lowest bit
+        keys = np.sort(keys[codes >= 0])
+        codes, values = keys >> 1, np.where(keys & 1, GERN, LIEBER_NICHT).astype(np.int8)
+        same = codes[1:] == codes[:-1]
+        clash = np.flatnonzero(same & (values[1:] != values[:-1]))
+        if clash.size:
+            code = int(codes[clash[0]])
+            raise ValueError(f"Für Jurymitglied „{self.juror_ids[code % J]}“ und Beitrag „{self.entry_ids[code // J]}“ "
+                             "sind widersprüchliche Präferenzen angegeben.")
+        keep = np.concatenate(([True], ~same)) if codes.size else np.zeros(0, dtype=bool)
+        self.pref_code, self.pref_val = codes[keep], values[keep]
+        self.pref_starts = np.searchsorted(self.pref_code // J, np.arange(self.n + 1))
+
+    def preference(self, pe: np.ndarray, pj: np.ndarray) -> np.ndarray:
+        """The preference (1, -1 or 0) of each pair (entry, juror)."""
+        if not self.pref_code.size:
+            return np.zeros(pe.shape, np.int8)
+        code = pe * max(self.J, 1) + pj
+        at = np.minimum(np.searchsorted(self.pref_code, code), self.pref_code.size - 1)
+        return np.where(self.pref_code[at] == code, self.pref_val[at], 0).astype(np.int8)
+
+    def preference_block(self, rows: np.ndarray, col_of: np.ndarray, width: int) -> np.ndarray:
+        """Preferences of entries `rows` × jurors with a column in `col_of` (−1: not in the block), as a matrix."""
+        block = np.zeros((rows.size, width), np.int8)
+        if not self.pref_code.size or not rows.size:
+            return block
+        lo, hi = self.pref_starts[rows], self.pref_starts[rows + 1]
+        counts = hi - lo
+        at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        r = np.repeat(np.arange(rows.size), counts)
+        c = col_of[self.pref_code[at] % max(self.J, 1)]
+        inside = c >= 0
+        block[r[inside], c[inside]] = self.pref_val[at[inside]]
+        return block
 
     # --- counts over eligible new pairs (not blocked, juror has room, entry needs jurors) -------------------------
     def eligible_per_entry(self, experts_only: bool = False) -> np.ndarray:
@@ -255,8 +369,10 @@ class _Index:
         is_expert = self.expert[pj, self.entry_cat[pe]]
         covered = np.zeros(self.n, dtype=bool)
         covered[pe[is_expert]] = True
+        pref = self.preference(pe, pj)
         return (w.no_expert * int(self.n - covered.sum()) + w.load * int((loads * (loads + 1) // 2).sum())
-                + w.non_expert * int((~is_expert).sum()))
+                + w.non_expert * int((~is_expert).sum()) + w.avoid * int((pref == LIEBER_NICHT).sum())
+                + w.gern * int((pref != GERN).sum()))
 
 
 def _names(ids: list[str]) -> str:
@@ -293,7 +409,8 @@ def _candidates(ix: _Index, limit: int | None, full: np.ndarray, experts_full: n
     """Candidate pairs (entry, juror), sorted. With a `limit`, each entry gets up to `limit` jurors: up to
     EXPERT_CANDIDATES experts first, non-experts filling up (experts again if non-experts run short), each group a
     weighted sample without replacement (Efraimidis–Spirakis keys from a hash of both ids; weight: the load the
-    juror should take when levelled). `full` entries (or all, without a limit) get every eligible juror,
+    juror should take when levelled; "gern" jurors before, "lieber nicht" jurors after all others of the group).
+    `full` entries (or all, without a limit) get every eligible juror,
     `experts_full` entries every eligible expert."""
     weight = ix.target_load() + 0.25
     out_e, out_j = [], []
@@ -324,6 +441,8 @@ def _candidates(ix: _Index, limit: int | None, full: np.ndarray, experts_full: n
                     continue
                 u = _mix(ix.entry_seed[rows][:, None] + ix.juror_seed[cols][None, :])
                 keys = -np.log(((u >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53) / weight[cols][None, :]
+                if ix.pref_code.size:  # "gern" jurors first, "lieber nicht" last (still finite: taken if needed)
+                    keys -= _SAMPLE_SHIFT * ix.preference_block(rows, col_of, cols.size)
                 keys[b_rows[inside], col_of[b_j[inside]]] = np.inf
                 if wide.any():
                     r, p = np.nonzero(np.isfinite(keys[wide]))
@@ -352,6 +471,14 @@ def _candidates(ix: _Index, limit: int | None, full: np.ndarray, experts_full: n
     return code // ix.J, code % ix.J
 
 
+def _preference_cost(ix: _Index, pe: np.ndarray, pj: np.ndarray) -> np.ndarray:
+    """V on each "lieber nicht" pair, G on each pair without "gern"."""
+    if not ix.pref_code.size:
+        return np.zeros(pe.size, np.int64)
+    pref = ix.preference(pe, pj)
+    return np.where(pref == LIEBER_NICHT, ix.weights.avoid, 0) + np.where(pref == GERN, 0, ix.weights.gern)
+
+
 def _route(ix: _Index, pe: np.ndarray, pj: np.ndarray):
     """Min-cost max-flow on the candidate pairs. Returns (chosen mask over pairs, shortfall per entry)."""
     n, J, w = ix.n, ix.J, ix.weights
@@ -374,7 +501,8 @@ def _route(ix: _Index, pe: np.ndarray, pj: np.ndarray):
          np.full(int(more.sum()), w.no_expert, np.int64)),
         (np.where(via_slot, slot_node[slot_of[pe]] if slot_entries.size else 0, entry_node[pe]), juror_node[pj],
          np.ones(pe.size, np.int64),
-         np.where(via_slot, 0, np.where(pair_expert, w.no_expert, w.no_expert + w.non_expert))),
+         np.where(via_slot, 0, np.where(pair_expert, w.no_expert, w.no_expert + w.non_expert))
+         + _preference_cost(ix, pe, pj)),
         (juror_node[unit_juror], np.ones(unit_juror.size, np.int64), np.ones(unit_juror.size, np.int64),
          w.load * unit_t),
     ]
@@ -400,6 +528,12 @@ def _plan(ix: _Index, new_e: np.ndarray, new_j: np.ndarray, status: str, pruned:
     experts_in_pool = ((ix.expert & (ix.capacity > 0)[:, None]).sum(axis=0)[ix.entry_cat]
                        - np.bincount(ix.conf_e[conflicted_expert], minlength=ix.n))
     jid, eid = ix.juror_ids, ix.entry_ids
+    pref = ix.preference(all_e, all_j)
+
+    def pairs(mask: np.ndarray) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((jid[j], eid[e]) for e, j in zip(all_e[mask].tolist(), all_j[mask].tolist(),
+                                                                 strict=True)))
+
     return Plan(
         status=status,
         assignments=tuple(sorted((jid[j], eid[e]) for e, j in zip(all_e.tolist(), all_j.tolist(), strict=True))),
@@ -413,6 +547,8 @@ def _plan(ix: _Index, new_e: np.ndarray, new_j: np.ndarray, status: str, pruned:
         objective=ix.cost(all_e, all_j),
         over_capacity=tuple(jid[j] for j in np.flatnonzero(ix.kept_on_juror > ix.capacity)),
         pruned=pruned,
+        preferences_met=pairs(pref == GERN),
+        preferences_violated=pairs(pref == LIEBER_NICHT),
     )
 
 
@@ -450,6 +586,14 @@ def solve(problem: Problem, *, candidates: int | None = CANDIDATES) -> Plan:
             experts_full |= widen
             pe, pj = _candidates(ix, candidates, full, experts_full)
             chosen, shortfall = _route(ix, pe, pj)
+    if pruned and ix.pref_code.size:  # a "lieber nicht" that a juror outside the candidates might avoid
+        for widen_all in (False, True):
+            violated = chosen & (ix.preference(pe, pj) == LIEBER_NICHT)
+            if not violated.any() or full.all() or (widen_all and ix.n * ix.J > _WIDEN_ALL_CELLS):
+                break
+            full |= True if widen_all else np.bincount(pe[violated], minlength=ix.n) > 0
+            pe, pj = _candidates(ix, candidates, full, experts_full)
+            chosen, shortfall = _route(ix, pe, pj)
     return _plan(ix, pe[chosen], pj[chosen], "optimal", pruned)
 
 
@@ -480,87 +624,3 @@ def greedy_baseline(problem: Problem) -> Plan:
             new_e.append(e)
             new_j.append(j)
     return _plan(ix, np.array(new_e, np.int64), np.array(new_j, np.int64), status, False)
-
-
-# --- JSON contract (flask judging solve) ------------------------------------------------------------------------
-
-class ProblemFormatError(ValueError):
-    """The problem file does not follow the contract; the message says where."""
-
-
-def _id(value, where: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-        raise ProblemFormatError(f"{where}: „id“ muss eine nicht leere Zeichenkette sein.")
-    return str(value)
-
-
-def _list(data: dict, key: str, where: str, required: bool = True) -> list:
-    if key not in data:
-        if required:
-            raise ProblemFormatError(f"{where}: Das Feld „{key}“ fehlt.")
-        return []
-    if not isinstance(data[key], list):
-        raise ProblemFormatError(f"{where}: „{key}“ muss eine Liste sein.")
-    return data[key]
-
-
-def _pairs(data: dict, key: str) -> frozenset[tuple[str, str]]:
-    pairs = []
-    for i, pair in enumerate(_list(data, key, "Problem", required=False)):
-        if not (isinstance(pair, list) and len(pair) == 2):
-            raise ProblemFormatError(f"{key}[{i}]: erwartet wird ein Paar [Jurymitglied, Beitrag].")
-        pairs.append((_id(pair[0], f"{key}[{i}]"), _id(pair[1], f"{key}[{i}]")))
-    return frozenset(pairs)
-
-
-def problem_from_json(data) -> Problem:
-    if not isinstance(data, dict):
-        raise ProblemFormatError("Problem: erwartet wird ein JSON-Objekt.")
-    k = data.get("jurors_per_entry")
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise ProblemFormatError("Problem: „jurors_per_entry“ fehlt oder ist keine ganze Zahl.")
-    entries, jurors = [], []
-    for i, item in enumerate(_list(data, "entries", "Problem")):
-        if not isinstance(item, dict) or not isinstance(item.get("category"), str):
-            raise ProblemFormatError(f"entries[{i}]: erwartet wird {{\"id\": …, \"category\": \"…\"}}.")
-        entries.append(PlanEntry(_id(item.get("id"), f"entries[{i}]"), item["category"]))
-    for i, item in enumerate(_list(data, "jurors", "Problem")):
-        where = f"jurors[{i}]"
-        if not isinstance(item, dict):
-            raise ProblemFormatError(f"{where}: erwartet wird {{\"id\": …, \"capacity\": …, \"expertise\": […]}}.")
-        capacity = item.get("capacity")
-        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity < 0:
-            raise ProblemFormatError(f"{where}: „capacity“ fehlt oder ist keine ganze Zahl ≥ 0.")
-        expertise = _list(item, "expertise", where, required=False)
-        if not all(isinstance(c, str) for c in expertise):
-            raise ProblemFormatError(f"{where}: „expertise“ muss eine Liste von Kategorien sein.")
-        jurors.append(PlanJuror(_id(item.get("id"), where), capacity, frozenset(expertise)))
-    for kind, ids in (("Beitrag", [e.id for e in entries]), ("Jurymitglied", [j.id for j in jurors])):
-        if len(set(ids)) != len(ids):
-            duplicate = sorted(i for i in set(ids) if ids.count(i) > 1)[0]
-            raise ProblemFormatError(f"{kind} „{duplicate}“ kommt mehrfach vor.")
-    priority = data.get("priority", "experts")
-    if priority not in ("experts", "loads"):
-        raise ProblemFormatError("Problem: „priority“ muss „experts“ oder „loads“ sein.")
-    return Problem(k, tuple(entries), tuple(jurors), _pairs(data, "conflicts"), _pairs(data, "existing"), priority)
-
-
-def plan_to_json(plan: Plan) -> dict:
-    return {
-        "status": plan.status,
-        "assignments": [list(p) for p in plan.assignments],
-        "new": [list(p) for p in plan.new],
-        "removed": [list(p) for p in plan.removed],
-        "entries_without_expert": plan.entries_without_expert,
-        "entries_without_any_expert_available": plan.entries_without_any_expert_available,
-        "load_min": plan.load_min,
-        "load_max": plan.load_max,
-        "loads": plan.loads,
-        "over_capacity": list(plan.over_capacity),
-        "objective": plan.objective,
-        "pruned": plan.pruned,
-    }
-
-
-def infeasible_to_json(exc: Infeasible) -> dict:
-    return {"status": "infeasible", "reason": exc.reason, "constraint": exc.constraint, "entries": list(exc.entries)}

@@ -73,6 +73,8 @@ def assign(slug: str, position: int | None, dry_run: bool, as_json: bool) -> Non
     click.echo(f"  Beiträge ohne Fachjuror: {summary['entries_without_expert']}")
     click.echo(f"  Last pro Jurymitglied: {summary['load_min']}–{summary['load_max']}")
     click.echo(f"  Verletzte Befangenheiten: {summary['conflicts_violated']}")
+    click.echo(f"  Präferenzen: {summary['preferences_met']} × „gern“ erfüllt, {summary['preferences_violated']} × "
+               "„lieber nicht“ zugewiesen")
 
 
 @cli.command("remind")

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -107,3 +115,12 @@ class ScoringExtensionForm(FlaskForm):
     reason = TextAreaField(_l("Begründung"), validators=[
         DataRequired(_l("Bitte begründen Sie die Fristverlängerung; das Jurymitglied sieht die Begründung.")),
         Length(max=2000)], description=_l("Das Jurymitglied sieht die neue Frist und die Begründung."))
+
+
+class PreferencePhaseForm(FlaskForm):
+    """Open a round's preference phase (or change its end)."""
+
+    ends_at = BerlinDateTimeField(_l("Ende der Präferenzphase (optional)"), validators=[Optional()],
+                                  description=_l("Bis dahin können die Jurymitglieder markieren; ohne Angabe, bis "
+                                                 "Sie die Phase schließen."))
+    notify = BooleanField(_l("Jurymitglieder dieser Runde per E-Mail einladen"), default=True)

@@ -36,6 +36,13 @@ def conflict_withdrawal_values(*, juror: dict, entry: dict | None, company: dict
             "affected": affected, "blind": blind, "link": link}
 
 
+def preference_invitation_values(*, juror_name: str, round_name: str, edition_name: str,
+                                 ends_at: datetime | None, link: str) -> dict:
+    """``juror_name``, ``round_name``, ``edition_name``, ``ends_at``, ``link``."""
+    return {"juror_name": juror_name, "round_name": round_name, "edition_name": edition_name, "ends_at": ends_at,
+            "link": link}
+
+
 def send_jury_reminder(*, juror, judging_round, open_count: int) -> bool:
     values = jury_reminder_values(juror=person(juror), round_name=judging_round.name,
                                   deadline_at=judging_round.deadline_at, open_count=open_count,

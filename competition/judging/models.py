@@ -247,3 +247,52 @@ class ScoreSheetEvent(db.Model):
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="events")
     actor: Mapped[Any] = relationship("User")
+
+
+class PreferenceValue(enum.StrEnum):
+    """A juror's mark on an entry in a round's preference phase (no row: not marked yet)."""
+
+    GERN = "gern"  # would like to judge it
+    NEUTRAL = "neutral"
+    LIEBER_NICHT = "lieber_nicht"  # would rather not
+    BEFANGEN = "befangen"  # declared a conflict of interest from the list (also recorded as a Conflict)
+
+
+class Preference(db.Model):
+    """A juror's preference for judging an entry in a round [Präferenz], given in the round's preference phase."""
+
+    __tablename__ = "preferences"
+    __table_args__ = (UniqueConstraint("round_id", "user_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    value: Mapped[PreferenceValue] = mapped_column(_enum(PreferenceValue, "preference_value"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PreferencePhase(db.Model):
+    """When jurors may mark their preferences for a round: opened and closed by organisers, optionally with an end
+    announced to the jurors (the phase then ends by itself)."""
+
+    __tablename__ = "preference_phases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), unique=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_at is None and self.opened_at <= now and (self.ends_at is None or now < self.ends_at)
+
+    def ended_at(self, now: datetime) -> datetime | None:
+        """When the phase ended (closed by hand or by its end), None while open."""
+        if self.closed_at is not None:
+            return self.closed_at
+        if self.ends_at is not None and self.ends_at <= now:
+            return self.ends_at
+        return None

@@ -28,7 +28,9 @@ def describe(conflict: Conflict) -> dict:
 
 
 def _send(template: str, values, *, described: dict, juror: User, edition_id: int | None,
-          affected: list[Affected], **context) -> int:
+          affected: list[Affected], skip: set[int] = frozenset(), on_sent=None, **context) -> int | None:
+    """Mail every active organiser (but those in `skip`); `on_sent(organiser_id)` after each mail that went out.
+    Returns how many went out, or None when a mail failed (a job retries; `skip` keeps anyone from a second mail)."""
     edition_id = described["edition_id"] or edition_id
     link = (external_url("jury_admin.jury", edition_id=edition_id, _anchor="befangenheiten") if edition_id
             else external_url("admin.dashboard"))
@@ -37,16 +39,26 @@ def _send(template: str, values, *, described: dict, juror: User, edition_id: in
     placeholders = values(juror=person(juror), entry=described["entry"], company=described["company"],
                           blind=described["blind"] or any(a.blind for a in affected), affected=items, link=link,
                           **context)
-    return sum(send_mail(to=organiser.email, template=template, locale=organiser.locale, **placeholders)
-               for organiser in active_organisers())
+    sent, failed = 0, False
+    for organiser in active_organisers():
+        if organiser.id in skip:
+            continue
+        if send_mail(to=organiser.email, template=template, locale=organiser.locale, **placeholders):
+            sent += 1
+            if on_sent is not None:
+                on_sent(organiser.id)
+        else:
+            failed = True
+    return None if failed and on_sent is not None else sent
 
 
 def tell_declared(*, described: dict, juror: User, outcome: str, affected: list[Affected],
-                  edition_id: int | None = None) -> int:
+                  edition_id: int | None = None, **delivery) -> int | None:
     """`outcome`: "declared" (on the conflicts page), "removed" (from a sheet: the assignment went) or "kept" (from
     a sheet after a freeze: the sheet stays until an organiser decides)."""
     return _send("conflict_declared", mails.conflict_declared_values, described=described, juror=juror,
-                 edition_id=edition_id, affected=affected, outcome=outcome, reason=described["reason"])
+                 edition_id=edition_id, affected=affected, outcome=outcome, reason=described["reason"],
+                 **delivery)
 
 
 def tell_withdrawal(*, described: dict, juror: User, requested: bool, affected: list[Affected],

@@ -20,7 +20,7 @@ from ..editions.models import Category, Edition, JudgingRound
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from . import assignment as planner
-from . import conflict_check, permissions
+from . import conflict_check, permissions, queries
 from . import conflicts as detection
 from .conflict_check import is_conflicted  # noqa: F401 - services.is_conflicted, as callers know it
 from .conflict_services import (  # noqa: F401 - services.*, as callers know them
@@ -181,6 +181,8 @@ class PlanPreview:
     new: list[tuple[int, int]] = field(default_factory=list)  # (juror id, entry id)
     removed: list[tuple[int, int]] = field(default_factory=list)
     digest: str = ""
+    gern_marks: int = 0  # "gern" marks of the pool's jurors on the round's entries (the plan meets some of them)
+    avoid_marks: int = 0  # "lieber nicht" marks
 
 
 def build_problem(judging_round: JudgingRound):
@@ -204,6 +206,7 @@ def build_problem(judging_round: JudgingRound):
                      for u, capacity in pool),
         conflicts=frozenset((str(juror_id), str(entry_id)) for juror_id, entry_id in conflicted),
         existing=frozenset((str(a.user_id), str(a.entry_id)) for a in existing),
+        preferences=queries.planner_preferences(judging_round, [u.id for u, _c in pool], (e.id for e in entries)),
     )
     return problem, {e.id: e for e in entries}, {u.id: u for u, _c in pool}, {u.id: c for u, c in pool}
 
@@ -228,7 +231,9 @@ def plan_round(*, judging_round: JudgingRound) -> PlanPreview:
     preview = PlanPreview(judging_round=judging_round, plan=plan, entries=entries, jurors=users,
                           capacities=capacities,
                           new=sorted((int(j), int(e)) for j, e in plan.new),
-                          removed=sorted((int(j), int(e)) for j, e in plan.removed))
+                          removed=sorted((int(j), int(e)) for j, e in plan.removed),
+                          gern_marks=sum(1 for _j, _e, v in problem.preferences if v == planner.GERN),
+                          avoid_marks=sum(1 for _j, _e, v in problem.preferences if v == planner.LIEBER_NICHT))
     preview.digest = hashlib.sha256(json.dumps(
         {"new": preview.new, "removed": preview.removed}, separators=(",", ":")).encode()).hexdigest()
     return preview
@@ -348,4 +353,6 @@ def plan_summary(preview: PlanPreview) -> dict:
         "load_min": preview.plan.load_min,
         "load_max": preview.plan.load_max,
         "conflicts_violated": violated,
+        "preferences_met": len(preview.plan.preferences_met),  # assigned pairs marked "gern"
+        "preferences_violated": len(preview.plan.preferences_violated),  # assigned pairs marked "lieber nicht"
     }

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import click
 
-from .assignment import Infeasible, ProblemFormatError, infeasible_to_json, plan_to_json, problem_from_json, solve
+from .assignment import Infeasible, solve
+from .assignment_json import ProblemFormatError, infeasible_to_json, plan_to_json, problem_from_json
 
 
 @click.command("solve")
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Problemdatei (JSON): jurors_per_entry, entries, jurors, optional conflicts und existing.")
+              help="Problemdatei (JSON): jurors_per_entry, entries, jurors, optional conflicts, existing, priority "
+                   "und preferences.")
 @click.option("--output", "output_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Den Plan zusätzlich in diese Datei schreiben.")
 @click.pass_context

@@ -70,6 +70,8 @@ MATRIX = {
     "/organisation/editions/<edition_id>/rounds/<round_id>/assignments": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/matrix": ORGANISER,
     "/jury/assignments/<assignment_id>": JUROR_ONLY,
+    "/jury/rounds/<round_id>/preferences": JUROR_ONLY,  # every juror while the round has no pool of its own
+    "/organisation/editions/<edition_id>/rounds/<round_id>/preferences": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/progress": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/entries/<entry_id>/sheets": ORGANISER,
     "/organisation/audit": ORGANISER,  # the juror of the assignment (others: 403, see test_sheets)

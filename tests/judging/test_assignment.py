@@ -18,14 +18,12 @@ from competition.judging.assignment import (
     PlanEntry,
     PlanJuror,
     Problem,
-    ProblemFormatError,
     cost,
     greedy_baseline,
-    plan_to_json,
-    problem_from_json,
     solve,
     weights,
 )
+from competition.judging.assignment_json import ProblemFormatError, plan_to_json, problem_from_json
 
 CATEGORIES = ("a", "b")
 

@@ -99,3 +99,29 @@ def test_missing_input_file_exits_1(tmp_path):
 def test_input_is_required():
     result = CliRunner().invoke(solve_command, [])
     assert result.exit_code == 2 and "--input" in result.output
+
+
+def test_preferences_contract(tmp_path):
+    """1 = gern, -1 = lieber nicht; the plan lists the assigned pairs with each, and avoids the -1 it can."""
+    problem = {
+        "jurors_per_entry": 1,
+        "entries": [{"id": "e1", "category": "mobilitaet"}, {"id": "e2", "category": "mobilitaet"}],
+        "jurors": [{"id": "j1", "capacity": 2, "expertise": ["mobilitaet"]},
+                   {"id": "j2", "capacity": 2, "expertise": ["mobilitaet"]}],
+        "preferences": [["j1", "e1", 1], ["j2", "e1", -1], ["j2", "e2", 1], ["j9", "e1", 1]],
+    }
+    result = run(tmp_path, problem)
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert plan["assignments"] == [["j1", "e1"], ["j2", "e2"]]
+    assert plan["preferences_met"] == [["j1", "e1"], ["j2", "e2"]] and plan["preferences_violated"] == []
+    forced = {**problem, "jurors": [{**j, "capacity": 1} for j in problem["jurors"]],
+              "preferences": [["j2", "e1", -1], ["j2", "e2", -1]]}
+    plan = json.loads(run(tmp_path, forced).output)
+    assert len(plan["preferences_violated"]) == 1 and plan["preferences_met"] == []
+
+
+def test_bad_preference_exits_1(tmp_path):
+    result = run(tmp_path, {**PROBLEM, "preferences": [["j1", "e2", 2]]})
+    assert result.exit_code == 1
+    assert "preferences[0]: Die Präferenz muss 1 (gern) oder -1 (lieber nicht) sein" in result.output

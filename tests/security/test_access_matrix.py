@@ -101,6 +101,11 @@ MATRIX: dict[str, Row] = {
     "/jury/assignments/<assignment_id>": R(get=ASSIGNED, post=ASSIGNED),
     "/jury/assignments/<assignment_id>/autosave": R(post=ASSIGNED),
     "/jury/assignments/<assignment_id>/attachments/<number>": R(get=ASSIGNED),
+    # preferences (the round's pool: every juror of the world; the conflicted one does not see the entry)
+    "/jury/rounds/<round_id>/preferences": R(get=JURORS, post=JURORS),
+    "/jury/rounds/<round_id>/preferences/<entry_id>": R(post=frozenset({"juror_unassigned", "juror_assigned"})),
+    "/jury/rounds/<round_id>/preferences/<entry_id>/conflict": R(
+        post=frozenset({"juror_unassigned", "juror_assigned"})),
     # organisers
     "/organisation/": ORG,
     "/organisation/audit": ORG,
@@ -119,6 +124,9 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/rounds/new": ORG_BOTH,
     "/organisation/editions/<edition_id>/rounds/<round_id>": ORG,
     "/organisation/editions/<edition_id>/rounds/<round_id>/edit": ORG_BOTH,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/preferences": ORG,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/preferences/open": ORG_POST,
+    "/organisation/editions/<edition_id>/rounds/<round_id>/preferences/close": ORG_POST,
     "/organisation/editions/<edition_id>/rounds/<round_id>/delete": R(
         post=ORGANISER, params={"round_id": "disposable_round_id"}),
     "/organisation/editions/<edition_id>/rounds/<round_id>/criteria/new": ORG_BOTH,
