@@ -122,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += (jobs_bp, communications_bp, mail_templates_bp)
     blueprints += (certificates_bp, jury_decisions_bp)
     blueprints += (preferences_bp, preference_admin_bp)
+    from .rankings.reliability_views import bp as reliability_bp
+
+    blueprints += (reliability_bp,)
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)

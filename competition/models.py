@@ -31,7 +31,15 @@ from .judging.models import (
     ScoreSheetEvent,
 )
 from .privacy.models import Consent, LegalPage
-from .rankings.models import Award, Certificate, Publication, RankingSnapshot, RankOverride, ShortlistEntry
+from .rankings.models import (
+    Award,
+    Certificate,
+    ExtraReviewRequest,
+    Publication,
+    RankingSnapshot,
+    RankOverride,
+    ShortlistEntry,
+)
 
 __all__ = [
     "Answer",
@@ -55,6 +63,7 @@ __all__ = [
     "Edition",
     "Entry",
     "EntryVersion",
+    "ExtraReviewRequest",
     "Invitation",
     "Job",
     "JudgingRound",

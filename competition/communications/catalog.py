@@ -69,6 +69,10 @@ _KNOWN = {
                        ("judging_round.name", _l("Bewertungsrunde")),
                        ("judging_round.deadline_at", _l("Frist (mit |datetime)")),
                        ("open_count", _l("Zahl offener Bewertungen")), ("link", _l("Link zur Jury-Übersicht")))),
+    "extra_review": (_l("Bitte um zusätzliche Bewertungen (Zuverlässigkeit der Rangliste)"),
+                     (("juror_name", _l("Name des Jurymitglieds")), ("round_name", _l("Bewertungsrunde")),
+                      ("deadline", _l("Frist (mit |datetime), leer wenn keine mehr bevorsteht")),
+                      ("entries", _l("Beiträge (Liste mit number, title, link)")))),
     "results": (_l("Ergebnisse an die Unternehmen (mit Rückmeldung der Jury)"),
                 (*_USER, ("edition_name", _l("Wettbewerbsrunde")), ("entry.number", _l("Beitragsnummer")),
                  ("entry.title", _l("Titel")), ("outcome", _l("Ergebnis des Beitrags in einem Satz")),
@@ -159,6 +163,10 @@ def _samples() -> dict:
         "preference_invitation": lambda: [judging_mails.preference_invitation_values(
             juror_name="Dr. Jan Vogel", round_name="Vorauswahl", edition_name="Industrie. Neu. Denken. 2026",
             ends_at=ends_at, link=_LINK) for ends_at in (now + timedelta(days=7), None)],
+        "extra_review": lambda: [ranking_mails.extra_review_values(
+            juror_name="Dr. Jan Vogel", round_name="Vorauswahl", deadline=deadline,
+            entries=[SimpleNamespace(number="IND-2026-0007", title="Adaptive Spannvorrichtung", link=_LINK)] * count)
+            for count, deadline in ((1, now + timedelta(days=7)), (2, None))],
     }
 
 

@@ -163,7 +163,10 @@ def rank_command(input_path: Path, method: str, as_json: bool, seed: int) -> Non
 @click.option("--round", "position", type=int, default=None,
               help="Nummer der Bewertungsrunde (Standard: die letzte mit eingereichten Bögen).")
 @click.option("--method", type=click.Choice(METHODS), default="weighted-mean", show_default=True)
-def freeze_command(slug: str, position: int | None, method: str) -> None:
+@click.option("--line", type=click.IntRange(min=1), default=None,
+              help="Plätze über der Linie je Kategorie (Preise bzw. Shortlist) für die Zuverlässigkeit; Standard: "
+                   "wie beim letzten Stand, sonst 3 in der letzten Runde und 5 davor.")
+def freeze_command(slug: str, position: int | None, method: str, line: int | None) -> None:
     """Freeze the round's ranking as an immutable snapshot; prints its id and SHA-256."""
     from ..core.clock import utcnow
     from ..core.errors import DomainError
@@ -185,7 +188,7 @@ def freeze_command(slug: str, position: int | None, method: str) -> None:
             raise click.ClickException(f"„{edition.name}“ hat keine Bewertungsrunde {position}.")
     try:
         snapshot = services.freeze_ranking(judging_round=judging_round, method=method, by=system_actor(),
-                                           now=utcnow())
+                                           now=utcnow(), line=line)
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc.message)) from None
@@ -314,3 +317,6 @@ def export_command(slug: str, fmt: str, out: Path, snapshot_id: int | None) -> N
     _write(out, data)
     click.echo(f"{out}: {len(data):,} Bytes, Schnappschuss {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
                .replace(",", "."))
+
+
+from . import reliability_cli as _reliability_cli  # noqa: E402, F401 - registers `flask rankings reliability`

@@ -1,6 +1,7 @@
-"""The results mail to the companies: outcome, link to the public results, the jury's feedback letter attached.
+"""The results mail to the companies (outcome, link to the public results, the jury's feedback letter attached) and
+the request to jurors for extra reviews.
 
-``results_values`` is the one place where this mail's placeholders are made (plain values, see
+The ``*_values`` functions are the one place where each mail's placeholders are made (plain values, see
 core/placeholders.py), for sending and for the sample data of the template editor.
 """
 
@@ -17,6 +18,12 @@ def results_values(*, user: dict, edition_name: str, entry_number: str | None, e
     sentence), ``link``."""
     return {"user": user, "edition_name": edition_name, "entry": {"number": entry_number or "", "title": entry_title},
             "outcome": outcome, "link": link}
+
+
+def extra_review_values(*, juror_name: str, round_name: str, deadline, entries) -> dict:
+    """``juror_name``, ``round_name``, ``deadline`` (or none), ``entries`` (each ``number``, ``title``, ``link``)."""
+    return {"juror_name": juror_name, "round_name": round_name, "deadline": deadline,
+            "entries": [{"number": e.number, "title": e.title, "link": e.link} for e in entries]}
 
 
 def send_results_mail(*, user, locale: str, content: dict, entry_id: str, outcome: str,

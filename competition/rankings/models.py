@@ -126,3 +126,24 @@ class Certificate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     snapshot: Mapped[RankingSnapshot] = relationship(RankingSnapshot)
+
+
+class ExtraReviewRequest(db.Model):
+    """One extra review asked for where a frozen ranking's line is in doubt: a juror, an entry and the assignment
+    made for it, from the recommendation of one snapshot (the reliability meter, see `extra_reviews.py`)."""
+
+    __tablename__ = "extra_review_requests"
+    __table_args__ = (UniqueConstraint("snapshot_id", "entry_id", name="uq_extra_review_requests_snapshot_entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("ranking_snapshots.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    entry: Mapped[Any] = relationship("Entry")
+    user: Mapped[Any] = relationship("User", foreign_keys=[user_id])

@@ -200,9 +200,12 @@ def page_charts(snapshot: RankingSnapshot) -> dict[str, Any]:
 
 def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
     """The jury's ranking per category and overall, with every number, the charts and the decisions (PDF/A)."""
+    from .reliability_panel import build as reliability_panel
+
     content = _content(snapshot)
     context = _common(snapshot)
     with force_locale(lang):
+        reliability = reliability_panel(snapshot, content, None, stored_only=True)  # as frozen, never recomputed
         sections = []
         for category in _categories(content):
             ranking = _category_ranking(content, category["id"])
@@ -226,7 +229,7 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
             leniency_chart=charts.juror_leniency([charts.Leniency(j["name"], j.get("offset") or 0.0,
                                                                   bool(j.get("calibrated"))) for j in jurors]),
             decisions=_decisions(content), tie_rules=TIE_RULE_LABELS,
-            category_names={c["id"]: c["name"] for c in _categories(content)},
+            category_names={c["id"]: c["name"] for c in _categories(content)}, reliability=reliability,
         )
 
 

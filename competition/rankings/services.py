@@ -275,12 +275,19 @@ def build_content(judging_round: JudgingRound, *, method: str, by: User | None, 
     }
 
 
-def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None, now: datetime) -> RankingSnapshot:
-    """Store an immutable snapshot of the round's ranking and decisions with a SHA-256 over its content."""
+def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None, now: datetime,
+                   line: int | None = None) -> RankingSnapshot:
+    """Store an immutable snapshot of the round's ranking and decisions with a SHA-256 over its content, with the
+    reliability meter for the line after place ``line`` in each category (default: see `default_line`)."""
+    from .snapshot_reliability import default_line, reliability_content
+
     if by is not None and not by.is_organiser:
         raise PermissionDenied(_l("Nur das Organisationsteam kann Ranglisten einfrieren."))
+    if line is not None and line < 1:
+        raise ValidationFailed(_l("Die Linie muss nach Platz 1 oder später liegen."), field="line")
     content = build_content(judging_round, method=method, by=by, now=now)
     counted = counted_inputs(judging_round)
+    content["reliability"] = reliability_content(content, line=line or default_line(judging_round))
     snapshot = RankingSnapshot(edition_id=judging_round.edition_id, round_id=judging_round.id, method=method,
                                content=content, people=snapshot_people(content),
                                inputs_sha256=content["inputs_sha256"], counted=counted,

@@ -36,6 +36,7 @@ from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as
 from .certificates import is_published
 from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
 from .ranking import METHODS
+from .reliability_views import reliability_context
 
 bp = Blueprint("rankings", __name__, url_prefix="/organisation/editions/<int:edition_id>/rankings")
 public_bp = Blueprint("results", __name__, url_prefix="/ergebnisse")
@@ -69,6 +70,8 @@ AWARD_LABELS = {"winner": _l("Preisträger"), "mention": _l("Anerkennung")}
 class FreezeForm(FlaskForm):
     method = SelectField(_l("Methode"), choices=[SelectChoice(m, METHOD_LABELS[m]) for m in METHODS],
                          default="weighted-mean")
+    line = IntegerField(_l("Linie nach Platz (Preise bzw. Shortlist)"), validators=[Optional(), NumberRange(
+        min=1, max=500, message=_l("Bitte eine Zahl von 1 bis 500."))])
 
 
 class ShortlistForm(FlaskForm):
@@ -225,11 +228,13 @@ def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: 
     publication = services.publication_of(edition)
     show_all = request.args.get("all") == "1"
     facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
+    meter = reliability_context(judging_round, snapshot, history, cached=_cached)
     return render_template(
         "rankings/index.html", edition=edition, judging_round=judging_round, snapshot=snapshot, history=history,
         reopen_form=reopen_form or ReopenRoundForm(formdata=None),
         reopened=freezing.last_reopening(judging_round) if judging_round is not None else None,
-        facts=facts, tables=tables, stale=freezing.staleness(snapshot) if snapshot else [], freeze_form=FreezeForm(),
+        facts=facts, tables=tables, stale=freezing.staleness(snapshot) if snapshot else [], **meter,
+        freeze_form=FreezeForm(line=meter["line_default"]),
         publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
         and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
         METHOD_LABELS=METHOD_LABELS, FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS,
@@ -266,10 +271,11 @@ def freeze(edition_id: int, round_id: int):
     judging_round = _round(edition, round_id)
     form = FreezeForm()
     if not form.validate_on_submit():
-        flash(_("Bitte wählen Sie eine Methode."), "error")
+        problems = form.line.errors or [_("Bitte wählen Sie eine Methode.")]
+        flash(_("Die Rangliste wurde nicht eingefroren: %(why)s", why=" ".join(map(str, problems))), "error")
         return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
     ok, snapshot = run_service(form, lambda: services.freeze_ranking(
-        judging_round=judging_round, method=form.method.data, by=current_user, now=utcnow()))
+        judging_round=judging_round, method=form.method.data, by=current_user, now=utcnow(), line=form.line.data))
     if ok:
         flash(_("Rangliste eingefroren. Prüfsumme (SHA-256): %(hash)s", hash=snapshot.sha256), "success")
         return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id, snapshot=snapshot.id))

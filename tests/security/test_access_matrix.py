@@ -184,6 +184,7 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/freeze": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/reopen": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/shortlist": ORG_POST,
+    "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/extra-reviews": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/entries/<entry_id>/award": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/rounds/<round_id>/entries/<entry_id>/override": ORG_POST,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/<kind>.pdf": R(
