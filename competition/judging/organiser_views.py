@@ -12,9 +12,9 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.forms import run_service
 from ..core.ids import db_int
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service, show_failure
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
@@ -246,7 +246,7 @@ def plan(edition_id: int, round_id: int):
     try:
         preview = services.plan_round(judging_round=judging_round)
     except DomainError as exc:
-        flash(str(exc.message), "error")
+        show_failure(exc, rollback=False)
         return _assignment_page(edition, judging_round, status=422)
     return _assignment_page(edition, judging_round, preview=preview)
 
@@ -263,8 +263,7 @@ def apply(edition_id: int, round_id: int):
                                           now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+            show_failure(exc)
             return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
         flash(_("Die Zuweisung ist gespeichert: %(new)s neu, %(removed)s entfernt.", new=len(preview.new),
                 removed=len(preview.removed)), "success")
@@ -308,8 +307,7 @@ def toggle(edition_id: int, round_id: int):
                                        judging_round=judging_round, entry=entry, juror=juror, message=exc.message,
                                        action_form=form)
             except DomainError as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
+                show_failure(exc)
                 ok = False
             message = _("%(juror)s bewertet „%(title)s“ nicht mehr.", juror=juror.full_name, title=entry.title)
         else:

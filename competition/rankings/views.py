@@ -21,10 +21,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..accounts.models import Role
 from ..core.cache import DerivedCache
 from ..core.clock import utcnow
-from ..core.forms import run_service
 from ..core.i18n import datetime_filter
 from ..core.ids import db_int
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..editions.phases import Phase
