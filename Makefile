@@ -41,6 +41,7 @@ system-deps:
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -r competition -c pyproject.toml
 	BIN=$(BIN) .ci/audit
 

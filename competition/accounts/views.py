@@ -12,7 +12,7 @@ from ..core.permissions import role_required
 from ..core.redirects import safe_next
 from ..core.sessions import reset_session
 from ..extensions import db, limiter, login_manager
-from . import mails, services, throttle
+from . import mails, services, signals, throttle
 from .forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -140,9 +140,7 @@ def register():
             show_failure(exc, form, field="email")
         else:
             if result.new_user is not None:  # the checkbox: consent to the current terms and privacy notice
-                from ..privacy.services import record_consents
-
-                record_consents(user=result.new_user, now=utcnow())
+                signals.account_opened.send(result.new_user, now=utcnow())
             db.session.commit()
             if result.new_user is not None:
                 sent = mails.send_verification_mail(result.new_user, services.make_verification_token(result.new_user))
@@ -323,9 +321,7 @@ def accept_invitation(token: str):
             show_failure(exc)
         else:
             if not has_account:  # a new account: the checkbox gave consent to the current texts
-                from ..privacy.services import record_consents
-
-                record_consents(user=user, now=now)
+                signals.account_opened.send(user, now=now)
             db.session.commit()
             if not current_user.is_authenticated:
                 _start_session(user, remember=False)

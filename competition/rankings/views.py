@@ -31,10 +31,11 @@ from ..editions.phases import Phase
 from ..entries.models import Entry
 from ..entries.versions import renames
 from ..extensions import db
+from ..judging.models import ShortlistEntry
 from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
 from .certificates import is_published
-from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
+from .models import Award, AwardKind, RankingSnapshot, RankOverride
 from .ranking import METHODS
 from .reliability_views import reliability_context
 
