@@ -50,6 +50,8 @@ OBJECT_LABELS = {
     "user": _l("Konto"),
     "company": _l("Unternehmen"),
     "attachment": _l("Anlage"),
+    "company_group": _l("Unternehmensgruppe"),
+    "domain_alias": _l("Domain-Alias"),
 }
 
 
