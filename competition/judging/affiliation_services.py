@@ -7,6 +7,7 @@ was added or removed (company names and domains, never people)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -27,12 +28,7 @@ def add_company_group(*, name: str, members: list[str], by: User, now: datetime)
     members = [member.strip() for member in members if member.strip()]
     if len(members) < 2:
         raise ValidationFailed(_l("Bitte nennen Sie mindestens zwei Mitglieder."), field="members")
-    group = CompanyGroup(name=name, members=members)
-    db.session.add(group)
-    db.session.flush()
-    audit.record(actor=by, action="company_group.added", obj_type="company_group", obj_id=group.id, now=now,
-                 name=name, members=members)
-    return group
+    return _audited(CompanyGroup(name=name, members=members), "added", by=by, now=now, name=name, members=members)
 
 
 def add_domain_alias(*, domain: str, alias: str, by: User, now: datetime) -> DomainAlias:
@@ -48,25 +44,27 @@ def add_domain_alias(*, domain: str, alias: str, by: User, now: datetime) -> Dom
     existing = db.session.scalar(select(DomainAlias).where(DomainAlias.domain == domain, DomainAlias.alias == alias))
     if existing is not None:
         return existing
-    pair = DomainAlias(domain=domain, alias=alias)
-    db.session.add(pair)
-    db.session.flush()
-    audit.record(actor=by, action="domain_alias.added", obj_type="domain_alias", obj_id=pair.id, now=now,
-                 domain=domain, alias=alias)
-    return pair
+    return _audited(DomainAlias(domain=domain, alias=alias), "added", by=by, now=now, domain=domain, alias=alias)
 
 
 def delete_company_group(*, group: CompanyGroup, by: User, now: datetime) -> None:
     require_organiser(by)
-    audit.record(actor=by, action="company_group.deleted", obj_type="company_group", obj_id=group.id, now=now,
-                 name=group.name, members=list(group.members or []))
-    db.session.delete(group)
-    db.session.flush()
+    _audited(group, "deleted", by=by, now=now, name=group.name, members=list(group.members or []))
 
 
 def delete_domain_alias(*, pair: DomainAlias, by: User, now: datetime) -> None:
     require_organiser(by)
-    audit.record(actor=by, action="domain_alias.deleted", obj_type="domain_alias", obj_id=pair.id, now=now,
-                 domain=pair.domain, alias=pair.alias)
-    db.session.delete(pair)
-    db.session.flush()
+    _audited(pair, "deleted", by=by, now=now, domain=pair.domain, alias=pair.alias)
+
+
+def _audited(row: CompanyGroup | DomainAlias, change: str, *, by: User, now: datetime, **data: Any):
+    """Add or delete `row` and record the change (`company_group.added`, `domain_alias.deleted`, …) with `data`."""
+    kind = "company_group" if isinstance(row, CompanyGroup) else "domain_alias"
+    if change == "added":
+        db.session.add(row)
+        db.session.flush()
+    audit.record(actor=by, action=f"{kind}.{change}", obj_type=kind, obj_id=row.id, now=now, **data)
+    if change == "deleted":
+        db.session.delete(row)
+        db.session.flush()
+    return row
