@@ -5,13 +5,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := competition:create_app
 
-.PHONY: install run test lint format translations extract-translations system-deps clean bench
+.PHONY: install lock run test lint format translations extract-translations system-deps clean bench
 
-$(BIN)/.installed: pyproject.toml
+# Installs are reproducible: the exact versions and hashes of every dependency come from the lock files, which
+# `make lock` compiles from the ranges in pyproject.toml (pip-tools). `pip check` fails when pyproject.toml asks for
+# something the lock does not have: run `make lock` after changing dependencies (`make lock UPGRADE=1` to move every
+# pin to the newest version the ranges allow).
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-trusted-host \
+	--no-emit-find-links $(if $(UPGRADE),--upgrade)
+
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	@touch $@
+
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip-compile || $(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile $(LOCK_FLAGS) --output-file=requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev --constraint requirements.lock --output-file=requirements-dev.lock \
+	  pyproject.toml
 
 install: $(BIN)/.installed translations
 
@@ -41,6 +56,7 @@ system-deps:
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -r competition -c pyproject.toml
 	BIN=$(BIN) .ci/audit
 

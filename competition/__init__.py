@@ -85,6 +85,7 @@ def create_app(config: type | Mapping | None = None) -> Flask:
         g.pop("_login_user", None)
 
     _register_blueprints(app)
+    _register_hooks()
     _register_cli(app)
     _register_template_globals(app)
     from .core.views import register_error_handlers
@@ -130,6 +131,20 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += (privacy_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+
+
+# Lower modules offer registries and signals that higher ones subscribe to, so imports keep running one way
+# (docs/architecture.md): each module erases its own part of a person (accounts.erasure), privacy records consent
+# when an account is opened through a form that asked for it (accounts.signals).
+HOOK_MODULES = ("entries.erasure", "judging.erasure", "rankings.erasure", "rankings.hooks", "communications.erasure",
+                "privacy.subscribers")
+
+
+def _register_hooks() -> None:
+    from importlib import import_module
+
+    for name in HOOK_MODULES:
+        import_module(f"{__name__}.{name}")
 
 
 def _register_cli(app: Flask) -> None:

@@ -29,6 +29,7 @@ from .judging.models import (
     Score,
     ScoreSheet,
     ScoreSheetEvent,
+    ShortlistEntry,
 )
 from .privacy.models import Consent, LegalPage
 from .rankings.models import (
@@ -38,7 +39,6 @@ from .rankings.models import (
     Publication,
     RankingSnapshot,
     RankOverride,
-    ShortlistEntry,
 )
 
 __all__ = [

@@ -292,3 +292,73 @@ def make_entry(make_edition, make_category, make_company, make_user):
         return entry
 
     return factory
+
+
+@pytest.fixture
+def make_submitted_entry(make_entry):
+    """An entry submitted through the real use case (a version with its hashed snapshot and a number), then set to
+    `status` (eligible by default, as after the organisers' check). `by`: the submitting member (the company's
+    first). The edition is opened for submissions just for the submit; its phase is as before afterwards."""
+    from competition.editions.phases import Phase
+    from competition.entries.models import EntryStatus
+    from competition.entries.services import submit_entry
+
+    def factory(*, status=EntryStatus.ELIGIBLE, by: User | None = None, now=None, **overrides):
+        entry = make_entry(**overrides)
+        edition = entry.edition
+        before = edition.phase_override
+        edition.phase_override = Phase.SUBMISSION
+        db.session.commit()
+        submit_entry(entry=entry, consent=True, lock_version=None, by=by or entry.company.members[0].user,
+                     now=now or utcnow())
+        edition.phase_override = before
+        entry.status = status
+        db.session.commit()
+        return entry
+
+    return factory
+
+
+@pytest.fixture
+def make_assignment(make_user):
+    """A juror's assignment to an entry in a round (a new juror when none is given), as an organiser makes by hand."""
+    from competition.judging.models import Assignment, AssignmentSource
+
+    def factory(*, judging_round, entry, juror: User | None = None, **overrides):
+        values = dict(source=AssignmentSource.MANUAL)
+        values.update(overrides)
+        assignment = Assignment(round_id=judging_round.id, entry_id=entry.id,
+                                user_id=(juror or make_user(roles=(Role.JUROR,))).id, **values)
+        db.session.add(assignment)
+        db.session.commit()
+        return assignment
+
+    return factory
+
+
+@pytest.fixture
+def make_score_sheet():
+    """The score sheet of an assignment, submitted by default. `value` scores every criterion of the round with the
+    same value; `scores` ({criterion id: value}) sets single ones; `comments` ({criterion id: text}) adds comments.
+    Without either the sheet has no scores."""
+    from competition.judging.models import Score, ScoreSheet, SheetStatus
+
+    def factory(assignment, *, status=SheetStatus.SUBMITTED, value=None, scores=None, comments=None, **overrides):
+        now = utcnow()
+        values = dict(status=status, submitted_at=now if status == SheetStatus.SUBMITTED else None,
+                      created_at=now, updated_at=now)
+        values.update(overrides)
+        sheet = ScoreSheet(assignment_id=assignment.id, round_id=assignment.round_id, entry_id=assignment.entry_id,
+                           user_id=assignment.user_id, **values)
+        given = dict(scores or {})
+        if value is not None:
+            round_ = db.session.get(JudgingRound, assignment.round_id)
+            given = {criterion.id: given.get(criterion.id, value) for criterion in round_.criteria}
+        for criterion_id, score in given.items():
+            sheet.scores.append(Score(criterion_id=criterion_id, value=Decimal(str(score)) if score is not None
+                                      else None, comment=(comments or {}).get(criterion_id, "")))
+        db.session.add(sheet)
+        db.session.commit()
+        return sheet
+
+    return factory

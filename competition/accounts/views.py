@@ -7,10 +7,12 @@ from flask_login import current_user, login_required, login_url, login_user, log
 from ..core.clock import utcnow
 from ..core.errors import DomainError, InvalidToken
 from ..core.i18n import SESSION_KEY
+from ..core.outcomes import show_failure
 from ..core.permissions import role_required
 from ..core.redirects import safe_next
+from ..core.sessions import reset_session
 from ..extensions import db, limiter, login_manager
-from . import mails, services, throttle
+from . import mails, services, signals, throttle
 from .forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -58,10 +60,7 @@ def _failed(response) -> bool:
 
 
 def _start_session(user: User, *, remember: bool) -> None:
-    lang = session.get(SESSION_KEY)
-    session.clear()
-    if lang:
-        session[SESSION_KEY] = lang
+    reset_session(keep_language=True)
     session.permanent = True
     login_user(user, remember=remember)
 
@@ -98,8 +97,7 @@ def login():
             flash(str(exc.message), "warning")
             resend = EmailOnlyForm(formdata=None, email=exc.user.email)
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+            show_failure(exc)
         else:
             db.session.commit()
             _start_session(user, remember=form.remember.data)
@@ -118,10 +116,7 @@ def logout():
     services.end_all_sessions(user=current_user)
     db.session.commit()
     logout_user()
-    lang = session.get(SESSION_KEY)
-    session.clear()
-    if lang:
-        session[SESSION_KEY] = lang
+    reset_session(keep_language=True)
     flash(_("Sie wurden abgemeldet – auf allen Geräten."), "success")
     return redirect(url_for("accounts.login"))
 
@@ -142,13 +137,10 @@ def register():
                 now=utcnow(),
             )
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(str(exc.message))
+            show_failure(exc, form, field="email")
         else:
             if result.new_user is not None:  # the checkbox: consent to the current terms and privacy notice
-                from ..privacy.services import record_consents
-
-                record_consents(user=result.new_user, now=utcnow())
+                signals.account_opened.send(result.new_user, now=utcnow())
             db.session.commit()
             if result.new_user is not None:
                 sent = mails.send_verification_mail(result.new_user, services.make_verification_token(result.new_user))
@@ -216,8 +208,7 @@ def reset_password(token: str):
         try:
             services.reset_password(token=token, new_password=form.password.data, now=utcnow())
         except DomainError as exc:
-            db.session.rollback()
-            form.password.errors.append(str(exc.message))
+            show_failure(exc, form, field="password")
         else:
             db.session.commit()
             if current_user.is_authenticated:
@@ -253,8 +244,7 @@ def change_password():
                 now=utcnow(),
             )
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "password").errors.append(str(exc.message))
+            show_failure(exc, form, field="password")
         else:
             db.session.commit()
             # This session continues with the new generation; every other session has ended.
@@ -277,8 +267,7 @@ def change_email():
                 user=current_user, new_email=form.email.data, password=form.password.data
             )
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(str(exc.message))
+            show_failure(exc, form, field="email")
         else:
             db.session.commit()
             if mails.send_email_change_mail(current_user, token):
@@ -329,13 +318,10 @@ def accept_invitation(token: str):
                 now=now,
             )
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+            show_failure(exc)
         else:
             if not has_account:  # a new account: the checkbox gave consent to the current texts
-                from ..privacy.services import record_consents
-
-                record_consents(user=user, now=now)
+                signals.account_opened.send(user, now=now)
             db.session.commit()
             if not current_user.is_authenticated:
                 _start_session(user, remember=False)
@@ -365,8 +351,7 @@ def invitations():
                 now=utcnow(),
             )
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(str(exc.message))
+            show_failure(exc, form, field="email")
         else:
             db.session.commit()
             if mails.send_invitation_mail(invitation, token):
@@ -393,8 +378,7 @@ def revoke_invitation(invitation_id: int):
         try:
             services.revoke_invitation(invitation=invitation, by=current_user, now=utcnow())
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+            show_failure(exc)
         else:
             db.session.commit()
             flash(_("Die Einladung an %(email)s wurde zurückgezogen.", email=invitation.email), "success")

@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.forms import run_service
 from ..core.ids import db_int
+from ..core.outcomes import run_service, show_failure
 from ..core.permissions import role_required
 from ..editions import services as edition_services
 from ..editions.models import Category, Edition
@@ -50,14 +50,6 @@ def _helpers():
 
 bp.context_processor(_helpers)
 templates_bp.context_processor(_helpers)
-
-
-def _show_error(form, exc: DomainError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(exc.message)]
-    else:
-        flash(str(exc.message), "error")
 
 
 # --- group mails -----------------------------------------------------------------------------------------------------
@@ -137,7 +129,7 @@ def new_campaign():
                 rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
                 people = recipients(edition=edition, audience=audience, category_id=form.category_id.data, now=now)
             except DomainError as exc:
-                _show_error(form, exc)
+                show_failure(exc, form, rollback=False)
             else:
                 form.preview_user_id.choices = [SelectChoice(p.user.id, f"{p.user.full_name} <{p.user.email}>")
                                                 for p in people]
@@ -148,7 +140,7 @@ def new_campaign():
                     try:
                         preview = (chosen, personalise(form.subject.data, form.body.data, chosen))
                     except DomainError as exc:  # this person's values do not fit the template
-                        _show_error(form, exc)
+                        show_failure(exc, form, rollback=False)
                 else:
                     flash(_("Diese Gruppe hat keine Empfängerinnen und Empfänger."), "error")
     return render_template("communications/new.html", form=form, people=people, preview=preview, custom=custom,
@@ -189,7 +181,7 @@ def new_template():
             try:
                 preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
             except DomainError as exc:
-                _show_error(form, exc)
+                show_failure(exc, form, rollback=False)
         else:
             ok, template = run_service(form, lambda: services.save_custom_template(
                 key=None, name=form.name.data, locale=form.locale.data, subject=form.subject.data,
@@ -227,7 +219,7 @@ def edit_template(key: str, locale: str):
                 with force_locale(locale):
                     preview = rendering.check(form.subject.data, form.body.data, samples)
             except DomainError as exc:
-                _show_error(form, exc)
+                show_failure(exc, form, rollback=False)
         else:
             now = utcnow()
             if system is not None:

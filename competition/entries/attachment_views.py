@@ -32,6 +32,7 @@ from wtforms.fields.choices import SelectChoice
 from ..accounts.forms import ConfirmForm
 from ..core.clock import utcnow
 from ..core.errors import DomainError
+from ..core.outcomes import show_failure
 from ..core.storage import FileTooLarge, SpooledFile, Storage, get_storage
 from ..extensions import csrf, db
 from . import attachments, filetypes, permissions
@@ -148,7 +149,7 @@ def upload(entry_id: int):
         if request.content_length is not None and request.content_length > allowance.max_bytes + FORM_OVERHEAD:
             raise allowance.too_large()  # the body is never read
     except DomainError as exc:
-        flash(str(exc.message), "error")
+        show_failure(exc, rollback=False)
         return redirect(back)
 
     receiver = _StreamingUpload(get_storage(), allowance.max_bytes)
@@ -171,8 +172,7 @@ def upload(entry_id: int):
                                                 by=current_user, now=utcnow(), question=question)
         db.session.commit()
     except DomainError as exc:
-        db.session.rollback()  # a file already stored goes with the transaction
-        flash(str(exc.message), "error")
+        show_failure(exc)  # a file already stored goes with the transaction
         return redirect(back)
     except SQLAlchemyError:
         db.session.rollback()  # likewise: no row, no file
@@ -213,8 +213,7 @@ def delete(attachment_id: int):
         kept = attachments.remove_attachment(attachment=attachment, by=current_user, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+        show_failure(exc)
         return redirect(back)
     if kept:
         flash(_("Die Anlage „%(name)s“ wurde entfernt. In der bereits eingereichten Fassung sieht die Jury sie, bis "

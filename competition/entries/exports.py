@@ -1,52 +1,36 @@
 """Exports of entries for organisers: a table (CSV for German Excel, XLSX) and a ZIP of attachments.
 
 The builders take rows already loaded and return bytes or write to a file; they never query. Every text cell is
-neutralised against formula injection (OWASP "CSV Injection"): a value that starts with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return gets a leading apostrophe, so Excel and LibreOffice show it as text instead of running it.
+neutralised against formula injection (see `core.tabular`).
 
 Which data a row shows: the title and the answers are the last submitted version (what the jury sees; the working
 copy for drafts); company master data, category, status and the eligibility reason are as they are now (the same
 data the list filters on and the eligibility proposal is made from), with the name as submitted beside today's, so a
 rename after the submission is visible.
+
+Tables, CSV, XLSX and the formula-injection guard are `core.tabular`'s.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
-import io
 import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from ..core import tabular
 from ..core.clock import to_berlin, utcnow
+from ..core.tabular import Cell, Table, to_csv
 from .labels import DISTRICT_LABELS, STATUS_LABELS, TURNOVER_LABELS
 from .models import Entry, Question
-
-Cell = str | int | float | datetime | None
-
-# OWASP's list, plus the full-width forms some spreadsheet programs also accept, plus a line feed.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-DATETIME_FORMAT = "%d.%m.%Y %H:%M"
-XLSX_DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
-
-
-def neutralise(value: str) -> str:
-    """A text cell that a spreadsheet will never read as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
 
 # --- answers as plain text -----------------------------------------------------------------------------------------
 
@@ -89,12 +73,6 @@ def answer_value(kind: str, value: Any, *, file_names: Sequence[str] = ()) -> Ce
 
 
 # --- the table -----------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[list[Cell]]
-
 
 def entries_table(entries: Iterable[Entry], *, questions: Sequence[Question],
                   snapshots: dict[int, dict[str, Any]]) -> Table:
@@ -153,77 +131,10 @@ def _answers(entry: Entry, content: dict[str, Any] | None, questions: Sequence[Q
     return cells
 
 
-# --- CSV (German Excel: UTF-8 with BOM, semicolons) ---------------------------------------------------------------
-
-def _csv_cell(value: Cell) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return neutralise(str(value))
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return str(value).replace(".", ",")  # a decimal comma, as German Excel expects
-    if isinstance(value, datetime):
-        return value.strftime(DATETIME_FORMAT)
-    return neutralise(str(value))
-
-
-def to_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([_csv_cell(h) for h in table.headers])
-    for row in table.rows:
-        writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 # --- XLSX ----------------------------------------------------------------------------------------------------------
 
-def _xlsx_text(value: str) -> str:
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))  # control characters make openpyxl refuse the file
-
-
 def to_xlsx(table: Table, *, sheet_title: str | None = None) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (sheet_title or _("Beiträge"))[:31]
-    widths = [len(h) for h in table.headers]
-    bold = Font(bold=True)
-    for column, header in enumerate(table.headers, start=1):
-        cell = sheet.cell(row=1, column=column)
-        cell.value = _xlsx_text(header)
-        cell.data_type = "s"
-        cell.font = bold
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row_number, row in enumerate(table.rows, start=2):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column)
-            if value is None:
-                continue
-            if isinstance(value, datetime):
-                cell.value = value
-                cell.number_format = XLSX_DATETIME_FORMAT
-                width = 16
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                cell.value = value
-                width = len(str(value))
-            else:
-                text = _xlsx_text(str(value))
-                cell.value = text
-                cell.data_type = "s"  # a string, never a formula, whatever it starts with
-                width = max((len(line) for line in text.splitlines()), default=0)
-                if "\n" in text:
-                    cell.alignment = Alignment(vertical="top", wrap_text=True)
-            widths[column - 1] = max(widths[column - 1], width)
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-    sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabular.to_xlsx([(sheet_title or _("Beiträge"), table)])
 
 
 # --- ZIP of attachments --------------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from ..accounts.models import Role, User
 from ..core.clock import to_berlin, utcnow
-from ..core.forms import run_service
 from ..core.i18n import datetime_filter
 from ..core.ids import db_int
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions.models import Category, Edition

@@ -9,8 +9,8 @@ from flask_login import current_user
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.clock import utcnow
-from ..core.forms import run_service
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition
 from ..extensions import db

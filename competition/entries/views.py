@@ -16,9 +16,9 @@ from ..accounts.forms import ConfirmForm
 from ..core import tokens
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.forms import run_service
 from ..core.i18n import decimal_filter
 from ..core.ids import db_int
+from ..core.outcomes import run_service, show_failure
 from ..core.requests import arrival_time
 from ..editions.models import Category
 from ..extensions import db
@@ -219,8 +219,7 @@ def new_entry():
         entry = services.create_entry(company=company, category=category, by=current_user, now=utcnow())
         db.session.commit()
     except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+        show_failure(exc)
     else:
         flash(_("Ihr Beitrag in der Kategorie „%(name)s“ ist angelegt. Er wird beim Tippen automatisch als "
                 "Entwurf gespeichert.", name=category.name), "success")
@@ -295,8 +294,7 @@ def edit_entry(entry_id: int):
                                                lock_version=_lock_version(form), by=current_user, now=now)
                 db.session.commit()
             except DomainError as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
+                show_failure(exc)
                 return _render_edit(entry, form, questions), 409
             except StaleDataError:
                 db.session.rollback()
@@ -393,11 +391,7 @@ def submit_entry(entry_id: int):
             flash(_("Ihr Beitrag wurde gerade gleichzeitig eingereicht. Bitte prüfen Sie den Stand."), "info")
             return redirect(url_for("entries.show_entry", entry_id=entry.id))
         except DomainError as exc:
-            db.session.rollback()
-            if exc.field == "consent":
-                form.consent.errors = [str(exc.message)]
-            else:
-                flash(str(exc.message), "error")
+            show_failure(exc, form if exc.field == "consent" else None)
         else:
             flash(_("Vielen Dank! Ihr Beitrag %(number)s ist eingereicht (Version %(version)s). Die "
                     "Eingangsbestätigung senden wir Ihnen per E-Mail; Sie finden sie auch hier als PDF.",

@@ -7,9 +7,9 @@ How a job travels:
    it is put on the Redis queue; with the inline back end (the embedded default) it runs right there, in-process, in
    its own app context and database session. A rolled-back transaction dispatches nothing. Views therefore just
    commit as usual; there is no explicit ``dispatch`` call to forget.
-3. ``run_job(job_id)`` (the function RQ calls, and the inline back end too) claims the row (queued → running, one
-   attempt more), calls the task ``fn(ctx, **params)`` and records done or failed. The UI reads only the row, so it
-   is identical for both back ends.
+3. ``run_job(job_id)`` (reached by RQ through ``competition.worker``; called by the inline back end) claims the
+   row (queued → running, one attempt more), calls the task ``fn(ctx, **params)`` and records done or failed. The
+   UI reads only the row, so it is identical for both back ends.
 
 Tasks report progress with ``ctx.progress(done, total)``, which also refreshes the heartbeat and commits (so the UI
 sees it and finished work is kept). A job whose heartbeat is older than ``JOBS_STALE_MINUTES`` while it is marked
@@ -20,7 +20,6 @@ running has lost its worker (killed, machine restarted): ``recover`` puts it bac
 
 from __future__ import annotations
 
-import importlib
 import io
 import logging
 import threading
@@ -195,9 +194,9 @@ def enqueue(job_id: int, *, attempts: int, delay: int = 0) -> None:
     options = dict(job_id=rq_job_id(job_id, attempts), job_timeout=current_app.config.get("JOBS_TIMEOUT", 3600),
                    result_ttl=3600, failure_ttl=7 * 24 * 3600, description=f"competition job {job_id}")
     if delay:
-        queue.enqueue_in(timedelta(seconds=delay), run_job, job_id, **options)
+        queue.enqueue_in(timedelta(seconds=delay), RQ_ENTRY_POINT, job_id, **options)
     else:
-        queue.enqueue(run_job, job_id, **options)
+        queue.enqueue(RQ_ENTRY_POINT, job_id, **options)
 
 
 def _rq_job_is_waiting(job_id: int, attempts: int) -> bool:
@@ -214,26 +213,15 @@ def _rq_job_is_waiting(job_id: int, attempts: int) -> bool:
 
 # --- running ---------------------------------------------------------------------------------------------------------
 
-_worker_app = None
-
-
-def _app():
-    global _worker_app
-    if has_app_context():
-        return current_app._get_current_object()
-    if _worker_app is None:  # an RQ worker started without `flask jobs worker`
-        from .. import create_app
-
-        _worker_app = create_app()
-        for module in (_worker_app.config.get("JOBS_IMPORTS") or "").split(","):
-            if module.strip():
-                importlib.import_module(module.strip())
-    return _worker_app
+# What RQ calls: `competition.worker.run_job`, a top-level module that builds the app in a bare RQ worker and then
+# calls `run_job` below (named by string, so this module never imports the app factory above it).
+RQ_ENTRY_POINT = "competition.worker.run_job"
 
 
 def run_job(job_id: int) -> None:
-    """Run one job in its own app context and session (the entry point for RQ and the inline back end)."""
-    with _app().app_context():
+    """Run one job in its own app context and session (called by the inline back end and, through
+    `competition.worker`, by RQ)."""
+    with current_app._get_current_object().app_context():
         try:
             _run(job_id)
         finally:

@@ -7,6 +7,7 @@ Whether a pair is conflicted is never decided here but in `conflict_check`, from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,12 +79,23 @@ def declare_conflict(*, juror: User, reason: str, by: User, now: datetime, compa
     return conflict
 
 
+# Whether a round has ever had a ranking frozen is the rankings module's to know (its snapshots); it registers the
+# answer here (`answers_round_frozen`), so judging never imports rankings (docs/architecture.md).
+_round_frozen_answer: Callable[[int], bool] | None = None
+
+
+def answers_round_frozen(answer: Callable[[int], bool]) -> Callable[[int], bool]:
+    """Register the function that says, by round id, whether a ranking of that round has been frozen."""
+    global _round_frozen_answer
+    _round_frozen_answer = answer
+    return answer
+
+
 def round_is_frozen(judging_round: JudgingRound) -> bool:
     """Whether a ranking of this round has been frozen (then sheets change only by an organiser's decision)."""
-    from ..rankings.models import RankingSnapshot
-
-    return db.session.scalar(select(RankingSnapshot.id).where(RankingSnapshot.round_id == judging_round.id)
-                             .limit(1)) is not None
+    if _round_frozen_answer is None:
+        raise RuntimeError("rankings has not registered its answer (create_app imports competition.rankings.hooks)")
+    return _round_frozen_answer(judging_round.id)
 
 
 @dataclass(frozen=True)

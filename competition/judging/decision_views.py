@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError
+from ..core.outcomes import show_failure
 from ..core.permissions import role_required
 from ..editions.models import Edition
 from ..extensions import db
@@ -68,8 +69,7 @@ def decide(edition_id: int, assignment_id: int):
                 "Stand und entscheiden Sie erneut."), "error")
         return redirect(url)
     except DomainError as exc:
-        db.session.rollback()
-        form.reason.errors = [str(exc.message)]
+        show_failure(exc, form, field="reason")
         return _page_with(edition, db.session.get(Assignment, assignment_id), back, form)
     if decision == "void":
         flash(_("Die Zuweisung von %(juror)s für %(entry)s ist zurückgenommen; der Bogen bleibt im Verlauf und "

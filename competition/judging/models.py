@@ -296,3 +296,17 @@ class PreferencePhase(db.Model):
         if self.ends_at is not None and self.ends_at <= now:
             return self.ends_at
         return None
+
+
+class ShortlistEntry(db.Model):
+    """An entry chosen in a round for the next one (the shortlist, applied in one step). Judging owns the record
+    (the next round's entries are read from it); rankings writes it when the jury's shortlist is applied."""
+
+    __tablename__ = "shortlist_entries"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,16 +12,15 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
 from ..core.clock import utcnow
 from ..core.errors import DomainError
-from ..core.forms import run_service
 from ..core.ids import db_int
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service, show_failure
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
 from ..extensions import db
-from . import conflict_check, conflict_services, decisions, permissions, reminders, services
+from . import affiliation_services, conflict_check, conflict_services, decisions, permissions, reminders, services
 from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
-from .conflicts import registrable_domain
 from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm, decision_form
 from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
 
@@ -136,12 +135,9 @@ def add_group(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     form = GroupForm()
     if form.validate_on_submit():
-        members = [line.strip() for line in form.members.data.splitlines() if line.strip()]
-        if len(members) < 2:
-            form.members.errors = [_("Bitte nennen Sie mindestens zwei Mitglieder.")]
-        else:
-            db.session.add(CompanyGroup(name=form.name.data.strip(), members=members))
-            db.session.commit()
+        ok, _group = run_service(form, lambda: affiliation_services.add_company_group(
+            name=form.name.data, members=form.members.data.splitlines(), by=current_user, now=utcnow()))
+        if ok:
             flash(_("Die Unternehmensgruppe „%(name)s“ ist gespeichert. Prüfen Sie Befangenheiten erneut.",
                     name=form.name.data.strip()), "success")
             return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
@@ -154,17 +150,10 @@ def add_alias(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     form = AliasForm()
     if form.validate_on_submit():
-        domain, alias = registrable_domain(form.domain.data), registrable_domain(form.alias.data)
-        if not domain:
-            form.domain.errors = [_("Bitte geben Sie eine Firmen-Domain an, z. B. vw.de.")]
-        elif not alias or alias == domain:
-            form.alias.errors = [_("Bitte geben Sie eine andere Firmen-Domain an, z. B. volkswagen.de.")]
-        else:
-            if not db.session.scalar(db.select(DomainAlias).where(DomainAlias.domain == domain,
-                                                                  DomainAlias.alias == alias)):
-                db.session.add(DomainAlias(domain=domain, alias=alias))
-                db.session.commit()
-            flash(_("%(a)s und %(b)s gelten jetzt als dieselbe Firma.", a=domain, b=alias), "success")
+        ok, pair = run_service(form, lambda: affiliation_services.add_domain_alias(
+            domain=form.domain.data, alias=form.alias.data, by=current_user, now=utcnow()))
+        if ok:
+            flash(_("%(a)s und %(b)s gelten jetzt als dieselbe Firma.", a=pair.domain, b=pair.alias), "success")
             return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
     return jury_page(edition, alias_form=form, status=422)
 
@@ -174,10 +163,16 @@ def add_alias(edition_id: int):
 def delete_affiliation(edition_id: int, kind: str, item_id: int):
     edition = db.get_or_404(Edition, edition_id)
     item = db.get_or_404(CompanyGroup if kind == "groups" else DomainAlias, item_id)
-    if ConfirmForm().validate_on_submit():
-        db.session.delete(item)
-        db.session.commit()
-        flash(_("Der Eintrag wurde entfernt."), "success")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if kind == "groups":
+            ok, _none = run_service(form, lambda: affiliation_services.delete_company_group(
+                group=item, by=current_user, now=utcnow()))
+        else:
+            ok, _none = run_service(form, lambda: affiliation_services.delete_domain_alias(
+                pair=item, by=current_user, now=utcnow()))
+        if ok:
+            flash(_("Der Eintrag wurde entfernt."), "success")
     return redirect(url_for("jury_admin.jury", edition_id=edition.id) + "#gruppen")
 
 
@@ -246,7 +241,7 @@ def plan(edition_id: int, round_id: int):
     try:
         preview = services.plan_round(judging_round=judging_round)
     except DomainError as exc:
-        flash(str(exc.message), "error")
+        show_failure(exc, rollback=False)
         return _assignment_page(edition, judging_round, status=422)
     return _assignment_page(edition, judging_round, preview=preview)
 
@@ -263,8 +258,7 @@ def apply(edition_id: int, round_id: int):
                                           now=utcnow())
             db.session.commit()
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
+            show_failure(exc)
             return redirect(url_for("jury_admin.assignments", edition_id=edition.id, round_id=judging_round.id))
         flash(_("Die Zuweisung ist gespeichert: %(new)s neu, %(removed)s entfernt.", new=len(preview.new),
                 removed=len(preview.removed)), "success")
@@ -308,8 +302,7 @@ def toggle(edition_id: int, round_id: int):
                                        judging_round=judging_round, entry=entry, juror=juror, message=exc.message,
                                        action_form=form)
             except DomainError as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
+                show_failure(exc)
                 ok = False
             message = _("%(juror)s bewertet „%(title)s“ nicht mehr.", juror=juror.full_name, title=entry.title)
         else:

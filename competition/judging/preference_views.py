@@ -14,8 +14,8 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role
 from ..core.clock import utcnow
 from ..core.errors import DomainError, PermissionDenied
-from ..core.forms import run_service
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service, show_failure
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Entry
@@ -188,8 +188,7 @@ def declare(round_id: int, entry_id: int):
         db.session.rollback()
         abort(404)
     except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+        show_failure(exc)
         return redirect(_list_url(judging_round, _filters(), f"#beitrag-{entry.id}"))
     flash(_("Ihre Befangenheit bei Beitrag %(number)s ist erfasst; sie gilt für alle Beiträge dieses Unternehmens. "
             "Das Organisationsteam ist informiert, diese Beiträge werden Ihnen nicht zugewiesen.",

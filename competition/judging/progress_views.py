@@ -20,10 +20,10 @@ from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
 from ..core.audit import AuditEvent, first_broken_link
 from ..core.clock import utcnow
-from ..core.forms import run_service
 from ..core.i18n import datetime_filter
 from ..core.ids import db_int
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Entry
@@ -50,6 +50,8 @@ OBJECT_LABELS = {
     "user": _l("Konto"),
     "company": _l("Unternehmen"),
     "attachment": _l("Anlage"),
+    "company_group": _l("Unternehmensgruppe"),
+    "domain_alias": _l("Domain-Alias"),
 }
 
 

@@ -36,6 +36,7 @@ from .models import (
     JurorExpertise,
     JurorProfile,
     RoundJuror,
+    ShortlistEntry,
 )
 
 # Entries that take part in a round: the first round takes every eligible entry, a later one the shortlist.
@@ -132,8 +133,6 @@ def jurors():
 def round_entries(judging_round: JudgingRound) -> list[Entry]:
     """The first round takes every eligible entry; a later one the shortlist applied in the round before it
     (by status when no shortlist was recorded, e.g. statuses set by hand)."""
-    from ..rankings.models import ShortlistEntry
-
     statuses = FIRST_ROUND_STATUSES if judging_round.is_first else LATER_ROUND_STATUSES
     query = select(Entry).where(Entry.edition_id == judging_round.edition_id, Entry.status.in_(statuses))
     if not judging_round.is_first:

@@ -15,6 +15,7 @@ from ..core import audit
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.ids import db_int
+from ..core.outcomes import show_failure
 from ..core.permissions import role_required
 from ..core.requests import arrival_time
 from ..core.storage import get_storage
@@ -173,8 +174,7 @@ def act(assignment_id: int):
         flash(str(exc.message), "error")
         return _render(assignment, typed=data, problems=exc.problems, status=422)
     except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+        show_failure(exc)
         return _render(assignment, typed=data if action in ("save", "submit") else None, status=422)
     flash(message, "success")
     return redirect(url_for("sheets.show", assignment_id=assignment.id))

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..accounts.models import Role
 from ..core.clock import utcnow
-from ..core.forms import run_service
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Category, Edition
 from ..entries.models import Company

@@ -26,6 +26,11 @@ What happens to whose data, and why:
   callers of ``core.audit.record`` store ids, numbers, hashes and object names, not names or e-mail addresses of
   people (checked by the erasure test), so nothing personal is left there.
 - The last organiser cannot be erased: the platform would be left without administration.
+
+Each module erases its own part (``<module>/erasure.py``, registered with `accounts.erasure.erasure_step`): entries
+(membership, company contacts, submitted snapshots, colleague invitations), judging (jury data), rankings (names
+beside snapshots), communications (mail log), accounts (invitations). This module checks who may erase whom, runs
+the registered steps and then empties the account.
 """
 
 from __future__ import annotations
@@ -36,35 +41,17 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, select
 
-from ..accounts.models import Invitation, Role, User, UserRole
+from ..accounts.erasure import ERASED_DOMAIN, PersonErasure, erased_email, erased_name, is_erased, run_erasure_steps
+from ..accounts.models import Role, User, UserRole
 from ..accounts.passwords import verify_password
 from ..accounts.services import end_all_sessions
-from ..communications.models import MailLog
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
-from ..core.storage import delete_after_commit, get_storage
-from ..entries import blind_copies
-from ..entries.models import Attachment, Company, CompanyInvite, CompanyMember, Entry, EntryVersion
-from ..entries.receipts import snapshot_sha256
-from ..entries.services import end_membership
 from ..extensions import db
-from ..judging.models import JurorExpertise, JurorProfile, RoundJuror
 
-ERASED_DOMAIN = "deleted.invalid"
-
-
-def erased_name(user_id: int) -> str:
-    return f"Gelöschte Person #{user_id}"
-
-
-def erased_email(user_id: int) -> str:
-    return f"deleted-{user_id}@{ERASED_DOMAIN}"
-
-
-def is_erased(user: User) -> bool:
-    return user.email.endswith("@" + ERASED_DOMAIN)
+__all__ = ["ERASED_DOMAIN", "Erasure", "erase_user", "erased_email", "erased_name", "is_erased", "why_not_erase"]
 
 
 def _other_organisers(user: User) -> int:
@@ -102,30 +89,14 @@ def erase_user(*, user: User, password: str | None, by: User, now: datetime) -> 
     if why:
         raise PermissionDenied(why)
 
-    name, emails = user.full_name.strip(), {e for e in (user.email, user.pending_email) if e}
-    result = Erasure(user_id=user.id)
+    person = PersonErasure(user=user, name=user.full_name.strip(),
+                           emails={e for e in (user.email, user.pending_email) if e}, now=now)
     roles = sorted(role.value for role in user.roles)
-
-    _leave_company(user, result, now)
-    companies = _clear_company_contacts(name, emails)
-    if result.company_id is not None and not result.company_deleted:
-        companies.add(result.company_id)
-    _redact_snapshots(user, name, emails, companies, result, now)
-    _clear_jury_data(user)
-    from ..rankings.services import erase_person_from_snapshots
-
-    # Frozen rankings name people by id only (the hashed content stays valid); the names beside them go.
-    erase_person_from_snapshots(user.id, replacement=erased_name(user.id))
+    run_erasure_steps(person)  # each module erases its own part, in the registered order
+    result = Erasure(user_id=user.id, company_id=person.report.get("company"),
+                     company_deleted=person.report.get("company_deleted", False),
+                     redacted_versions=person.report.get("redacted_versions", []))
     placeholder = erased_email(user.id)
-    for invitation in db.session.scalars(select(Invitation).where(
-            or_(Invitation.email.in_(emails), Invitation.accepted_by_id == user.id))):
-        invitation.email = placeholder
-        invitation.full_name = None
-    for invite in db.session.scalars(select(CompanyInvite).where(CompanyInvite.email.in_(emails))):
-        invite.email = placeholder
-    for log in db.session.scalars(select(MailLog).where(
-            or_(MailLog.user_id == user.id, func.lower(MailLog.address).in_(emails)))):
-        log.address = placeholder  # what was sent stays countable, not to whom
 
     user.full_name = erased_name(user.id)
     user.email = placeholder
@@ -142,87 +113,3 @@ def erase_user(*, user: User, password: str | None, by: User, now: datetime) -> 
                  by_self=by.id == user.id, roles=roles, company=result.company_id,
                  company_deleted=result.company_deleted, redacted_versions=result.redacted_versions)
     return result
-
-
-def _leave_company(user: User, result: Erasure, now: datetime) -> None:
-    membership = db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == user.id))
-    if membership is None:
-        return
-    company = membership.company
-    result.company_id = company.id
-    end_membership(membership=membership, now=now)
-    if company.members:
-        if membership.is_admin and not any(m.is_admin for m in company.members):
-            company.members[0].is_admin = True  # someone must be able to invite colleagues
-        return
-    submitted = db.session.scalar(select(EntryVersion.id).join(Entry).where(Entry.company_id == company.id).limit(1))
-    if submitted is not None:
-        return  # the legal entity and its submissions stay; its contact fields are cleared below
-    storage = get_storage()
-    entry_ids = select(Entry.id).where(Entry.company_id == company.id).scalar_subquery()
-    for key in db.session.scalars(select(Attachment.storage_key).where(Attachment.entry_id.in_(entry_ids))):
-        delete_after_commit(db.session, storage, key)
-    for key in blind_copies.keys_of(select(Attachment.id).where(Attachment.entry_id.in_(entry_ids))):
-        delete_after_commit(db.session, storage, key)
-    db.session.execute(delete(Attachment).where(Attachment.entry_id.in_(entry_ids)))
-    for entry in list(company.entries):
-        db.session.delete(entry)
-    db.session.flush()
-    db.session.expire(company, ["entries"])
-    db.session.delete(company)
-    db.session.flush()
-    result.company_deleted = True
-
-
-def _clear_company_contacts(name: str, emails: set[str]) -> set[int]:
-    cleared = set()
-    for company in db.session.scalars(select(Company).where(
-            or_(Company.contact_name == name, func.lower(Company.contact_email).in_(emails)))):
-        company.contact_name = ""
-        company.contact_email = ""
-        company.contact_phone = ""
-        cleared.add(company.id)
-    db.session.flush()
-    return cleared
-
-
-def _redact_snapshots(user: User, name: str, emails: set[str], companies: set[int], result: Erasure,
-                      now: datetime) -> None:
-    versions = db.session.scalars(select(EntryVersion).where(
-        or_(EntryVersion.submitted_by_id == user.id,
-            EntryVersion.entry_id.in_(select(Entry.id).where(Entry.company_id.in_(companies or {0})))))
-        .order_by(EntryVersion.id))
-    for version in versions:
-        content = dict(version.content or {})
-        changed = False
-        submitted_by = content.get("submitted_by") or ""
-        if version.submitted_by_id == user.id or any(e in submitted_by for e in emails):
-            content["submitted_by"] = erased_name(user.id)
-            changed = True
-        company = dict(content.get("company") or {})
-        if company.get("contact_name") == name or (company.get("contact_email") or "").lower() in emails:
-            company.update(contact_name="", contact_email="", contact_phone="")
-            content["company"] = company
-            changed = True
-        if not changed:
-            continue
-        old = version.content_sha256
-        content["redacted"] = {"at": now.isoformat(), "reason": "Art. 17 DSGVO"}
-        version.content = content
-        version.content_sha256 = snapshot_sha256(content)
-        result.redacted_versions.append({"version": version.id, "old_sha256": old, "new_sha256":
-                                         version.content_sha256})
-    db.session.flush()
-
-
-def _clear_jury_data(user: User) -> None:
-    profile = db.session.scalar(select(JurorProfile).where(JurorProfile.user_id == user.id))
-    if profile is not None:
-        profile.organisation = ""
-        profile.position = ""
-        profile.employer_domains = []
-        profile.former_employers = []
-        profile.capacity = 0
-    db.session.execute(delete(JurorExpertise).where(JurorExpertise.user_id == user.id))
-    db.session.execute(delete(RoundJuror).where(RoundJuror.user_id == user.id))
-    db.session.flush()

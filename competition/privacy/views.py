@@ -12,7 +12,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,9 +25,10 @@ from ..accounts.models import Role
 from ..accounts.views import home_for
 from ..core.clock import to_berlin, utcnow
 from ..core.errors import DomainError
-from ..core.i18n import SESSION_KEY
+from ..core.outcomes import show_failure
 from ..core.permissions import role_required
 from ..core.redirects import safe_next
+from ..core.sessions import reset_session
 from ..core.storage import get_storage
 from ..extensions import db
 from . import erasure, export, services
@@ -161,8 +161,7 @@ def edit_legal(kind: str):
             try:
                 saved = services.save_page(kind=legal_kind, locale=locale, data=data, by=current_user, now=utcnow())
             except DomainError as exc:
-                db.session.rollback()
-                getattr(form, exc.field or "body").errors.append(str(exc.message))
+                show_failure(exc, form, field="body")
             else:
                 db.session.commit()
                 if data.bump_version and legal_kind in CONSENT_KINDS:
@@ -222,15 +221,11 @@ def delete_account():
         try:
             erasure.erase_user(user=current_user, password=form.password.data, by=current_user, now=utcnow())
         except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "password").errors.append(str(exc.message))
+            show_failure(exc, form, field="password")
         else:
             db.session.commit()
             logout_user()
-            lang = session.get(SESSION_KEY)
-            session.clear()
-            if lang:
-                session[SESSION_KEY] = lang
+            reset_session(keep_language=True)
             flash(_("Ihr Konto wurde gelöscht und Sie wurden auf allen Geräten abgemeldet. Ihre personenbezogenen "
                     "Daten wurden entfernt."), "success")
             return redirect(url_for("editions.home"))
@@ -290,8 +285,7 @@ def erase_for():
         try:
             erasure.erase_user(user=user, password=None, by=current_user, now=utcnow())
         except DomainError as exc:
-            db.session.rollback()
-            form.email.errors.append(str(exc.message))
+            show_failure(exc, form, field="email")
         else:
             db.session.commit()
             flash(_("Das Konto wurde gelöscht (jetzt „%(name)s“); alle Sitzungen der Person sind beendet.",

@@ -1,29 +1,20 @@
 """Exports of a frozen ranking for organisers: every juror's per-criterion scores and comments beside the entry's
 aggregates, so the selection can be defended. CSV (German Excel: UTF-8 with BOM, semicolons, decimal commas) and
 XLSX (a second sheet with the aggregates per category). Made from ``snapshot.content`` only; every text cell is
-neutralised against formula injection (the entries export's neutraliser)."""
+neutralised against formula injection (`core.tabular`)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from ..core.clock import to_berlin
-from ..entries.exports import Cell, Table, neutralise, to_csv
+from ..core.tabular import Cell, Table, to_csv, to_xlsx
 from .certificates import when
 from .models import RankingSnapshot
 from .outputs import FLAG_LABELS, METHOD_LABELS, TIE_RULE_LABELS
 from .services import resolved_content
-
-
-def _xlsx_text(value: str) -> str:
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))  # control characters make openpyxl refuse the file
 
 
 def _flags(row: dict) -> str:
@@ -126,51 +117,11 @@ def snapshot_csv(snapshot: RankingSnapshot) -> bytes:
     return to_csv(sheets_table(snapshot))
 
 
-def _write_sheet(sheet, table: Table) -> None:
-    """Fill a worksheet like the entries export does: bold headers, numbers as numbers, every text a string cell
-    (never a formula, and neutralised), widths from the content, the header row frozen, a filter."""
-    bold = Font(bold=True)
-    widths = [len(h) for h in table.headers]
-    for column, header in enumerate(table.headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=_xlsx_text(header))
-        cell.data_type = "s"
-        cell.font = bold
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row_number, row in enumerate(table.rows, start=2):
-        for column, value in enumerate(row, start=1):
-            if value is None:
-                continue
-            cell = sheet.cell(row=row_number, column=column)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                cell.value = value
-                width = len(str(value))
-            else:
-                text = _xlsx_text(str(value))
-                cell.value = text
-                cell.data_type = "s"
-                width = max((len(line) for line in text.splitlines()), default=0)
-                if "\n" in text:
-                    cell.alignment = Alignment(vertical="top", wrap_text=True)
-            widths[column - 1] = max(widths[column - 1], width)
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
-    sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-
-
 def snapshot_xlsx(snapshot: RankingSnapshot) -> bytes:
     """Sheet 1 "Bewertungsbögen": one row per sheet; sheet 2 "Ergebnisse": the aggregates per category; sheet 3
     "Schnappschuss": method, who froze it when, the hashes."""
-    workbook = Workbook()
-    first = workbook.active
-    first.title = _("Bewertungsbögen")[:31]
-    _write_sheet(first, sheets_table(snapshot))
-    for title, table in ((_("Ergebnisse"), aggregates_table(snapshot)), (_("Schnappschuss"), _about(snapshot))):
-        _write_sheet(workbook.create_sheet(title[:31]), table)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_xlsx([(_("Bewertungsbögen"), sheets_table(snapshot)), (_("Ergebnisse"), aggregates_table(snapshot)),
+                    (_("Schnappschuss"), _about(snapshot))])
 
 
 def _about(snapshot: RankingSnapshot) -> Table:

@@ -84,19 +84,6 @@ class RankOverride(db.Model):
     decided_by: Mapped[Any] = relationship("User")
 
 
-class ShortlistEntry(db.Model):
-    """An entry chosen in a round for the next one (the shortlist, applied in one step)."""
-
-    __tablename__ = "shortlist_entries"
-    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("judging_rounds.id", ondelete="CASCADE"), index=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
 class Publication(db.Model):
     """The results of an edition, published from one frozen snapshot of its final round."""
 

@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, NumberRange
 
 from ..accounts.models import Role
 from ..core.clock import utcnow
-from ..core.forms import run_service
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..extensions import db

@@ -21,9 +21,9 @@ from ..editions.models import JudgingRound
 from ..entries.models import Entry, EntryStatus
 from ..entries.versions import published_facts, versions_at_deadline
 from ..extensions import db
-from ..judging.models import Assignment, ScoreSheet, SheetStatus
+from ..judging.models import Assignment, ScoreSheet, SheetStatus, ShortlistEntry
 from . import ranking
-from .models import Award, AwardKind, Publication, RankingSnapshot, RankOverride, ShortlistEntry
+from .models import Award, AwardKind, Publication, RankingSnapshot, RankOverride
 
 
 def canonical_sha256(data: Any) -> str:

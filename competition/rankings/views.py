@@ -4,7 +4,6 @@ and the public results page of an edition."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
@@ -20,21 +19,23 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..accounts.models import Role
+from ..core.cache import DerivedCache
 from ..core.clock import utcnow
-from ..core.forms import run_service
 from ..core.i18n import datetime_filter
 from ..core.ids import db_int
 from ..core.loading import get_child_or_404
+from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..editions.phases import Phase
 from ..entries.models import Entry
 from ..entries.versions import renames
 from ..extensions import db
+from ..judging.models import ShortlistEntry
 from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
 from .certificates import is_published
-from .models import Award, AwardKind, RankingSnapshot, RankOverride, ShortlistEntry
+from .models import Award, AwardKind, RankingSnapshot, RankOverride
 from .ranking import METHODS
 from .reliability_views import reliability_context
 
@@ -135,21 +136,12 @@ def _selected_round(edition: Edition) -> JudgingRound | None:
 
 
 ROWS_PER_CATEGORY = 100  # the page shows the top of each category; `?all=1` shows every row
-_CACHE: OrderedDict[tuple, Any] = OrderedDict()
-_CACHE_MAX = 16
+_CACHE = DerivedCache(maxsize=16)
 
 
 def _cached(key: tuple, build, *, keep=lambda value: True):
     """Per process: what is made from a snapshot never changes (the key holds its id and hash)."""
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    value = build()
-    if keep(value):
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
-    return value
+    return _CACHE.get_or_build(key, build, keep=keep)
 
 
 def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Markup, Markup]:

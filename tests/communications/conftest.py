@@ -7,7 +7,7 @@ import pytest
 from competition.accounts.models import Role
 from competition.entries.models import EntryStatus
 from competition.extensions import db
-from competition.judging.models import Assignment, AssignmentSource, RoundJuror, ScoreSheet, SheetStatus
+from competition.judging.models import RoundJuror, SheetStatus
 
 
 @dataclass
@@ -26,7 +26,8 @@ def inline(app, monkeypatch):
 
 
 @pytest.fixture
-def world(make_edition, make_category, make_round, make_user, make_company, make_entry) -> World:
+def world(make_edition, make_category, make_round, make_user, make_company, make_entry, make_assignment,
+          make_score_sheet) -> World:
     """Companies with entries in two categories, a withdrawn one, and jurors with and without open work."""
     edition = make_edition()
     mobility = make_category(edition, name="Mobilität")
@@ -51,13 +52,8 @@ def world(make_edition, make_category, make_round, make_user, make_company, make
     for juror in (jana, karl, lea):
         db.session.add(RoundJuror(round_id=first.id, user_id=juror.id, capacity=5))
     for juror, entry, submitted in ((jana, "spann", True), (jana, "kreis", False), (karl, "spann", True)):
-        assignment = Assignment(round_id=first.id, entry_id=entries[entry].id, user_id=juror.id,
-                                source=AssignmentSource.MANUAL)
-        db.session.add(assignment)
-        db.session.flush()
-        db.session.add(ScoreSheet(assignment_id=assignment.id, round_id=first.id, entry_id=entries[entry].id,
-                                  user_id=juror.id, status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT))
-    db.session.commit()
+        assignment = make_assignment(judging_round=first, entry=entries[entry], juror=juror)
+        make_score_sheet(assignment, status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT)
     return World(edition=edition, categories=[mobility, digital],
                  applicants={"anna": anna, "bernd": bernd, "carla": carla, "dora": dora},
                  jurors={"jana": jana, "karl": karl, "lea": lea}, entries=entries)

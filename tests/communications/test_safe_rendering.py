@@ -19,24 +19,22 @@ from competition.communications.sandbox import TemplateTooBig
 from competition.core.mail import send_mail
 from competition.core.placeholders import NotPlain, plain_values
 from competition.extensions import db
-from competition.judging.models import Assignment, AssignmentSource
 
 LIMIT_BYTES = 64 * 1024 * 1024  # the preview may use a little memory, never the gigabytes the template asks for
 
 
-def _juror_with_open_work(make_user, make_entry, make_round):
+def _juror_with_open_work(make_user, make_entry, make_round, make_assignment):
     juror = make_user(roles=(Role.JUROR,), email="jan@uni.example", full_name="Jan Vogel")
     entry = make_entry()
     judging_round = make_round(entry.edition)
-    db.session.add(Assignment(round_id=judging_round.id, entry_id=entry.id, user_id=juror.id,
-                              source=AssignmentSource.MANUAL))
-    db.session.commit()
+    make_assignment(judging_round=judging_round, entry=entry, juror=juror)
     return juror, judging_round
 
 
 def test_a_stored_template_cannot_remove_a_jurors_role_when_reminders_are_sent(client, login_as, organiser, outbox,
-                                                                              make_user, make_entry, make_round):
-    juror, judging_round = _juror_with_open_work(make_user, make_entry, make_round)
+                                                                              make_user, make_entry, make_round,
+                                                                              make_assignment):
+    juror, judging_round = _juror_with_open_work(make_user, make_entry, make_round, make_assignment)
     # Stored as it was before the fix (saved when the check let it through, or written into the database).
     db.session.add(MailTemplate(key="jury_reminder", locale="de", subject="Erinnerung",
                                 body="{{ juror.role_rows.clear() }}{{ juror.full_name }}: {{ link }}"))

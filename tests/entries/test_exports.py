@@ -12,6 +12,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 
+from competition.core import tabular
 from competition.core.clock import to_berlin, utcnow
 from competition.core.storage import get_storage
 from competition.entries import exports
@@ -91,7 +92,7 @@ def _by_title_prefix(rows, prefix):
     ("'schon", "'schon"),
 ])
 def test_neutralise(value, expected):
-    assert exports.neutralise(value) == expected
+    assert tabular.neutralise(value) == expected
 
 
 def test_safe_and_unique_names():

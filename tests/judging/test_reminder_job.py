@@ -8,20 +8,18 @@ from competition.entries.models import EntryStatus
 from competition.extensions import db
 from competition.jobs import Job, JobStatus
 from competition.jobs.runner import restart, run_job
-from competition.judging.models import Assignment, AssignmentSource
 
 
 def test_reminders_are_a_job_and_a_restart_does_not_mail_twice(client, login_as, organiser, outbox, make_edition,
-                                                                  make_round, make_category, make_entry, make_user):
+                                                                  make_round, make_category, make_entry, make_user,
+                                                                  make_assignment):
     edition = make_edition()
     judging_round = make_round(edition)
     category = make_category(edition)
     entry = make_entry(category=category, status=EntryStatus.ELIGIBLE)
     jurors = [make_user(roles=(Role.JUROR,), email=f"jury{i}@uni.example") for i in range(3)]
     for juror in jurors:
-        db.session.add(Assignment(round_id=judging_round.id, entry_id=entry.id, user_id=juror.id,
-                                  source=AssignmentSource.MANUAL))
-    db.session.commit()
+        make_assignment(judging_round=judging_round, entry=entry, juror=juror)
     login_as(organiser)
     outbox.clear()
     response = client.post(f"/organisation/editions/{edition.id}/rounds/{judging_round.id}/remind",

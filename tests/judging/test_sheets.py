@@ -17,7 +17,8 @@ from competition.judging.models import Assignment, Conflict, ScoreSheet, SheetSt
 
 
 @pytest.fixture
-def world(make_edition, make_category, make_round, make_criterion, make_user, make_company, make_entry, organiser):
+def world(make_edition, make_category, make_round, make_criterion, make_user, make_company, make_submitted_entry,
+          organiser):
     edition = make_edition(phase_override=Phase.JURY)
     category = make_category(edition, name="Mobilität")
     judging_round = make_round(edition, name="Vorauswahl", scale_step=Decimal("0.5"), jurors_per_entry=1)
@@ -26,15 +27,7 @@ def world(make_edition, make_category, make_round, make_criterion, make_user, ma
     impact = make_criterion(judging_round, name="Regionale Wirkung", weight=1)
     owner = make_user(email="kontakt@niles.example")
     company = make_company(owner, legal_name="Niles-Simmons Industrieanlagen GmbH")
-    entry = make_entry(company=company, category=category, title="Hybride Drehmaschine")
-    from competition.entries.services import submit_entry
-
-    edition.phase_override = Phase.SUBMISSION
-    db.session.commit()
-    submit_entry(entry=entry, consent=True, lock_version=None, by=owner, now=utcnow())
-    entry.status = EntryStatus.ELIGIBLE
-    edition.phase_override = Phase.JURY
-    db.session.commit()
+    entry = make_submitted_entry(company=company, category=category, title="Hybride Drehmaschine")
     juror = make_user(roles=(Role.JUROR,), email="prof@tu-chemnitz.example", full_name="Prof. Jana Beispiel")
     assignment = services.add_assignment(judging_round=judging_round, juror=juror, entry=entry, by=organiser,
                                          now=utcnow())

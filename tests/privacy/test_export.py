@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from decimal import Decimal
 
 from competition.accounts.models import Role
 from competition.core.clock import utcnow
@@ -13,15 +12,10 @@ from competition.entries.attachments import add_attachment
 from competition.entries.models import Answer, Question, QuestionKind
 from competition.extensions import db
 from competition.judging.models import (
-    Assignment,
-    AssignmentSource,
     Conflict,
     ConflictSource,
     JurorExpertise,
     JurorProfile,
-    Score,
-    ScoreSheet,
-    SheetStatus,
 )
 from competition.privacy import services
 
@@ -94,7 +88,8 @@ def test_applicant_gets_account_company_entries_and_files(client, login_as, make
 
 
 def test_juror_gets_profile_conflicts_and_own_score_sheets(client, login_as, make_user, make_company, make_entry,
-                                                         make_edition, make_round, make_criterion, make_category):
+                                                         make_edition, make_round, make_criterion, make_category,
+                                                         make_assignment, make_score_sheet):
     juror = make_user(roles=(Role.JUROR,), email="jury@tu-chemnitz.example", full_name="Prof. Jana Beispiel")
     other = make_user(roles=(Role.JUROR,), email="andere@jury.example")
     edition = make_edition()
@@ -110,14 +105,9 @@ def test_juror_gets_profile_conflicts_and_own_score_sheets(client, login_as, mak
                  source=ConflictSource.DECLARED, reason="Frühere Beratung"),
     ])
     for person, comment in ((juror, "Sehr originell"), (other, "Fremder Kommentar")):
-        assignment = Assignment(round_id=judging_round.id, entry_id=entry.id, user_id=person.id,
-                                source=AssignmentSource.MANUAL)
-        db.session.add(assignment)
-        db.session.flush()
-        sheet = ScoreSheet(assignment_id=assignment.id, round_id=judging_round.id, entry_id=entry.id,
-                           user_id=person.id, status=SheetStatus.SUBMITTED, overall_comment=comment)
-        sheet.scores.append(Score(criterion_id=criterion.id, value=Decimal("8.50"), comment="stark"))
-        db.session.add(sheet)
+        assignment = make_assignment(judging_round=judging_round, entry=entry, juror=person)
+        make_score_sheet(assignment, scores={criterion.id: "8.50"}, comments={criterion.id: "stark"},
+                         overall_comment=comment)
     db.session.commit()
     login_as(juror)
 

@@ -17,7 +17,7 @@ from competition.core.clock import utcnow
 from competition.core.errors import Locked, PermissionDenied, ValidationFailed
 from competition.extensions import db
 from competition.jobs.models import Job, JobStatus
-from competition.judging.models import Assignment, Score, ScoreSheet, SheetStatus
+from competition.judging.models import Assignment
 from competition.rankings import extra_reviews, services, snapshot_reliability
 from competition.rankings.models import ExtraReviewRequest, RankingSnapshot
 
@@ -224,26 +224,18 @@ def test_the_page_explains_the_meter_and_the_button_asks_for_reviews(world, clie
     assert len({m.to[0] for m in outbox}) >= 1 and all("/jury/assignments/" in m.body for m in outbox)
 
 
-def _submit_extra_sheets(world, value=None):
+def _submit_extra_sheets(make_score_sheet, value=None):
     """The jurors score their extra entries (as the browser test does through the form)."""
-    now = utcnow()
-    for request in db.session.scalars(select(ExtraReviewRequest)):
-        sheet = ScoreSheet(round_id=world.round.id, entry_id=request.entry_id, user_id=request.user_id,
-                           assignment_id=request.assignment_id, status=SheetStatus.SUBMITTED, submitted_at=now,
-                           updated_at=now, created_at=now)
-        db.session.add(sheet)
-        db.session.flush()
-        for criterion in world.round.criteria:
-            db.session.add(Score(sheet_id=sheet.id, criterion_id=criterion.id, value=value or 6))
-    db.session.commit()
+    for request in list(db.session.scalars(select(ExtraReviewRequest))):
+        make_score_sheet(db.session.get(Assignment, request.assignment_id), value=value or 6)
 
 
-def test_the_next_freeze_shows_the_change_against_the_previous_snapshot(world, client, login_as):
+def test_the_next_freeze_shows_the_change_against_the_previous_snapshot(world, client, login_as, make_score_sheet):
     first = freeze(world)
     extra_reviews.request_extra_reviews(judging_round=world.round, snapshot=first, budget=3, by=world.organiser,
                                         now=utcnow())
     db.session.commit()
-    _submit_extra_sheets(world)
+    _submit_extra_sheets(make_score_sheet)
     login_as(world.organiser)
     assert "eingereicht: 3" in _page(client, world)
     second = freeze(world, now=utcnow() + timedelta(seconds=1))

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from competition.accounts.models import Role
 from competition.core.clock import utcnow
 from competition.editions.phases import Phase
-from competition.entries.models import EntryStatus, Question, QuestionKind
+from competition.entries.models import Question, QuestionKind
 from competition.extensions import db
 from tests.conftest import PASSWORD, login
 
@@ -144,7 +144,8 @@ def assert_shown_safely(client, page: str) -> str:
 # --- the world -----------------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def world(make_user, make_company, make_edition, make_category, make_round, make_criterion, make_entry, organiser):
+def world(make_user, make_company, make_edition, make_category, make_round, make_criterion, make_entry, organiser,
+          make_submitted_entry):
     edition = make_edition(phase_override=Phase.SUBMISSION)
     category = make_category(edition, name="Mobilität")
     short = Question(edition_id=edition.id, kind=QuestionKind.SHORT_TEXT, label="Zielgruppe", position=1)
@@ -158,15 +159,9 @@ def world(make_user, make_company, make_edition, make_category, make_round, make
     judging_edition = make_edition(phase_override=Phase.JURY)
     judging_round = make_round(judging_edition, scale_step=1, jurors_per_entry=1)
     criterion = make_criterion(judging_round, name="Innovationsgrad")
-    judged = make_entry(category=make_category(judging_edition), title="Bewerteter Beitrag")
-    from competition.entries.services import submit_entry
+    judged = make_submitted_entry(category=make_category(judging_edition), title="Bewerteter Beitrag")
     from competition.judging import services as jury
 
-    judging_edition.phase_override = Phase.SUBMISSION
-    db.session.commit()
-    submit_entry(entry=judged, consent=True, lock_version=None, by=judged.company.members[0].user, now=utcnow())
-    judged.status = EntryStatus.ELIGIBLE
-    judging_edition.phase_override = Phase.JURY
     assignment = jury.add_assignment(judging_round=judging_round, juror=juror, entry=judged, by=organiser,
                                      now=utcnow())
     db.session.commit()

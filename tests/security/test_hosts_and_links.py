@@ -219,17 +219,14 @@ def test_every_mail_kind_links_to_base_url_whatever_host_the_request_names(publi
 
 
 def test_reminders_started_on_another_host_link_to_base_url(public_app, make_user, make_entry, make_round,
-                                                           organiser):
+                                                           organiser, make_assignment):
     from competition.accounts.models import Role
     from competition.jobs import Job
-    from competition.judging.models import Assignment, AssignmentSource
 
     juror = make_user(roles=(Role.JUROR,), email="jan@uni.example")
     entry = make_entry()
     judging_round = make_round(entry.edition)
-    db.session.add(Assignment(round_id=judging_round.id, entry_id=entry.id, user_id=juror.id,
-                              source=AssignmentSource.MANUAL))
-    db.session.commit()
+    make_assignment(judging_round=judging_round, entry=entry, juror=juror)
     outbox = mail_outbox(public_app)
     client = public_app.test_client()
     headers = {"Host": "intern.example"}

@@ -1,0 +1,1 @@
+"""Mail templates, group mails and the send log."""
