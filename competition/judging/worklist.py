@@ -17,8 +17,8 @@ from sqlalchemy import select
 from ..editions.scales import Scale
 from ..extensions import db
 from . import conflict_check, extensions, scoring
-from .permissions import why_scoring_closed
 from .models import Assignment, ScoreSheet, SheetStatus
+from .permissions import why_scoring_closed
 
 
 class State(enum.IntEnum):
