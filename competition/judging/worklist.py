@@ -118,6 +118,14 @@ class Distribution:
     def peak(self) -> int:
         return max((b.count for b in self.bins), default=0)
 
+    def position(self, value: Decimal) -> float:
+        """Where a value lies on the scale, 0 (minimum) to 1 (maximum), for drawing."""
+        return float((Decimal(value) - self.scale.minimum) / (self.scale.maximum - self.scale.minimum))
+
+    def height(self, item: Bin) -> float:
+        """A bin's bar height relative to the highest bar, 0 to 1."""
+        return item.count / self.peak if self.peak else 0.0
+
 
 def distribution(totals: list[Decimal], scale: Scale, *, bins: int = 10) -> Distribution:
     """Totals counted in equal bins over [minimum, maximum]; the last bin includes the maximum. Fewer bins when the

@@ -463,7 +463,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
             score(jurors[email], base, "Vorauswahl", title, FIRST_ROUND[title], totals[title])
     for email, titles in plan.items():
         jurors[email].goto(base + "/jury")
-        expect(jurors[email].get_by_text(f"{len(titles)} von {len(titles)} eingereicht, 0 offen")).to_be_visible()
+        expect(jurors[email].get_by_text(f"{len(titles)} von {len(titles)} bewertet")).to_be_visible()
     screenshot(jurors[conflicted], "flow-juror-dashboard")
 
     # === 5. ranking of the first round, deliberation, shortlist; the final round ===============================
@@ -628,7 +628,7 @@ def test_score_sheet_works_without_javascript(live_server, assigned_sheet, new_p
     expect(page.get_by_role("status").filter(has_text="Ihre Bewertung ist eingereicht")).to_be_visible()
     expect(inputs.nth(0)).to_be_disabled()
     page.goto(live_server + "/jury")
-    expect(page.get_by_text("1 von 1 eingereicht, 0 offen")).to_be_visible()
+    expect(page.get_by_text("1 von 1 bewertet")).to_be_visible()
     screenshot(page, "juror-sheet-nojs")
 
 

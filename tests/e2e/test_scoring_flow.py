@@ -67,6 +67,6 @@ def test_juror_scores_with_live_total_autosave_and_submit(
     expect(page.get_by_role("status").filter(has_text="Ihre Bewertung ist eingereicht")).to_be_visible()
     expect(page.locator(f"#score_{innovation.id}")).to_be_disabled()
     page.goto(live_server + "/jury")
-    expect(page.get_by_text("1 von 1 eingereicht, 0 offen")).to_be_visible()
+    expect(page.get_by_text("1 von 1 bewertet")).to_be_visible()
     expect(page.get_by_role("cell", name="7,38")).to_be_visible()
     screenshot(page, "juror-dashboard")
