@@ -312,7 +312,7 @@ def test_the_sheet_on_a_phone(live_server, new_page, jury, screenshot):
     assert all(levels.nth(i).bounding_box()["x"] + levels.nth(i).bounding_box()["width"] <= 390 for i in range(3))
     for name in ("Entwurf speichern", "Bewertung einreichen"):
         box = page.get_by_role("button", name=name).bounding_box()
-        assert 0 <= box["y"] and box["y"] + box["height"] <= 844 and box["x"] + box["width"] <= 390
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844 and box["x"] + box["width"] <= 390
         assert box["height"] >= 24  # a target a thumb can hit
     score.fill("7")
     expect(page.locator("#sheet-status")).to_contain_text("Entwurf gespeichert", timeout=8000)
