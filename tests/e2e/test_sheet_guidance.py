@@ -5,6 +5,7 @@ JavaScript."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -105,7 +106,7 @@ def test_a_comment_survives_an_invalid_score_and_a_reload_and_submit_refuses_at_
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Bewertung einreichen").click()
-    expect(page.get_by_role("status").filter(has_text="nicht eingereicht")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="nicht eingereicht")).to_be_visible()
     expect(error).to_have_text("Bitte wählen Sie eine Punktzahl in Schritten von 1.")
     expect(page.locator(f"#score_{criteria[2].id}-error")).to_have_text("Bitte vergeben Sie eine Punktzahl.")
     expect(page.locator(f"#comment_{first.id}")).to_have_value("Überzeugender Ansatz, Pilot bei zwei Kunden belegt.")
@@ -161,6 +162,8 @@ def test_the_bar_is_at_most_64_px_and_never_covers_the_focused_field(live_server
         page.locator(f"#score_{criterion.id}").fill("x")  # every criterion named in the bar
     expect(page.locator("#sheet-attention a")).to_have_count(5, timeout=8000)
     bar = page.locator("#sheet-bar").bounding_box()
+    if os.environ.get("E2E_SCREENSHOTS"):  # the window as the juror sees it, bar included
+        page.screenshot(path=f"{os.environ['E2E_SCREENSHOTS']}/sheet-bar-1280-viewport.png")
     assert bar["height"] <= 64, bar
     page.locator("h1").focus()
     page.evaluate("window.scrollTo(0, 0)")
@@ -316,7 +319,8 @@ def test_the_sheet_on_a_phone(live_server, new_page, jury, screenshot):
         assert box["height"] >= 24  # a target a thumb can hit
     score.fill("7")
     expect(page.locator("#sheet-status")).to_contain_text("Entwurf gespeichert", timeout=8000)
-    page.screenshot(path="test-artifacts/sheet-phone-390.png", full_page=False)
+    if os.environ.get("E2E_SCREENSHOTS"):
+        page.screenshot(path=f"{os.environ['E2E_SCREENSHOTS']}/sheet-phone-390-viewport.png")
     screenshot(page, "sheet-phone")
 
 
