@@ -18,7 +18,9 @@
     if (!bar) return;
     const barTop = bar.getBoundingClientRect().top;
     const rect = field.getBoundingClientRect();
-    const below = rect.bottom + 12 - barTop;
+    const error = document.getElementById(`${field.id}-error`);
+    const bottom = error && !error.hidden ? Math.max(rect.bottom, error.getBoundingClientRect().bottom) : rect.bottom;
+    const below = bottom + 12 - barTop;
     if (below > 0) window.scrollBy(0, below);
     else if (rect.top < 8) window.scrollBy(0, rect.top - 8);
   }
