@@ -280,6 +280,9 @@ def test_the_overview_shows_every_criterion_without_scrolling_sideways_and_sorts
     expect(page.get_by_role("heading", name="Verteilung Ihrer Gesamtnoten")).to_be_visible()
     expect(page.locator(".distribution figcaption")).to_contain_text("3 vollständig bewerteten Beiträge")
     screenshot(page, "juror-overview")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the table scrolls in its box, not the page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # sorted in place by the total, highest first, then lowest first
     page.locator("thead a[data-sort='total']").click()
