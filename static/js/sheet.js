@@ -216,7 +216,12 @@
   let kept = null;
   try { kept = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) { kept = null; }
   if (kept && kept.fields) {
-    if (same(kept.fields, Object.fromEntries(Object.keys(kept.fields).map((k) => [k, (form.querySelector(`[name="${k}"]`) || {}).value])))) {
+    // The server trims what it stores: a copy that differs only in surrounding spaces is not a lost edit.
+    const unsaved = Object.entries(kept.fields).some(([name, value]) => {
+      const field = form.querySelector(`[name="${name}"]`);
+      return field && field.value.trim() !== String(value).trim();
+    });
+    if (!unsaved) {
       forget();
     } else {
       Object.entries(kept.fields).forEach(([name, value]) => {
