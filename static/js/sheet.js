@@ -173,6 +173,10 @@
       versionInput().value = answer.querySelector("#sheet-version").value;
       status.replaceChildren(...line.childNodes);
       showProblems(problems);
+      // an error that just appeared under the field being typed in must not sit under the bar
+      if (form.contains(document.activeElement) && document.activeElement.matches("input, textarea")) {
+        reveal(document.activeElement);
+      }
       if (same(sent, values())) forget(); else remember();
       return;
     }

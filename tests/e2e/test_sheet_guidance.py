@@ -165,6 +165,7 @@ def test_the_bar_is_at_most_64_px_and_never_covers_the_focused_field(live_server
     if os.environ.get("E2E_SCREENSHOTS"):  # the window as the juror sees it, bar included
         page.screenshot(path=f"{os.environ['E2E_SCREENSHOTS']}/sheet-bar-1280-viewport.png")
     assert bar["height"] <= 64, bar
+    print(f"sheet bar at 1280 × 900 with five criteria named: {bar['height']:.1f} px")
     page.locator("h1").focus()
     page.evaluate("window.scrollTo(0, 0)")
     names = [f"score_{c.id}" for c in criteria] + [f"comment_{c.id}" for c in criteria] + ["overall_comment"]
