@@ -45,6 +45,13 @@ def datetime_filter(value: datetime | None) -> str:
     return format_datetime(value, DATETIME_PATTERNS.get(_language(), DATETIME_PATTERNS["en"]))
 
 
+def time_filter(value: datetime | None) -> str:
+    """14:30 Uhr in German, 14:30 in English; Europe/Berlin (for "saved at" on the same day)."""
+    if value is None:
+        return "–"
+    return format_datetime(value, "HH:mm 'Uhr'" if _language() == "de" else "HH:mm")
+
+
 def date_filter(value: datetime | None) -> str:
     if value is None:
         return "–"
@@ -81,6 +88,7 @@ def percent_filter(value: Decimal | float | None, places: int = 1) -> str:
 def init_app(app) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["time"] = time_filter
     app.jinja_env.filters["datetime_input"] = datetime_input_filter
     app.jinja_env.filters["decimal"] = decimal_filter
     app.jinja_env.filters["percent"] = percent_filter

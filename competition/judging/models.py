@@ -226,6 +226,9 @@ class Score(db.Model):
     sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"), index=True)
     criterion_id: Mapped[int] = mapped_column(ForeignKey("criteria.id", ondelete="RESTRICT"), index=True)
     value: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    # A draft score exactly as typed when it is not valid on the scale ("7,5" on a whole-number scale): kept so
+    # the juror sees it again with its error; empty when `value` holds the score (or nothing was typed).
+    typed: Mapped[str] = mapped_column(String(100), default="", server_default="")
     comment: Mapped[str] = mapped_column(Text, default="")
 
     sheet: Mapped[ScoreSheet] = relationship(back_populates="scores")

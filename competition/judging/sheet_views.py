@@ -22,7 +22,7 @@ from ..core.storage import get_storage
 from ..entries import blind_copies
 from ..entries.models import Attachment
 from ..extensions import db
-from . import conflict_services, extensions, notices, scoring, sheets
+from . import conflict_services, extensions, notices, sheets, worklist
 from .models import Assignment, SheetStatus
 
 log = logging.getLogger(__name__)
@@ -72,30 +72,33 @@ def _render(assignment: Assignment, *, typed=None, problems=None, stale=None, st
     judging_round = assignment.round
     edition = judging_round.edition
     version = sheets.version_at_deadline(assignment.entry)
-    stored = sheet.values() if sheet else {}
-    comments = {s.criterion_id: s.comment for s in sheet.scores} if sheet else {}
     if typed is not None:
-        shown_values = {cid: raw for cid, raw in typed.values.items()}
+        shown_values = dict(typed.values)
         shown_comments = typed.comments
         overall, feedback = typed.overall_comment, typed.feedback
-    else:
-        shown_values = {cid: (_fmt(v) if v is not None else "") for cid, v in stored.items()}
-        shown_comments = comments
+    else:  # what is stored: valid scores as numbers, invalid ones exactly as typed (with their error below)
+        shown_values = {s.criterion_id: (_fmt(s.value) if s.value is not None else s.typed)
+                        for s in sheet.scores} if sheet else {}
+        shown_comments = {s.criterion_id: s.comment for s in sheet.scores} if sheet else {}
         overall = sheet.overall_comment if sheet else ""
         feedback = sheet.feedback if sheet else ""
+    if problems is None:
+        problems = sheets.criterion_problems(sheet) if sheet and sheet.status is SheetStatus.DRAFT else {}
     others = []
     if (sheet is not None and sheet.status is SheetStatus.SUBMITTED and judging_round.show_scores_after_submit):
         others = [s for s in sheets.sheets_of_entry(assignment.entry_id, judging_round.id)
                   if s.id != sheet.id and s.status is SheetStatus.SUBMITTED]
+    work = worklist.worklist_of(current_user, now)
     return render_template(
         "judging/sheet.html", assignment=assignment, entry=assignment.entry, judging_round=judging_round,
         edition=edition, version=version, content=version.content if version else None, sheet=sheet,
         criteria=list(judging_round.criteria), values=shown_values, comments=shown_comments,
-        overall_comment=overall, feedback=feedback, problems=problems or {}, stale=stale,
-        total=sheets.total_of(sheet) if sheet else None, now=now,
+        overall_comment=overall, feedback=feedback, problems=problems, stale=stale,
+        live=sheets.live_total(sheet, judging_round), now=now,
         why_not_score=sheets.why_not_score(current_user, assignment, now),
         attachments=_visible_attachments(assignment, version), others=others, blind=edition.is_blind,
         total_of=sheets.total_of, deadline=extensions.deadline_for(current_user.id, judging_round),
+        progress=work.round_of(judging_round.id), next_row=work.next_open(assignment.id),
     ), status
 
 
@@ -155,10 +158,22 @@ def act(assignment_id: int):
         else:
             sheet = sheets.save_sheet(assignment=assignment, data=data, version=_version(), by=current_user, now=now)
             message = _("Ihre Bewertung wurde als Entwurf gespeichert.")
+            attention = sheets.criterion_problems(sheet)
             if action == "submit":
                 db.session.flush()
-                sheets.submit_sheet(assignment=assignment, version=None, by=current_user, now=now)
+                try:
+                    sheets.submit_sheet(assignment=assignment, version=None, by=current_user, now=now)
+                except sheets.InvalidScores as exc:
+                    db.session.commit()  # the draft is kept, every field as typed; only the submit is refused
+                    flash(str(exc.message), "error")
+                    return _render(assignment, problems=exc.problems, status=422)
                 message = _("Ihre Bewertung ist eingereicht. Vielen Dank!")
+            elif attention:
+                db.session.commit()
+                flash(_("Ihr Entwurf ist gespeichert, auch die ungültigen Angaben so, wie Sie sie eingegeben haben. "
+                        "Bitte prüfen Sie: %(names)s", names=sheets.problem_names(assignment.round, attention)),
+                      "warning")
+                return redirect(url_for("sheets.show", assignment_id=assignment.id))
         db.session.commit()
     except sheets.StaleSheet as exc:
         db.session.rollback()
@@ -169,10 +184,6 @@ def act(assignment_id: int):
         flash(_("Dieser Bewertungsbogen wurde gleichzeitig an anderer Stelle gespeichert. Unten sehen Sie die "
                 "gespeicherten Werte neben Ihren Eingaben; bitte prüfen Sie sie und speichern Sie erneut."), "error")
         return _render(assignment, typed=data, stale=sheets.sheet_for(assignment), status=409)
-    except sheets.InvalidScores as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return _render(assignment, typed=data, problems=exc.problems, status=422)
     except DomainError as exc:
         show_failure(exc)
         return _render(assignment, typed=data if action in ("save", "submit") else None, status=422)
@@ -183,29 +194,29 @@ def act(assignment_id: int):
 @bp.post("/<int:assignment_id>/autosave")
 @juror_only
 def autosave(assignment_id: int):
-    """htmx: save the draft while typing and answer with the live weighted total."""
+    """Script: save the draft while typing, every field as typed. Answers with a small fragment that the sheet's
+    script reads: the live total, the new version, the errors per field, or why nothing could be saved."""
     assignment = _assignment(assignment_id)
     data = _input()
     now = arrival_time()
+    judging_round = assignment.round
     try:
         sheet = sheets.save_sheet(assignment=assignment, data=data, version=_version(), by=current_user, now=now)
         db.session.commit()
-    except sheets.InvalidScores as exc:
+    except (sheets.StaleSheet, StaleDataError):
         db.session.rollback()
-        total = scoring.weighted_total(
-            {cid: scoring.parse_value(raw, assignment.round.scale)[0] for cid, raw in data.values.items()},
-            sheets.criteria_weights(assignment.round))
-        # No new version for a refused save: only a successful one may move the form on (else a stale tab would
-        # overwrite another tab's values with its next keystroke).
-        return render_template("judging/_autosave.html", ok=False, message=next(iter(exc.problems.values())),
-                               total=total, sheet=None)
-    except (DomainError, StaleDataError) as exc:
+        # No new version in the answer's form field: only the juror may decide to save over the other tab's values
+        # (the stored ones are shown beside theirs); the stored version travels as data for that button.
+        stored = sheets.sheet_for(assignment)
+        return render_template("judging/_autosave.html", state="stale", stored=stored, live=None, problems={},
+                               judging_round=judging_round, fmt=_fmt), 409
+    except DomainError as exc:
         db.session.rollback()
-        message = str(exc.message) if isinstance(exc, DomainError) else _(
-            "Der Bogen wurde an anderer Stelle gespeichert. Bitte laden Sie die Seite neu.")
-        return render_template("judging/_autosave.html", ok=False, message=message, total=None, sheet=None)
-    return render_template("judging/_autosave.html", ok=True, message=None, total=sheets.total_of(sheet),
-                           sheet=sheet, now=now)
+        return render_template("judging/_autosave.html", state="refused", message=str(exc.message), live=None,
+                               problems={}, judging_round=judging_round), 423
+    return render_template("judging/_autosave.html", state="saved", sheet=sheet, now=now,
+                           live=sheets.live_total(sheet, judging_round),
+                           problems=sheets.criterion_problems(sheet), judging_round=judging_round)
 
 
 @bp.get("/<int:assignment_id>/attachments/<int:number>")

@@ -43,10 +43,23 @@ class StaleSheet(DomainError):
 
 
 class InvalidScores(ValidationFailed):
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(_l("Einige Angaben sind ungültig. Bitte korrigieren Sie die markierten Felder; es wurde "
-                            "nichts gespeichert."))
+    """The sheet cannot be submitted yet; `problems` says why per form field (everything typed is kept)."""
+
+    def __init__(self, problems: dict[str, str], *, names: str = ""):
+        super().__init__(_l("Der Bogen ist noch nicht vollständig und wurde nicht eingereicht; Ihre Eingaben sind "
+                            "als Entwurf gespeichert. Bitte prüfen Sie: %(names)s", names=names))
         self.problems = problems
+
+
+def problem_names(judging_round: JudgingRound, problems: dict[str, str]) -> str:
+    """The criteria (and texts) named by the problems, in the sheet's order."""
+    names = [c.name for c in judging_round.criteria
+             if f"score_{c.id}" in problems or f"comment_{c.id}" in problems]
+    if "overall_comment" in problems:
+        names.append(str(_l("Gesamtkommentar")))
+    if "feedback" in problems:
+        names.append(str(_l("Rückmeldung an das Unternehmen")))
+    return ", ".join(names)
 
 
 def _fmt(value: Decimal) -> str:
@@ -100,6 +113,8 @@ def _snapshot(sheet: ScoreSheet) -> dict[str, Any]:
         "scores": {str(s.criterion_id): (str(Decimal(s.value).quantize(CENT)) if s.value is not None else None)
                    for s in sheet.scores},
         "comments": {str(s.criterion_id): s.comment for s in sheet.scores if s.comment},
+        # scores kept as typed because they are not valid (a draft only: a submitted sheet has none)
+        **({"typed": typed} if (typed := {str(s.criterion_id): s.typed for s in sheet.scores if s.typed}) else {}),
         "overall_comment": sheet.overall_comment,
         "feedback": sheet.feedback,
     }
@@ -148,9 +163,67 @@ class SheetInput:
     feedback: str
 
 
+COMMENT_LIMIT = 5000
+TEXT_LIMIT = 10000
+TYPED_LIMIT = 100  # a typed score longer than this is no number anyway; it is kept cut to this length
+
+
+def criterion_problems(sheet: ScoreSheet) -> dict[str, str]:
+    """What needs the juror's attention on a stored draft, field by field (form field name → German message):
+    scores kept as typed that are not valid on the scale, and texts over their limit. Nothing for empty fields."""
+    judging_round = sheet.round
+    problems: dict[str, str] = {}
+    for score in sheet.scores:
+        if score.value is None and score.typed:
+            _value, problem = scoring.parse_value(score.typed, judging_round.scale)
+            problems[f"score_{score.criterion_id}"] = value_message(problem or scoring.ValueProblem.NOT_A_NUMBER,
+                                                                     judging_round)
+        if len(score.comment or "") > COMMENT_LIMIT:
+            problems[f"comment_{score.criterion_id}"] = str(_l("Bitte kürzen Sie den Kommentar auf höchstens "
+                                                               "5000 Zeichen."))
+    if len(sheet.overall_comment or "") > TEXT_LIMIT:
+        problems["overall_comment"] = str(_l("Bitte kürzen Sie den Text auf höchstens 10 000 Zeichen."))
+    if len(sheet.feedback or "") > TEXT_LIMIT:
+        problems["feedback"] = str(_l("Bitte kürzen Sie den Text auf höchstens 10 000 Zeichen."))
+    return problems
+
+
+def submit_problems(sheet: ScoreSheet) -> dict[str, str]:
+    """Everything that keeps a sheet from being submitted, field by field: the draft's problems and every
+    criterion (with a weight) that has no valid score yet."""
+    problems = criterion_problems(sheet)
+    for criterion_id in scoring.unscored(sheet.values(), criteria_weights(sheet.round)):
+        problems.setdefault(f"score_{criterion_id}", str(_l("Bitte vergeben Sie eine Punktzahl.")))
+    return problems
+
+
+@dataclass(frozen=True)
+class LiveTotal:
+    """The weighted total of the valid scores and how many of the criteria that count have one."""
+
+    total: Decimal | None
+    scored: int
+    counted: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.counted > 0 and self.scored == self.counted
+
+
+def live_total(sheet: ScoreSheet | None, judging_round: JudgingRound) -> LiveTotal:
+    """Only valid stored scores count (an invalid one is kept as text, never as a number); the total of a complete
+    sheet is exactly `total_of`, the figure that rankings use."""
+    weights = [w for w in criteria_weights(judging_round) if w.weight > 0]
+    values = sheet.values() if sheet is not None else {}
+    scored = sum(1 for w in weights if values.get(w.id) is not None)
+    return LiveTotal(total=scoring.weighted_total(values, weights), scored=scored, counted=len(weights))
+
+
 def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None, by: User,
                now: datetime) -> ScoreSheet:
-    """Validate everything first, then store all of it or nothing."""
+    """Keep every field as typed, field by field: valid scores are stored as numbers, invalid ones as the text typed
+    (no number, so no total is ever made from them), comments always. What needs attention is then
+    `criterion_problems(sheet)`; nothing the juror typed is dropped because another field is wrong."""
     reason = why_not_score(by, assignment, now)
     if reason:
         raise Locked(reason)
@@ -164,22 +237,12 @@ def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None,
         raise StaleSheet(sheet)
     judging_round = assignment.round
     criteria = {c.id: c for c in judging_round.criteria}
-    problems: dict[str, str] = {}
-    parsed: dict[int, Decimal | None] = {}
+    parsed: dict[int, tuple[Decimal | None, str]] = {}
     for criterion_id, raw in data.values.items():
         if criterion_id not in criteria:
             continue
         value, problem = scoring.parse_value(raw, judging_round.scale)
-        if problem:
-            problems[f"score_{criterion_id}"] = value_message(problem, judging_round)
-        parsed[criterion_id] = value
-    for criterion_id, comment in data.comments.items():
-        if criterion_id in criteria and len(comment) > 5000:
-            problems[f"comment_{criterion_id}"] = str(_l("Höchstens 5000 Zeichen."))
-    if len(data.overall_comment) > 10000 or len(data.feedback) > 10000:
-        problems["overall_comment"] = str(_l("Höchstens 10 000 Zeichen."))
-    if problems:
-        raise InvalidScores(problems)
+        parsed[criterion_id] = (value, raw.strip()[:TYPED_LIMIT] if problem else "")
     before = _snapshot(sheet)
     existing = {s.criterion_id: s for s in sheet.scores}
     for criterion_id in criteria:
@@ -187,10 +250,10 @@ def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None,
             continue
         score = existing.get(criterion_id)
         if score is None:
-            score = Score(criterion_id=criterion_id)
+            score = Score(criterion_id=criterion_id, typed="", comment="")
             sheet.scores.append(score)
         if criterion_id in parsed:
-            score.value = parsed[criterion_id]
+            score.value, score.typed = parsed[criterion_id]
         if criterion_id in data.comments:
             score.comment = data.comments[criterion_id].strip()
     sheet.overall_comment = data.overall_comment.strip()
@@ -202,7 +265,7 @@ def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None,
         audit.record(actor=by, action="sheet.saved", obj_type="score_sheet", obj_id=sheet.id, now=now,
                      entry=sheet.entry_id, round=sheet.round_id, before=before["scores"],
                      after=_snapshot(sheet)["scores"])
-        if any(v is not None for v in parsed.values()):
+        if any(value is not None for value, _typed in parsed.values()):
             edition_services.mark_scoring_started(judging_round=judging_round, now=now)
     db.session.flush()
     return sheet
@@ -219,10 +282,9 @@ def submit_sheet(*, assignment: Assignment, version: int | None, by: User, now: 
         raise Locked(_l("Dieser Bewertungsbogen ist bereits eingereicht."))
     if version is not None and version != sheet.version:
         raise StaleSheet(sheet)
-    missing = scoring.unscored(sheet.values(), criteria_weights(assignment.round))
-    if missing:
-        names = ", ".join(c.name for c in assignment.round.criteria if c.id in missing)
-        raise ValidationFailed(_l("Bitte bewerten Sie zuerst alle Kriterien. Es fehlt: %(names)s", names=names))
+    problems = submit_problems(sheet)
+    if problems:
+        raise InvalidScores(problems, names=problem_names(assignment.round, problems))
     before = _snapshot(sheet)
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_at = now

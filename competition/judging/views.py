@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +13,7 @@ from ..core.permissions import role_required
 from ..editions.models import Category, Edition
 from ..entries.models import Company
 from ..extensions import db
-from . import conflict_check, conflict_services, extensions, notices, services
+from . import conflict_services, notices, services, worklist
 from .forms import DeclareConflictForm, ProfileForm, WithdrawForm
 from .models import Conflict, ConflictSource
 
@@ -32,29 +30,18 @@ def _open_edition() -> Edition | None:
 @bp.get("")
 @juror_only
 def dashboard():
+    """The juror's work: rounds with open work first (deadline, time left, progress), each entry with every
+    criterion and the total, sortable by any column (links; sheet-overview.js sorts in place), and the
+    distribution of the juror's own totals on the round's scale."""
     now = utcnow()
-    assignments = db.session.scalars(services.assignments_of(current_user)).all()
-    # An assignment the juror is conflicted with (found after it was made) stays locked: its sheet answers 403, and
-    # the list must not show its title either. A juror's own declaration against a company does not lock in blind
-    # judging (see conflict_check): the organisers decide, and the juror's view must not tell which entry it was.
-    conflicts_now = conflict_check.conflict_map(juror_ids=[current_user.id], entries=[a.entry_id for a in assignments])
-    blocked = [a for a in assignments if conflicts_now.locked(current_user.id, a.entry_id)]
-    assignments = [a for a in assignments if a not in blocked]
-    by_round = defaultdict(list)
-    for assignment in assignments:
-        by_round[assignment.round].append(assignment)
-    rounds = sorted(by_round, key=lambda r: (r.edition_id, r.position))
-    from .models import ScoreSheet
-    from .sheets import total_of
-
-    sheets_by_assignment = {s.assignment_id: s for s in db.session.scalars(
-        db.select(ScoreSheet).where(ScoreSheet.user_id == current_user.id, ScoreSheet.assignment_id.is_not(None)))}
-    submitted = {r: sum(1 for a in by_round[r] if a.id in sheets_by_assignment
-                        and sheets_by_assignment[a.id].status.value == "submitted") for r in rounds}
-    deadlines = {r: extensions.deadline_for(current_user.id, r) for r in rounds}
-    return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now, deadlines=deadlines,
-                           profile=services.profile_of(current_user), sheets=sheets_by_assignment,
-                           total_of=total_of, submitted=submitted, blocked=len(blocked))
+    work = worklist.worklist_of(current_user, now)
+    sort, descending = request.args.get("sort"), request.args.get("dir") == "desc"
+    rows = {w.judging_round.id: worklist.sort_rows(w.rows, sort, descending) for w in work.rounds}
+    distributions = {w.judging_round.id: worklist.distribution([r.total for r in w.rows if r.total is not None],
+                                                                w.judging_round.scale) for w in work.rounds}
+    return render_template("judging/dashboard.html", work=work, rows=rows, distributions=distributions, now=now,
+                           sort=sort, descending=descending, profile=services.profile_of(current_user),
+                           next_row=work.next_open(0))
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -149,7 +149,8 @@ def _jury(user: User, session) -> dict[str, Any]:
             if score.criterion_id not in criteria:
                 criteria[score.criterion_id] = session.get(Criterion, score.criterion_id)
             scores.append({"criterion": criteria[score.criterion_id].name,
-                           "value": None if score.value is None else str(score.value), "comment": score.comment})
+                           "value": None if score.value is None else str(score.value), "comment": score.comment,
+                           **({"typed": score.typed} if score.typed else {})})  # a draft score kept as typed
         result_sheets.append({
             "id": sheet.id, "round": sheet.round.name, "entry_number": sheet.entry.number,
             "entry_title": sheet.entry.title,

@@ -42,7 +42,7 @@ def test_juror_scores_with_live_total_autosave_and_submit(
     page = new_page()
     log_in(page, live_server, juror.email)
     expect(page).to_have_url(live_server + "/jury")
-    page.get_by_role("link", name="KI-gestützte Sichtprüfung").click()
+    page.get_by_role("link", name="KI-gestützte Sichtprüfung", exact=True).click()
     expect(page.get_by_role("heading", name="Bevor Sie bewerten")).to_be_visible()
     page.get_by_role("button", name="Ich bin nicht befangen").click()
     expect(page.get_by_text("grundlegend neu")).to_be_visible()
@@ -58,7 +58,8 @@ def test_juror_scores_with_live_total_autosave_and_submit(
     expect(page.locator("#sheet-status")).to_contain_text("7,00")
 
     page.locator(f"#score_{impact.id}").fill("11")
-    expect(status).to_contain_text("zwischen 0 und 10", timeout=8000)
+    expect(page.locator(f"#score_{impact.id}-error")).to_contain_text("zwischen 0 und 10", timeout=8000)
+    expect(status).to_contain_text("vorläufig (1 von 2 Kriterien)")  # never a total from the invalid value
     page.locator(f"#score_{impact.id}").fill("5,5")
     expect(status).to_contain_text("7,38", timeout=8000)
 
@@ -67,6 +68,6 @@ def test_juror_scores_with_live_total_autosave_and_submit(
     expect(page.get_by_role("status").filter(has_text="Ihre Bewertung ist eingereicht")).to_be_visible()
     expect(page.locator(f"#score_{innovation.id}")).to_be_disabled()
     page.goto(live_server + "/jury")
-    expect(page.get_by_text("1 von 1 eingereicht, 0 offen")).to_be_visible()
+    expect(page.get_by_text("1 von 1 bewertet")).to_be_visible()
     expect(page.get_by_role("cell", name="7,38")).to_be_visible()
     screenshot(page, "juror-dashboard")

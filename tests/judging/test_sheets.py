@@ -59,7 +59,10 @@ def test_confirm_then_score_save_submit(client, login_as, world):
 
     incomplete = client.post(url, data={"action": "submit", "version": sheet.version,
                                         f"score_{innovation.id}": "8,5"})
-    assert incomplete.status_code == 422 and "Es fehlt: Regionale Wirkung" in incomplete.get_data(as_text=True)
+    refused = incomplete.get_data(as_text=True)
+    assert incomplete.status_code == 422 and "Bitte prüfen Sie: Regionale Wirkung" in refused
+    assert (f'aria-invalid="true" aria-describedby="score_{impact.id}-error"' in refused
+            and "Bitte vergeben Sie eine Punktzahl." in refused)
     db.session.refresh(sheet)
     done = client.post(url, data={"action": "submit", "version": sheet.version, f"score_{innovation.id}": "8,5",
                                   f"score_{impact.id}": "6"}, follow_redirects=True)
@@ -76,23 +79,50 @@ def test_confirm_then_score_save_submit(client, login_as, world):
     assert sheet.values()[innovation.id] == Decimal("8.5")
 
     dashboard = client.get("/jury").get_data(as_text=True)
-    assert "eingereicht" in dashboard and "7,88" in dashboard and "1 von 1 eingereicht, 0 offen" in dashboard
+    assert "eingereicht" in dashboard and "7,88" in dashboard
+    assert "1 von 1 bewertet" in dashboard and "offen" not in dashboard
 
 
-def test_invalid_scores_keep_what_was_typed_and_store_nothing(client, login_as, world):
+def test_invalid_scores_are_kept_as_typed_and_everything_valid_is_saved(client, login_as, world):
+    """Issue 14: one invalid score must not cost the juror the rest: valid scores and comments are stored, the
+    invalid ones kept as typed with their error next to the field, again after a reload."""
     edition, judging_round, (innovation, impact), entry, juror, assignment = world
     login_as(juror)
     url = f"/jury/assignments/{assignment.id}"
     client.post(url, data={"action": "confirm"})
     sheet = db.session.scalar(db.select(ScoreSheet))
     response = client.post(url, data={"action": "save", "version": sheet.version, f"score_{innovation.id}": "11",
-                                      f"score_{impact.id}": "7,3", f"comment_{impact.id}": "Mein Text"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
+                                      f"comment_{innovation.id}": "Erster Gedanke", f"score_{impact.id}": "7,3",
+                                      f"comment_{impact.id}": "Mein Text", "overall_comment": "Gesamt"})
+    assert response.status_code == 302 and response.headers["Location"] == url
+    page = client.get(url).get_data(as_text=True)
+    assert "Entwurf ist gespeichert" in page and "Bitte prüfen Sie: Innovationsgrad, Regionale Wirkung" in page
     assert "zwischen 0 und 10" in page and "in Schritten von 0,5" in page
-    assert 'value="11"' in page and 'value="7,3"' in page and "Mein Text" in page
+    assert 'value="11"' in page and 'value="7,3"' in page and "Mein Text" in page and "Erster Gedanke" in page
+    assert f'aria-invalid="true" aria-describedby="score_{innovation.id}-error"' in page
+    assert f'href="#score_{impact.id}" data-focus="score_{impact.id}">Regionale Wirkung</a>' in page
     db.session.refresh(sheet)
-    assert sheet.scores == []
+    stored = {s.criterion_id: s for s in sheet.scores}
+    assert stored[innovation.id].value is None and stored[innovation.id].typed == "11"
+    assert stored[impact.id].comment == "Mein Text" and sheet.overall_comment == "Gesamt"
+    assert "Gesamtnote:" in page and "vorläufig (0 von 2 Kriterien)" in page  # never a total from an invalid value
+
+    # correcting one field keeps the other's typed text and error; the total counts only the valid score
+    client.post(url, data={"action": "save", "version": sheet.version, f"score_{innovation.id}": "8",
+                           f"score_{impact.id}": "7,3"})
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="7,3"' in page and "vorläufig (1 von 2 Kriterien)" in page and "8,00" in page
+    assert f'aria-invalid="true" aria-describedby="score_{innovation.id}-error"' not in page
+    # submit refuses with the same error at the field, and keeps everything
+    db.session.refresh(sheet)
+    refused = client.post(url, data={"action": "submit", "version": sheet.version, f"score_{innovation.id}": "8",
+                                     f"score_{impact.id}": "7,3", f"comment_{impact.id}": "Neu getippt"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "in Schritten von 0,5" in text and 'value="7,3"' in text
+    assert "Neu getippt" in text
+    db.session.refresh(sheet)
+    assert sheet.status is SheetStatus.DRAFT and {s.criterion_id: s.comment for s in sheet.scores}[impact.id] == (
+        "Neu getippt")
 
 
 def test_autosave_returns_live_total_and_new_version(client, login_as, world):
@@ -104,7 +134,7 @@ def test_autosave_returns_live_total_and_new_version(client, login_as, world):
     old = sheet.version
     text = client.post(f"{url}/autosave", data={"version": old, f"score_{innovation.id}": "6",
                                                 f"score_{impact.id}": "10"}).get_data(as_text=True)
-    assert "Gewichtete Gesamtnote" in text and "7" in text and "Entwurf gespeichert" in text
+    assert "Gesamtnote: <strong>7,00</strong>" in text and "vorläufig" not in text and "Entwurf gespeichert" in text
     db.session.refresh(sheet)
     assert sheet.version > old and f'value="{sheet.version}"' in text
 
