@@ -125,6 +125,9 @@ def _register_blueprints(app: Flask) -> None:
     from .rankings.reliability_views import bp as reliability_bp
 
     blueprints += (reliability_bp,)
+    from .rankings.design_views import bp as certificate_design_bp
+
+    blueprints += (certificate_design_bp,)
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)

@@ -161,12 +161,12 @@ def _write_sheet(sheet, table: Table) -> None:
 
 def snapshot_xlsx(snapshot: RankingSnapshot) -> bytes:
     """Sheet 1 "Bewertungsbögen": one row per sheet; sheet 2 "Ergebnisse": the aggregates per category; sheet 3
-    "Schnappschuss": method, who froze it when, the hashes."""
+    "Eingefrorener Stand": method, who froze it when, the hashes."""
     workbook = Workbook()
     first = workbook.active
     first.title = _("Bewertungsbögen")[:31]
     _write_sheet(first, sheets_table(snapshot))
-    for title, table in ((_("Ergebnisse"), aggregates_table(snapshot)), (_("Schnappschuss"), _about(snapshot))):
+    for title, table in ((_("Ergebnisse"), aggregates_table(snapshot)), (_("Eingefrorener Stand"), _about(snapshot))):
         _write_sheet(workbook.create_sheet(title[:31]), table)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -183,7 +183,7 @@ def _about(snapshot: RankingSnapshot) -> Table:
         [_("Methode"), str(METHOD_LABELS.get(content.get("method"), content.get("method")))],
         [_("Eingefroren am"), content.get("frozen_at")],
         [_("Eingefroren von"), content.get("frozen_by")],
-        [_("Schnappschuss"), snapshot.id],
-        [_("SHA-256 des Schnappschusses"), snapshot.sha256],
+        [_("Eingefrorener Stand"), snapshot.id],
+        [_("SHA-256 des eingefrorenen Stands"), snapshot.sha256],
         [_("SHA-256 der Eingaben"), content.get("inputs_sha256")],
     ])

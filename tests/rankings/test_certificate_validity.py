@@ -171,7 +171,7 @@ def test_the_cli_prints_the_published_snapshot_by_default_and_a_draft_from_any_o
     result = runner.invoke(args=["rankings", "pdf", "--edition", world.edition.slug, "--kind", "certificates",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"Schnappschuss {newer.id}" in result.output and "Entwurf" not in result.output
+    assert f"Stand {newer.id}" in result.output and "Entwurf" not in result.output
     pages = _pages(out.read_bytes())
     assert len(pages) == 2 and all(CODE.search(p.replace(" ", "")) for p in pages)
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 2
