@@ -257,8 +257,8 @@ def _write(out: Path, data: bytes) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei (PDF).")
 @click.option("--snapshot", "snapshot_id", type=int, default=None,
               help="Nummer des eingefrorenen Stands (Standard: der neueste; für public: der neueste der letzten Runde "
-                   "mit einem eingefrorenen Stand; für certificates: der veröffentlichte – Urkunden aus einem anderen Stand sind "
-                   "ein Entwurf ohne Prüfcode).")
+                   "mit einem eingefrorenen Stand; für certificates: der veröffentlichte – Urkunden aus einem "
+                   "anderen Stand sind ein Entwurf ohne Prüfcode).")
 def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> None:
     """Print a frozen ranking as a PDF."""
     from ..core.urls import base_url
@@ -271,8 +271,8 @@ def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> Non
         snapshot = _certificate_snapshot(slug, snapshot_id)
         draft = not is_published(snapshot)
         if draft:
-            click.echo(f"Hinweis: Der eingefrorene Stand {snapshot.id} ist nicht veröffentlicht; die Urkunden sind ein Entwurf "
-                       "(Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem veröffentlichten "
+            click.echo(f"Hinweis: Der eingefrorene Stand {snapshot.id} ist nicht veröffentlicht; die Urkunden sind "
+                       "ein Entwurf (Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem veröffentlichten "
                        "Stand.", err=True)
         data = outputs.certificates_pdf(snapshot, base_url=base_url())
         db.session.commit()  # the certificates' codes, kept for printing them again

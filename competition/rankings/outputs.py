@@ -24,20 +24,20 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.pdf import ARCHIVE_VARIANT, PDF_VARIANT, render_pdf
+from ..entries.labels import DISTRICT_LABELS
+from ..entries.models import District
 from . import charts
 from .certificates import (
     KIND_LABELS,
     certificate_kind,
-    place_in_words,
     ensure_certificates,
     is_published,
+    place_in_words,
     qr_svg,
     ranked_entries,
     verify_url,
     when,
 )
-from ..entries.labels import DISTRICT_LABELS
-from ..entries.models import District
 from .design import design_of, find_design
 from .models import RankingSnapshot
 
@@ -169,7 +169,8 @@ def _decisions(content: dict) -> dict[str, Any]:
     decisions = content.get("decisions") or {}
     categories = {c["id"]: c["name"] for c in _categories(content)}
     awards = [{**a, "entry": _entry(content, a["entry"]), "category_name": categories.get(a.get("category"), ""),
-               "kind_label": KIND_LABELS.get(a.get("kind"), a.get("kind")), "place_words": place_in_words(a.get("place"))}
+               "kind_label": KIND_LABELS.get(a.get("kind"), a.get("kind")),
+               "place_words": place_in_words(a.get("place"))}
               for a in decisions.get("awards") or []]
     awards.sort(key=lambda a: (list(categories).index(a["category"]) if a.get("category") in categories else 99,
                                a.get("kind") != "winner", a.get("place") or 99, a["entry"]["number"]))

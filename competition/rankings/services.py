@@ -495,8 +495,8 @@ def publish_results(*, snapshot: RankingSnapshot, by: User, now: datetime) -> Pu
         raise ValidationFailed(_l("Veröffentlicht wird der eingefrorene Stand der letzten Runde; dieser "
                                   "Stand gehört zu einer früheren Runde."))
     if not verify_snapshot(snapshot):
-        raise ValidationFailed(_l("Der eingefrorene Stand stimmt nicht mehr mit seiner Prüfsumme überein und kann nicht "
-                                  "veröffentlicht werden."))
+        raise ValidationFailed(_l("Der eingefrorene Stand stimmt nicht mehr mit seiner Prüfsumme überein und kann "
+                                  "nicht veröffentlicht werden."))
     awards = content.get("decisions", {}).get("awards", [])
     if not any(a["kind"] == AwardKind.WINNER.value for a in awards):
         raise ValidationFailed(_l("Im eingefrorenen Stand sind noch keine Preisträger festgelegt. Legen Sie die "
