@@ -272,8 +272,8 @@ def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> Non
         draft = not is_published(snapshot)
         if draft:
             click.echo(f"Hinweis: Der eingefrorene Stand {snapshot.id} ist nicht veröffentlicht; die Urkunden sind "
-                       "ein Entwurf (Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem veröffentlichten "
-                       "Stand.", err=True)
+                       "ein Entwurf (Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem "
+                       "veröffentlichten Stand.", err=True)
         data = outputs.certificates_pdf(snapshot, base_url=base_url())
         db.session.commit()  # the certificates' codes, kept for printing them again
     else:

@@ -95,7 +95,7 @@ def test_the_verification_page_confirms_a_real_certificate(snapshot, client):
     html = response.get_data(as_text=True)
     assert "Diese Urkunde ist echt" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;Fett&lt;/b&gt;" in html and "<script>alert" not in html
-    assert "Finalist" in html and "Industrie. Neu. Denken. 2026" in html and snapshot.sha256[:16] in html
+    assert "Teilnahme am Finale" in html and "Industrie. Neu. Denken. 2026" in html and snapshot.sha256[:16] in html
     assert "=HYPERLINK(&#34;http://evil.example&#34;) AG" in html or "=HYPERLINK(&quot;" in html
     winner = content["decisions"]["awards"][0]["entry"]
     code = db.session.scalar(db.select(Certificate.code).where(Certificate.entry_id == int(winner)))
