@@ -194,6 +194,7 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/certificates/<entry_id>.pdf": ORG,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/publish": R(post=ORGANISER, last=True),
     "/organisation/editions/<edition_id>/rankings/unpublish": R(post=ORGANISER, last=True),
+    "/organisation/editions/<edition_id>/certificate-design": ORG_BOTH,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/bulk/<kind>": R(
         post=ORGANISER, params={"kind": "bulk_kind"}),
     "/ergebnisse/<slug>": R(get=NOBODY),
