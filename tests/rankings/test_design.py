@@ -15,7 +15,8 @@ from .test_documents import png
 
 def _form(**overrides):
     data = {"place": "Chemnitz", "logo_1_text": "Logo der IHK", "logo_2_text": "",
-            "signatory_1_name": "Dr. Petra Vorsitz", "signatory_1_function": "Vorsitz der Jury", "signatory_2_name": "", "signatory_2_function": "",
+            "signatory_1_name": "Dr. Petra Vorsitz", "signatory_1_function": "Vorsitz der Jury",
+            "signatory_2_name": "", "signatory_2_function": "",
             "signatory_3_name": "", "signatory_3_function": ""}
     data.update(overrides)
     return data
