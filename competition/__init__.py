@@ -126,8 +126,9 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints += (reliability_bp,)
     from .rankings.design_views import bp as certificate_design_bp
+    from .rankings.outcome_views import bp as outcomes_bp
 
-    blueprints += (certificate_design_bp,)
+    blueprints += (certificate_design_bp, outcomes_bp)
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)

@@ -161,6 +161,21 @@ def current_edition(now: datetime) -> Edition | None:
     return db.session.scalar(select(Edition).order_by(Edition.registration_opens_at).limit(1))
 
 
+# Which editions have published results, and where: answered by the rankings module (a higher one), which
+# registers a provider here, so the home page can link them without this module importing rankings.
+_RESULTS_PROVIDERS: list = []
+
+
+def register_published_results(provider) -> None:
+    """``provider(now)`` returns ``[(edition name, URL of its public results), …]``, newest first."""
+    if provider not in _RESULTS_PROVIDERS:
+        _RESULTS_PROVIDERS.append(provider)
+
+
+def published_results(now: datetime) -> list[tuple[str, str]]:
+    return [item for provider in _RESULTS_PROVIDERS for item in provider(now)]
+
+
 # --- categories --------------------------------------------------------------------------------------------------
 
 def _check_category_name(edition: Edition, name: str, category_id: int | None) -> None:

@@ -30,7 +30,7 @@ def phase_labels():
 def home():
     now = utcnow()
     edition = services.current_edition(now)
-    return render_template("editions/home.html", edition=edition, now=now)
+    return render_template("editions/home.html", edition=edition, now=now, results=services.published_results(now))
 
 
 # --- loaders: 404 for a missing object or one that does not belong to the edition in the URL --------------------

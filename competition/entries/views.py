@@ -34,6 +34,7 @@ from .forms import (
 )
 from .labels import CORE_FIELD_LABELS, STATUS_LABELS
 from .models import CompanyInvite, District, Entry, EntryStatus, EntryVersion, TurnoverBand
+from .outcomes import outcome_of
 from .text import sanitise
 
 bp = Blueprint("entries", __name__)
@@ -365,6 +366,7 @@ def show_entry(entry_id: int):
         questions=services.active_questions(entry.edition_id),
         answers={a.question_id: a.value for a in entry.answers},
         unsubmitted=services.has_unsubmitted_changes(entry),
+        outcome=outcome_of(entry, now=now) if permissions.is_member(current_user, entry.company) else None,
     )
 
 
