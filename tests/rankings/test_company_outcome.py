@@ -35,7 +35,8 @@ def test_a_winner_sees_place_justification_downloads_and_the_results(world, clie
     page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
     assert "Ergebnis Ihres Beitrags" in page and "Erster Platz in der Kategorie „Digitalisierung“" in page
     assert "Aus der Begründung der Jury:" in page
-    assert f"/entries/{entry.id}/ergebnis/urkunde.pdf" in page and f"/entries/{entry.id}/ergebnis/rueckmeldung.pdf" in page
+    assert f"/entries/{entry.id}/ergebnis/urkunde.pdf" in page
+    assert f"/entries/{entry.id}/ergebnis/rueckmeldung.pdf" in page
     assert "/ergebnisse/ind-2026" in page
 
     certificate = client.get(f"/entries/{entry.id}/ergebnis/urkunde.pdf")
