@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import nh3
+from markdown_it import MarkdownIt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -19,10 +20,25 @@ LOCALES = ("de", "en")
 FALLBACK_LOCALE = "de"
 
 # Legal texts need a little more than entry texts (headings, links); still no attributes but href, no scripts.
-ALLOWED_TAGS = {"h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "address"}
+ALLOWED_TAGS = {"h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "address", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = {"https", "http", "mailto", "tel"}
 MAX_BODY = 100_000
+
+
+# CommonMark with tables off and raw HTML let through to nh3 (so texts saved as HTML before the switch to Markdown
+# still show as they were); "# Titel" becomes a level-2 heading, as the page has its own level-1 title. The text is
+# stored as the organiser typed it and sanitised every time it is shown.
+_MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+
+
+def render_legal(markdown: str | None) -> str:
+    """A legal text written in Markdown as the sanitised HTML the public page shows."""
+    if not markdown:
+        return ""
+    html = _MARKDOWN.render(markdown.replace("\r\n", "\n"))
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # the page title is the only h1
+    return sanitise_legal(html)
 
 
 def sanitise_legal(value: str | None) -> str:
@@ -72,8 +88,8 @@ def save_page(*, kind: LegalKind, locale: str, data: PageData, by: User, now: da
         raise PermissionDenied(_l("Nur das Organisationsteam kann die rechtlichen Seiten bearbeiten."))
     if locale not in LOCALES:
         raise ValidationFailed(_l("Unbekannte Sprache."), field="locale")
-    body = sanitise_legal(data.body)
-    if not body:
+    body = (data.body or "").replace("\r\n", "\n").strip()  # Markdown as typed; rendered and sanitised when shown
+    if not render_legal(body):
         raise ValidationFailed(_l("Bitte geben Sie einen Text ein."), field="body")
     if len(body) > MAX_BODY:
         raise ValidationFailed(_l("Der Text ist zu lang (höchstens 100.000 Zeichen)."), field="body")
