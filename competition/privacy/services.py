@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import nh3
-from markdown_it import MarkdownIt
 from flask_babel import lazy_gettext as _l
+from markdown_it import MarkdownIt
 from sqlalchemy import select
 
 from ..accounts.models import User
