@@ -14,6 +14,7 @@ from ..core.errors import AlreadyExists, Locked, ValidationFailed
 from ..core.permissions import require_organiser
 from ..core.slugs import is_slug, slugify
 from ..extensions import db
+from .conditions import why_not_open
 from .models import Category, Criterion, Edition, JudgingRound
 from .phases import Phase, PhaseDates, date_order_problems
 from .scales import Scale, ScaleProblem
@@ -126,6 +127,10 @@ def set_phase_override(*, edition: Edition, phase: Phase | None, by: User, now: 
     from ..core import audit
 
     _require_organiser(by)
+    if phase is Phase.SUBMISSION:
+        why = why_not_open(edition)
+        if why:
+            raise ValidationFailed(why)
     old = edition.phase_override.value if edition.phase_override else None
     edition.phase_override = phase
     db.session.flush()

@@ -12,6 +12,7 @@ from ..core.loading import get_child_or_404
 from ..core.permissions import role_required
 from ..extensions import db
 from . import services
+from .conditions import why_not_open
 from .forms import PHASE_LABELS, CategoryForm, CriterionForm, EditionForm, PhaseOverrideForm, RoundForm
 from .models import Category, Criterion, Edition, JudgingRound
 from .phases import Phase, PhaseDates
@@ -109,6 +110,7 @@ def show_edition(edition_id: int):
         override_form=override,
         category_form=CategoryForm(formdata=None),
         action_form=ConfirmForm(),
+        conditions_missing=why_not_open(edition),
     )
 
 

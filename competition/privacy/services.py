@@ -5,48 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import nh3
 from flask_babel import lazy_gettext as _l
-from markdown_it import MarkdownIt
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
+from ..core.markdown import render_markdown, sanitise_html
 from ..extensions import db
 from .models import CONSENT_KINDS, INITIAL_VERSION, Consent, LegalKind, LegalPage
 
 LOCALES = ("de", "en")
 FALLBACK_LOCALE = "de"
 
-# Legal texts need a little more than entry texts (headings, links); still no attributes but href, no scripts.
-ALLOWED_TAGS = {"h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "address", "hr"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
 MAX_BODY = 100_000
 
 
-# CommonMark with tables off and raw HTML let through to nh3 (so texts saved as HTML before the switch to Markdown
-# still show as they were); "# Titel" becomes a level-2 heading, as the page has its own level-1 title. The text is
-# stored as the organiser typed it and sanitised every time it is shown.
-_MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-
-
 def render_legal(markdown: str | None) -> str:
-    """A legal text written in Markdown as the sanitised HTML the public page shows."""
-    if not markdown:
-        return ""
-    html = _MARKDOWN.render(markdown.replace("\r\n", "\n"))
-    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")  # the page title is the only h1
-    return sanitise_legal(html)
+    """A legal text written in Markdown (stored as typed) as the sanitised HTML the public page shows; texts
+    saved as HTML before the switch to Markdown still show as they were."""
+    return render_markdown(markdown)
 
 
 def sanitise_legal(value: str | None) -> str:
-    """The subset of HTML a legal page may hold; everything else is removed or escaped (nh3, as for entries)."""
-    if not value:
-        return ""
-    return nh3.clean(value.replace("\r\n", "\n"), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer").strip()
+    return sanitise_html(value)
 
 
 def stored_page(kind: LegalKind, locale: str) -> LegalPage | None:
