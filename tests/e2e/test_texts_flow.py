@@ -75,3 +75,21 @@ def test_organiser_designs_certificates_and_a_winner_sees_its_outcome(live_serve
     company.goto(f"{live_server}/")
     expect(company.get_by_role("link", name="Ergebnisse von „Industrie. Neu. Denken. 2026“")).to_be_visible()
     screenshot(company, "home-results")
+
+
+def test_a_company_reads_the_conditions_before_it_agrees(live_server, make_user, make_company, make_entry,
+                                                         browser_page, screenshot):
+    user = make_user(roles=(Role.APPLICANT,), email="anna@praezision.example", full_name="Anna Schubert")
+    entry = make_entry(company=make_company(user))
+    page = browser_page
+    log_in(page, live_server, user.email)
+    page.goto(f"{live_server}/entries/{entry.id}/submit")
+    conditions = page.get_by_role("region", name="Teilnahmebedingungen, Fassung 1")
+    expect(conditions).to_contain_text("Teilnehmen können Unternehmen aus Südwestsachsen.")
+    consent = page.get_by_label("Ich stimme den Teilnahmebedingungen", exact=False)
+    assert conditions.bounding_box()["y"] < consent.bounding_box()["y"]  # read before the consent box
+    screenshot(page, "submit-conditions")
+    consent.check()
+    page.get_by_role("button", name="Jetzt verbindlich einreichen").click()
+    expect(page.get_by_role("link", name="Teilnahmebedingungen, Fassung 1")).to_be_visible()
+    screenshot(page, "entry-agreed-conditions")
