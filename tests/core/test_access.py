@@ -121,6 +121,13 @@ ELSEWHERE = {
         "tests/rankings/test_deliberation.py",
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/certificates/<entry_id>.pdf":
         "tests/rankings/test_certificate_validity.py",
+    # the certificate design and the conditions: organisers; the conditions' versions: public
+    "/organisation/editions/<edition_id>/certificate-design": "tests/rankings/test_design.py",
+    "/organisation/editions/<edition_id>/conditions": "tests/entries/test_conditions.py",
+    "/ausschreibungen/<edition_id>/teilnahmebedingungen/<version>": "tests/entries/test_conditions.py",
+    # a company's own certificate and feedback after publication: members of its company only
+    "/entries/<entry_id>/ergebnis/urkunde.pdf": "tests/rankings/test_company_outcome.py",
+    "/entries/<entry_id>/ergebnis/rueckmeldung.pdf": "tests/rankings/test_company_outcome.py",
 }
 
 

@@ -355,6 +355,13 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     expect(orga.get_by_text("Aktuelle Phase:")).to_contain_text("Einreichung")
     edition = fresh(Edition, name=EDITION)
     edition_id, slug = edition.id, edition.slug
+    expect(orga.get_by_role("alert").filter(has_text="Teilnahmebedingungen")).to_be_visible()
+    orga.get_by_role("button", name="Teilnahmebedingungen").click()
+    orga.get_by_label("Text der Teilnahmebedingungen (Markdown)").fill(
+        "## Teilnahmebedingungen\n\nTeilnehmen können Unternehmen aus Südwestsachsen.")
+    orga.get_by_role("button", name="Als neue Fassung veröffentlichen").click()
+    expect(flash(orga)).to_contain_text("als Fassung 1 veröffentlicht")
+    orga.goto(f"{base}/organisation/editions/{edition_id}")
 
     for category in ("Kreislaufwirtschaft", "Digitalisierung"):
         orga.locator("#kategorien").get_by_label("Name der Kategorie").fill(category)
