@@ -47,7 +47,7 @@ run: install
 
 # Browser tests drive Debian's Chromium; PDFs need Pango for WeasyPrint. Installed when missing (needs root, as on CI).
 RUNTIME_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-SYSTEM_PACKAGES ?= $(RUNTIME_PACKAGES) chromium
+SYSTEM_PACKAGES ?= $(RUNTIME_PACKAGES) chromium poppler-utils
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

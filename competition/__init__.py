@@ -126,6 +126,11 @@ def _register_blueprints(app: Flask) -> None:
     from .rankings.reliability_views import bp as reliability_bp
 
     blueprints += (reliability_bp,)
+    from .editions.conditions_views import bp as conditions_bp
+    from .rankings.design_views import bp as certificate_design_bp
+    from .rankings.outcome_views import bp as outcomes_bp
+
+    blueprints += (certificate_design_bp, outcomes_bp, conditions_bp)
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)

@@ -145,7 +145,9 @@ def organiser(make_user):
 def make_edition():
     counter = iter(range(1, 100000))
 
-    def factory(**overrides) -> Edition:
+    def factory(*, conditions: bool = True, **overrides) -> Edition:
+        """With ``conditions`` (default) the edition has Teilnahmebedingungen (version 1), so it takes
+        submissions; without them it cannot."""
         now = utcnow()
         n = next(counter)
         values = dict(
@@ -161,6 +163,13 @@ def make_edition():
         values.update(overrides)
         edition = Edition(**values)
         db.session.add(edition)
+        db.session.flush()
+        if conditions:
+            from competition.editions.models import ParticipationConditions
+
+            db.session.add(ParticipationConditions(edition_id=edition.id, version=1, body=(
+                "## Teilnahmebedingungen\n\nTeilnehmen können Unternehmen aus Südwestsachsen.")))
+            edition.terms_version = "1"
         db.session.commit()
         return edition
 

@@ -14,6 +14,7 @@ from ..accounts.passwords import hash_password
 from ..core.clock import berlin_midnight
 from ..core.slugs import slugify
 from ..editions import services as edition_services
+from ..editions.conditions import publish_conditions
 from ..editions.models import Edition
 from ..editions.phases import PhaseDates
 from ..editions.scales import Scale
@@ -99,6 +100,16 @@ class DemoPerson:
 class DemoPlan:
     jurors: list[DemoPerson]
     applicants: list[DemoPerson]
+
+
+DEMO_CONDITIONS = (
+    "## Teilnahmebedingungen\n\n"
+    "1. Teilnehmen können Unternehmen mit Sitz oder Betriebsstätte in Südwestsachsen (Chemnitz, Landkreis Zwickau, "
+    "Erzgebirgskreis, Vogtlandkreis, Landkreis Mittelsachsen) mit höchstens 249 Beschäftigten.\n"
+    "2. Jeder Beitrag beschreibt eine Innovation, die bereits umgesetzt ist oder deren Umsetzung begonnen hat.\n"
+    "3. Die Jury entscheidet unabhängig; der Rechtsweg ist ausgeschlossen.\n"
+    "4. Ausgezeichnete Beiträge werden mit Unternehmensname, Titel und Kurzfassung veröffentlicht.\n"
+)
 
 
 def plan_demo(*, entries: int, jurors: int, seed: int) -> DemoPlan:
@@ -222,6 +233,7 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
         by=organiser,
         now=now,
     )
+    publish_conditions(edition=edition, body=DEMO_CONDITIONS, pdf=None, pdf_name="", by=organiser, now=now)
     for name, description in CATEGORIES:
         edition_services.add_category(edition=edition, name=name, description=description, by=organiser)
     rounds = [

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..accounts.models import Role, User, UserRole
 from ..core.clock import berlin_midnight
 from ..editions import services as edition_services
+from ..editions.conditions import publish_conditions
 from ..editions.models import Edition
 from ..editions.phases import PhaseDates
 from ..editions.scales import Scale
@@ -23,7 +24,7 @@ from ..extensions import db
 from ..judging.models import Score, ScoreSheet, SheetStatus
 from ..rankings import services as ranking_services
 from ..rankings.models import AwardKind, RankingSnapshot
-from .demo import CATEGORIES, CRITERIA, FINAL_CRITERIA, IDEAS
+from .demo import CATEGORIES, CRITERIA, DEMO_CONDITIONS, FINAL_CRITERIA, IDEAS
 
 PAST_EDITION_NAME = "Industrie. Neu. Denken. 2025"
 PAST_EDITION_SLUG = "ind-2025"
@@ -92,6 +93,7 @@ def seed_results(*, seed: int, now: datetime) -> ResultsSeed:
             name=PAST_EDITION_NAME, slug=PAST_EDITION_SLUG, dates=dates, max_employees=249, terms_version="2025-1",
             description="Die abgeschlossene Vorjahresrunde: Rangliste, Urkunden und Ergebnisse zum Ansehen."),
         by=organiser, now=now)
+    publish_conditions(edition=edition, body=DEMO_CONDITIONS, pdf=None, pdf_name="", by=organiser, now=now)
     for name, description in CATEGORIES:
         edition_services.add_category(edition=edition, name=name, description=description, by=organiser)
     rounds = []

@@ -1,5 +1,5 @@
-"""What the editable templates are: the system mails (files in ``templates/mail/``), with their placeholders and
-sample data for previews and checks, and the placeholders of group mails."""
+"""What the editable templates are: the system mails (files in ``templates/mail/<locale>/``), with their placeholders
+(registered by each module's ``mails.py``) and sample data for previews, and the placeholders of group mails."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import mails as account_mails
 from ..core.clock import utcnow
-from ..core.placeholders import person
+from ..core.mail import default_text
+from ..core.mail_text import find_mail_kind, mail_kinds
+from ..core.placeholders import person, plain_values
 from ..entries import mails as entry_mails
 from ..judging import mails as judging_mails
 from ..rankings import mails as ranking_mails
@@ -25,15 +27,20 @@ class SystemTemplate:
     label: object
     placeholders: tuple[tuple[str, object], ...] = field(default=())
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _description in self.placeholders)
+
     def samples(self) -> list[dict] | None:
-        """Sample placeholders in every variant this mail has (with and without attachments, each role, …), built
-        by the mail kind's own ``*_values`` function; a template is checked against all of them."""
+        """Sample values in every variant this mail has (with and without attachments, each role, …), built by
+        the mail kind's own ``*_values`` function."""
         builder = _SAMPLES.get(self.key)
         return builder() if builder else None
 
-    def sample(self) -> dict | None:
-        samples = self.samples()
-        return samples[0] if samples else None
+    def sample_texts(self) -> list[dict[str, str]]:
+        """The placeholders' texts of every sample (in the current language), as the preview shows them."""
+        kind = find_mail_kind(self.key)
+        return [kind.texts(plain_values(values)) for values in self.samples() or []] if kind else []
 
 
 def _person(name="Anna Schubert", email="anna.schubert@praezision.example") -> dict:
@@ -41,72 +48,6 @@ def _person(name="Anna Schubert", email="anna.schubert@praezision.example") -> d
 
 
 _LINK = "https://wettbewerb.example/link"
-_USER = (("user.full_name", _l("Name der Person")), ("user.email", _l("E-Mail-Adresse")))
-
-_KNOWN = {
-    "verify_email": (_l("Registrierung: E-Mail-Adresse bestätigen"), (*_USER, ("link", _l("Bestätigungslink")))),
-    "already_registered": (_l("Registrierung mit bestehender Adresse"),
-                           (*_USER, ("login_link", _l("Link zur Anmeldung")),
-                            ("reset_link", _l("Link „Passwort vergessen“")))),
-    "reset_password": (_l("Passwort zurücksetzen"), (*_USER, ("link", _l("Link zum Zurücksetzen")))),
-    "change_email": (_l("Neue E-Mail-Adresse bestätigen"), (*_USER, ("link", _l("Bestätigungslink")))),
-    "email_changed": (_l("Hinweis: E-Mail-Adresse geändert"), (*_USER, ("old_email", _l("Bisherige Adresse")))),
-    "invitation": (_l("Einladung (Jury, Organisationsteam)"),
-                   (("invitation.full_name", _l("Name der eingeladenen Person")),
-                    ("invitation.role.value", _l("Rolle: juror oder organiser")),
-                    ("invitation.expires_at", _l("Gültig bis (mit |datetime)")), ("link", _l("Einladungslink")))),
-    "company_invite": (_l("Einladung ins Unternehmenskonto"),
-                       (("company.legal_name", _l("Unternehmen")), ("inviter.full_name", _l("Einladende Person")),
-                        ("link", _l("Einladungslink")))),
-    "receipt": (_l("Eingangsbestätigung einer Einreichung"),
-                (("data.entry.number", _l("Beitragsnummer")), ("data.entry.title", _l("Titel")),
-                 ("data.edition_name", _l("Wettbewerbsrunde")), ("data.submitted_at_text", _l("Eingegangen am")),
-                 ("data.version", _l("Version")), ("data.submitted_by", _l("Eingereicht von")),
-                 ("data.attachments", _l("Anlagen (Liste mit name, kind_text, size_text, sha256)")),
-                 ("data.snapshot_sha256", _l("Prüfsumme")))),
-    "jury_reminder": (_l("Erinnerung an offene Bewertungen"),
-                      (("juror.full_name", _l("Name des Jurymitglieds")),
-                       ("judging_round.name", _l("Bewertungsrunde")),
-                       ("judging_round.deadline_at", _l("Frist (mit |datetime)")),
-                       ("open_count", _l("Zahl offener Bewertungen")), ("link", _l("Link zur Jury-Übersicht")))),
-    "extra_review": (_l("Bitte um zusätzliche Bewertungen (Zuverlässigkeit der Rangliste)"),
-                     (("juror_name", _l("Name des Jurymitglieds")), ("round_name", _l("Bewertungsrunde")),
-                      ("deadline", _l("Frist (mit |datetime), leer wenn keine mehr bevorsteht")),
-                      ("entries", _l("Beiträge (Liste mit number, title, link)")))),
-    "results": (_l("Ergebnisse an die Unternehmen (mit Rückmeldung der Jury)"),
-                (*_USER, ("edition_name", _l("Wettbewerbsrunde")), ("entry.number", _l("Beitragsnummer")),
-                 ("entry.title", _l("Titel")), ("outcome", _l("Ergebnis des Beitrags in einem Satz")),
-                 ("link", _l("Link zur Ergebnisseite")))),
-    "conflict_declared": (_l("Befangenheit erklärt (an das Organisationsteam)"),
-                          (("juror.full_name", _l("Name des Jurymitglieds")),
-                           ("entry.number", _l("Beitragsnummer (leer bei einer Erklärung gegenüber einem "
-                                               "Unternehmen)")),
-                           ("entry.title", _l("Titel")), ("company.legal_name", _l("Unternehmen")),
-                           ("reason", _l("Begründung")),
-                           ("outcome", _l("declared, removed (Zuweisung entfernt) oder kept (Rangliste "
-                                          "festgeschrieben)")),
-                           ("affected", _l("Betroffene Zuweisungen (Liste mit number, title, round, status)")),
-                           ("blind", _l("Anonyme Bewertung (ja/nein)")), ("link", _l("Link zur Jury-Verwaltung")))),
-    "conflict_withdrawal": (_l("Befangenheit zurückgenommen oder Rücknahme beantragt (an das Organisationsteam)"),
-                            (("juror.full_name", _l("Name des Jurymitglieds")),
-                             ("entry.number", _l("Beitragsnummer (leer bei einer Erklärung gegenüber einem "
-                                                 "Unternehmen)")),
-                             ("entry.title", _l("Titel")), ("company.legal_name", _l("Unternehmen")),
-                             ("requested", _l("Rücknahme beantragt (ja) oder erfolgt (nein)")),
-                             ("reason", _l("Begründung")),
-                             ("affected", _l("Betroffene Zuweisungen (Liste mit number, title, round, status)")),
-                             ("link", _l("Link zur Jury-Verwaltung")))),
-    "juror_joined_company": (_l("Jurymitglied tritt einem Unternehmen bei (an das Organisationsteam)"),
-                             (("juror.full_name", _l("Name des Jurymitglieds")),
-                              ("juror.email", _l("E-Mail-Adresse")), ("company.legal_name", _l("Unternehmen")),
-                              ("entries", _l("Beiträge des Unternehmens (Liste mit number, title, edition)")),
-                              ("editions", _l("Laufende Ausschreibungen (Liste mit edition, link)")))),
-    "preference_invitation": (_l("Präferenzphase geöffnet (an die Jury)"),
-                              (("juror_name", _l("Name des Jurymitglieds")), ("round_name", _l("Bewertungsrunde")),
-                               ("edition_name", _l("Ausschreibung")),
-                               ("ends_at", _l("Ende der Präferenzphase, falls gesetzt (mit |datetime)")),
-                               ("link", _l("Link zur Liste der Beiträge")))),
-}
 
 
 def _samples() -> dict:
@@ -178,17 +119,15 @@ class _LazySamples(dict):
 _SAMPLES = _LazySamples()
 
 
-def mail_folder() -> Path:
-    return Path(current_app.template_folder) / "mail"
-
-
 def system_templates() -> list[SystemTemplate]:
-    """Every system mail (one per file in templates/mail), known ones with their label and placeholders."""
-    keys = sorted(path.stem for path in mail_folder().glob("*.txt"))
+    """Every system mail (one per file in templates/mail/de), with its label and placeholders."""
+    kinds = mail_kinds()
+    folder = Path(current_app.template_folder) / "mail" / "de"
     result = []
-    for key in keys:
-        label, placeholders = _KNOWN.get(key, (key, ()))
-        result.append(SystemTemplate(key=key, label=label, placeholders=placeholders))
+    for key in sorted(path.stem for path in folder.glob("*.txt")):
+        kind = kinds.get(key)
+        result.append(SystemTemplate(key=key, label=kind.label if kind else key,
+                                     placeholders=kind.placeholders if kind else ()))
     return result
 
 
@@ -196,37 +135,36 @@ def system_template(key: str) -> SystemTemplate | None:
     return next((t for t in system_templates() if t.key == key), None)
 
 
-def default_source(key: str) -> tuple[str, str]:
+def default_source(key: str, locale: str = "de") -> tuple[str, str]:
     """The subject line and body of the system template file, as an organiser would start editing them."""
-    text = (mail_folder() / f"{key}.txt").read_text(encoding="utf-8")
-    first, _, body = text.lstrip().partition("\n")
-    return first.removeprefix("Subject:").strip(), body.lstrip("\n")
+    return default_text(key, locale)
 
 
 # --- group mails -----------------------------------------------------------------------------------------------------
 
 CAMPAIGN_PLACEHOLDERS = (
-    ("name", _l("Name der Person")),
-    ("email", _l("E-Mail-Adresse")),
-    ("company", _l("Unternehmen (bei Einreichenden)")),
-    ("entry_title", _l("Titel der Beiträge (bei Einreichenden, durch Komma getrennt)")),
-    ("entry_number", _l("Beitragsnummern (bei Einreichenden)")),
-    ("category", _l("Kategorie der Beiträge")),
-    ("edition", _l("Name der Wettbewerbsrunde")),
-    ("deadline", _l("Frist: Einreichungsfrist, bei Jurymitgliedern die Bewertungsfrist")),
-    ("open_count", _l("Zahl offener Bewertungen (bei Jurymitgliedern)")),
-    ("link", _l("Persönlicher Link zur Übersicht auf der Plattform")),
+    ("Name", _l("Name der Person")),
+    ("E-Mail", _l("E-Mail-Adresse")),
+    ("Unternehmen", _l("Unternehmen (bei Einreichenden)")),
+    ("Beitragstitel", _l("Titel der Beiträge (bei Einreichenden, durch Komma getrennt)")),
+    ("Beitragsnummer", _l("Beitragsnummern (bei Einreichenden)")),
+    ("Kategorie", _l("Kategorie der Beiträge")),
+    ("Ausschreibung", _l("Name der Ausschreibung")),
+    ("Frist", _l("Frist: Einreichungsfrist, bei Jurymitgliedern die Bewertungsfrist")),
+    ("Offene-Bewertungen", _l("Zahl offener Bewertungen (bei Jurymitgliedern)")),
+    ("Link", _l("Persönlicher Link zur Übersicht auf der Plattform")),
 )
+CAMPAIGN_NAMES = tuple(name for name, _description in CAMPAIGN_PLACEHOLDERS)
 
 
-def campaign_samples() -> list[dict]:
-    """A company member and a juror (no company, open work): every group mail is checked with both."""
+def campaign_samples() -> list[dict[str, str]]:
+    """A company member and a juror (no company, open work): the placeholders' texts of each."""
     applicant = {
-        "name": "Anna Schubert", "email": "anna.schubert@praezision.example",
-        "company": "Erzgebirge Präzisionstechnik GmbH", "entry_title": "Adaptive Spannvorrichtung",
-        "entry_number": "IND-2026-0007", "category": "Mobilität", "edition": "Industrie. Neu. Denken. 2026",
-        "deadline": "15.12.2026, 23:59 Uhr", "open_count": 0, "link": _LINK,
+        "Name": "Anna Schubert", "E-Mail": "anna.schubert@praezision.example",
+        "Unternehmen": "Erzgebirge Präzisionstechnik GmbH", "Beitragstitel": "Adaptive Spannvorrichtung",
+        "Beitragsnummer": "IND-2026-0007", "Kategorie": "Mobilität", "Ausschreibung": "Industrie. Neu. Denken. 2026",
+        "Frist": "15.12.2026, 23:59 Uhr", "Offene-Bewertungen": "0", "Link": _LINK,
     }
-    juror = {**applicant, "name": "Dr. Jan Vogel", "email": "jan@uni.example", "company": "", "entry_title": "",
-             "entry_number": "", "category": "", "deadline": "", "open_count": 3}
+    juror = {**applicant, "Name": "Dr. Jan Vogel", "E-Mail": "jan@uni.example", "Unternehmen": "",
+             "Beitragstitel": "", "Beitragsnummer": "", "Kategorie": "", "Frist": "", "Offene-Bewertungen": "3"}
     return [applicant, juror]

@@ -27,6 +27,9 @@ class MailTemplate(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")  # for custom templates
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+    # What the conversion of an old template (template code) into placeholders could not do, in German for the
+    # organisers; empty when the template is in order. A template with a note is not used until it is saved again.
+    conversion_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -25,12 +25,14 @@ def find_template(key: str, locale: str) -> MailTemplate | None:
     return db.session.scalar(select(MailTemplate).where(MailTemplate.key == key, MailTemplate.locale == locale))
 
 
-def render_override(key: str, locale: str, context: dict) -> tuple[str, str] | None:
-    """The renderer core.mail.send_mail asks for system mails (registered in app.extensions)."""
+def render_override(key: str, locale: str, texts: dict) -> tuple[str, str] | None:
+    """The renderer core.mail.send_mail asks for system mails (registered in app.extensions): the stored version
+    filled with the placeholders' texts. A stored version that still holds unknown placeholders (one the
+    conversion of old templates could not finish) is not used: the file is sent instead."""
     stored = find_template(key, locale)
-    if stored is None:
+    if stored is None or stored.conversion_note:
         return None
-    rendered = rendering.render(stored.subject, stored.body, context)
+    rendered = rendering.render(stored.subject, stored.body, texts)
     return rendered.subject, rendered.body
 
 
@@ -45,7 +47,7 @@ def save_system_template(*, key: str, locale: str, subject: str, body: str, by, 
     system = catalog.system_template(key)
     if system is None:
         raise ValidationFailed(_l("Diese Systemvorlage gibt es nicht."))
-    rendering.check(subject, body, system.samples())
+    rendering.check(subject, body, system.names)
     return _upsert(key=key, locale=locale, name="", subject=subject, body=body, by=by, now=now)
 
 
@@ -61,7 +63,7 @@ def save_custom_template(*, key: str | None, name: str, locale: str, subject: st
             raise ValidationFailed(_l("Dieser Name ist vergeben."), field="name")
     elif not key.startswith("eigene-"):
         raise ValidationFailed(_l("Diese Vorlage gibt es nicht."))
-    rendering.check(subject, body, catalog.campaign_samples())
+    rendering.check(subject, body, catalog.CAMPAIGN_NAMES)
     return _upsert(key=key, locale=locale, name=name.strip(), subject=subject, body=body, by=by, now=now)
 
 
@@ -73,6 +75,7 @@ def _upsert(*, key, locale, name, subject, body, by, now) -> MailTemplate:
     template.name = name
     template.subject = subject
     template.body = body
+    template.conversion_note = ""  # saved after the check: nothing left to convert
     template.updated_at = now
     template.updated_by_id = by.id
     db.session.flush()
@@ -114,7 +117,7 @@ def start_campaign(*, edition: Edition, audience: Audience, category_id: int | N
                    template_key: str | None, by, now: datetime) -> Campaign:
     """Check the text, fix the recipients and hand the sending to a background job (runs after the commit)."""
     category = check_audience(edition=edition, audience=audience, category_id=category_id)
-    rendering.check(subject, body, catalog.campaign_samples())
+    rendering.check(subject, body, catalog.CAMPAIGN_NAMES)
     people = recipients(edition=edition, audience=audience, category_id=category.id if category else None, now=now)
     if not people:
         raise ValidationFailed(_l("Diese Gruppe hat keine Empfängerinnen und Empfänger. Es wurde nichts versandt."),

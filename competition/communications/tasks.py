@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..core.errors import ValidationFailed
+from ..core.i18n import datetime_filter
 from ..core.urls import external_url
 from ..extensions import db
 from ..jobs import RetryLater, task
@@ -37,20 +38,24 @@ def locale_of(user: User) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def placeholders(recipient: Recipient) -> dict:
-    """Every placeholder for this person (call inside force_locale)."""
-    context = dict(recipient.fields)
-    formatter = current_app.jinja_env.filters["datetime"]
-    context["deadline"] = formatter(recipient.deadline_at) if recipient.deadline_at else ""
+def placeholders(recipient: Recipient) -> dict[str, str]:
+    """The placeholders' texts for this person (call inside force_locale)."""
+    fields = recipient.fields
     endpoint = "judging.dashboard" if recipient.kind == "juror" else "entries.dashboard"
-    context["link"] = external_url(endpoint)
-    return context
+    return {
+        "Name": fields.get("name") or "", "E-Mail": fields.get("email") or "",
+        "Unternehmen": fields.get("company") or "", "Beitragstitel": fields.get("entry_title") or "",
+        "Beitragsnummer": fields.get("entry_number") or "", "Kategorie": fields.get("category") or "",
+        "Ausschreibung": fields.get("edition") or "",
+        "Frist": datetime_filter(recipient.deadline_at) if recipient.deadline_at else "",
+        "Offene-Bewertungen": str(fields.get("open_count") or 0), "Link": external_url(endpoint),
+    }
 
 
 def personalise(subject: str, body: str, recipient: Recipient) -> rendering.Rendered:
-    """The mail for this person; ValidationFailed (with a message) if the template cannot be applied to them."""
+    """The mail for this person, in their language."""
     with force_locale(locale_of(recipient.user)):
-        return rendering.render_checked(subject, body, placeholders(recipient))
+        return rendering.render(subject, body, placeholders(recipient))
 
 
 def deliver(*, to: str, subject: str, body: str) -> str | None:

@@ -24,7 +24,7 @@ from . import catalog, rendering, services
 from .audiences import recipients
 from .forms import AUDIENCE_LABELS, LOCALE_LABELS, CampaignForm, CustomTemplateForm, TemplateForm
 from .models import Audience, Campaign, MailLog, MailStatus, MailTemplate
-from .tasks import personalise
+from .tasks import personalise, placeholders
 
 bp = Blueprint("communications", __name__, url_prefix="/organisation/communications")
 templates_bp = Blueprint("mail_templates", __name__, url_prefix="/organisation/mail-templates")
@@ -126,7 +126,7 @@ def new_campaign():
         else:
             try:
                 services.check_audience(edition=edition, audience=audience, category_id=form.category_id.data)
-                rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
+                rendering.check(form.subject.data, form.body.data, catalog.CAMPAIGN_NAMES)
                 people = recipients(edition=edition, audience=audience, category_id=form.category_id.data, now=now)
             except DomainError as exc:
                 show_failure(exc, form, rollback=False)
@@ -171,17 +171,64 @@ def _load(key: str, locale: str):
     return system, stored
 
 
+def _preview_choices(system, locale: str) -> list[tuple[str, str, dict]]:
+    """What the preview can be shown for: (value, label, placeholders' texts). A system mail: each variant of its
+    sample data; a group mail template: the real people of the newest Ausschreibung (companies' members and the
+    jury), then the sample data."""
+    with force_locale(locale):
+        if system is not None:
+            texts = system.sample_texts()
+            return [(f"beispiel-{i}", _("Beispiel %(n)s von %(total)s", n=i + 1, total=len(texts)), item)
+                    for i, item in enumerate(texts)]
+        choices = []
+        edition = db.session.scalars(edition_services.list_editions()).first()
+        if edition is not None:
+            now = utcnow()
+            people = {}
+            for audience in (Audience.APPLICANTS, Audience.JURORS):
+                for person in recipients(edition=edition, audience=audience, category_id=None, now=now):
+                    people.setdefault(person.user.id, person)
+            for person in list(people.values())[:200]:
+                choices.append((f"person-{person.user.id}", f"{person.user.full_name} <{person.user.email}>",
+                                placeholders(person)))
+        samples = catalog.campaign_samples()
+        choices += [(f"beispiel-{i}", _("Beispieldaten %(n)s", n=i + 1), item) for i, item in enumerate(samples)]
+        return choices
+
+
+def _template_page(*, form, system, stored, key, locale, choices, preview, chosen):
+    placeholders = system.placeholders if system is not None else catalog.CAMPAIGN_PLACEHOLDERS
+    return render_template("communications/template_form.html", form=form, system=system, stored=stored, key=key,
+                           locale=locale, preview=preview, placeholders=placeholders, reset_form=FlaskForm(),
+                           choices=choices, chosen=chosen)
+
+
+def _preview(form, system, locale: str, choices):
+    """The preview for the chosen person or sample (POST field ``preview_for``); errors go next to the field."""
+    names = system.names if system is not None else catalog.CAMPAIGN_NAMES
+    wanted = request.form.get("preview_for", "")
+    chosen = next((c for c in choices if c[0] == wanted), choices[0] if choices else None)
+    try:
+        rendering.check(form.subject.data or "", form.body.data or "", names)
+    except DomainError as exc:
+        show_failure(exc, form, rollback=False)
+        return exc.message, chosen
+    if chosen is None:
+        return None, None
+    with force_locale(locale):
+        return rendering.render(form.subject.data, form.body.data, chosen[2]), chosen
+
+
 @templates_bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def new_template():
     form = CustomTemplateForm()
-    preview = None
+    locale = form.locale.data if form.locale.data in services.LOCALES else "de"
+    choices = _preview_choices(None, locale)
+    preview, chosen = None, choices[0] if choices else None
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            try:
-                preview = rendering.check(form.subject.data, form.body.data, catalog.campaign_samples())
-            except DomainError as exc:
-                show_failure(exc, form, rollback=False)
+            preview, chosen = _preview(form, None, locale, choices)
         else:
             ok, template = run_service(form, lambda: services.save_custom_template(
                 key=None, name=form.name.data, locale=form.locale.data, subject=form.subject.data,
@@ -189,9 +236,8 @@ def new_template():
             if ok:
                 flash(_("Die Vorlage „%(name)s“ wurde gespeichert.", name=template.name), "success")
                 return redirect(url_for("mail_templates.edit_template", key=template.key, locale=template.locale))
-    return render_template("communications/template_form.html", form=form, system=None, stored=None, key=None,
-                           locale=None, preview=preview, placeholders=catalog.CAMPAIGN_PLACEHOLDERS,
-                           reset_form=FlaskForm())
+    return _template_page(form=form, system=None, stored=None, key=None, locale=None, choices=choices,
+                          preview=preview, chosen=chosen)
 
 
 @templates_bp.route("/<key>/<locale>", methods=["GET", "POST"])
@@ -207,19 +253,17 @@ def edit_template(key: str, locale: str):
             if system is None:
                 form.name.data = stored.name
         elif system is not None:
-            form.subject.data, form.body.data = catalog.default_source(key)
+            form.subject.data, form.body.data = catalog.default_source(key, locale)
         else:  # a custom template's other language: start from the one that exists
             other = services.find_template(key, "en" if locale == "de" else "de")
             form.name.data, form.subject.data, form.body.data = other.name, other.subject, other.body
-    samples = system.samples() if system is not None else catalog.campaign_samples()
-    preview = None
+    choices = _preview_choices(system, locale)
+    preview, chosen = None, choices[0] if choices else None
+    if request.method == "GET" and not (stored is not None and stored.conversion_note):
+        preview, chosen = _preview(form, system, locale, choices)  # shown from the start
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            try:
-                with force_locale(locale):
-                    preview = rendering.check(form.subject.data, form.body.data, samples)
-            except DomainError as exc:
-                show_failure(exc, form, rollback=False)
+            preview, chosen = _preview(form, system, locale, choices)
         else:
             now = utcnow()
             if system is not None:
@@ -233,9 +277,8 @@ def edit_template(key: str, locale: str):
             if ok:
                 flash(_("Die Vorlage wurde gespeichert. Sie gilt ab sofort."), "success")
                 return redirect(url_for("mail_templates.edit_template", key=key, locale=locale))
-    placeholders = system.placeholders if system is not None else catalog.CAMPAIGN_PLACEHOLDERS
-    return render_template("communications/template_form.html", form=form, system=system, stored=stored, key=key,
-                           locale=locale, preview=preview, placeholders=placeholders, reset_form=FlaskForm())
+    return _template_page(form=form, system=system, stored=stored, key=key, locale=locale, choices=choices,
+                          preview=preview, chosen=chosen)
 
 
 @templates_bp.post("/<key>/<locale>/reset")

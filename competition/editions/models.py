@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
@@ -71,6 +71,23 @@ class Edition(db.Model):
 
     def __repr__(self) -> str:
         return f"<Edition {self.id} {self.name!r}>"
+
+
+class ParticipationConditions(db.Model):
+    """One version of an edition's Teilnahmebedingungen: a Markdown text or a PDF. Never changed once stored; a
+    change is a new version. Companies agree to the newest version when they submit (EntryVersion.conditions_id)."""
+
+    __tablename__ = "participation_conditions"
+    __table_args__ = (UniqueConstraint("edition_id", "version", name="uq_participation_conditions_edition_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown (empty when the conditions are a PDF)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class Category(db.Model):

@@ -14,6 +14,7 @@ from ..core.errors import AlreadyExists, Locked, ValidationFailed
 from ..core.permissions import require_organiser
 from ..core.slugs import is_slug, slugify
 from ..extensions import db
+from .conditions import why_not_open
 from .models import Category, Criterion, Edition, JudgingRound
 from .phases import Phase, PhaseDates, date_order_problems
 from .scales import Scale, ScaleProblem
@@ -126,6 +127,10 @@ def set_phase_override(*, edition: Edition, phase: Phase | None, by: User, now: 
     from ..core import audit
 
     _require_organiser(by)
+    if phase is Phase.SUBMISSION:
+        why = why_not_open(edition)
+        if why:
+            raise ValidationFailed(why)
     old = edition.phase_override.value if edition.phase_override else None
     edition.phase_override = phase
     db.session.flush()
@@ -159,6 +164,21 @@ def current_edition(now: datetime) -> Edition | None:
     if opened is not None:
         return opened
     return db.session.scalar(select(Edition).order_by(Edition.registration_opens_at).limit(1))
+
+
+# Which editions have published results, and where: answered by the rankings module (a higher one), which
+# registers a provider here, so the home page can link them without this module importing rankings.
+_RESULTS_PROVIDERS: list = []
+
+
+def register_published_results(provider) -> None:
+    """``provider(now)`` returns ``[(edition name, URL of its public results), …]``, newest first."""
+    if provider not in _RESULTS_PROVIDERS:
+        _RESULTS_PROVIDERS.append(provider)
+
+
+def published_results(now: datetime) -> list[tuple[str, str]]:
+    return [item for provider in _RESULTS_PROVIDERS for item in provider(now)]
 
 
 # --- categories --------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..extensions import db
 from . import services
+from .conditions import why_not_open
 from .forms import PHASE_LABELS, CategoryForm, CriterionForm, EditionForm, PhaseOverrideForm, RoundForm
 from .models import Category, Criterion, Edition, JudgingRound
 from .phases import Phase, PhaseDates
@@ -30,7 +31,7 @@ def phase_labels():
 def home():
     now = utcnow()
     edition = services.current_edition(now)
-    return render_template("editions/home.html", edition=edition, now=now)
+    return render_template("editions/home.html", edition=edition, now=now, results=services.published_results(now))
 
 
 # --- loaders: 404 for a missing object or one that does not belong to the edition in the URL --------------------
@@ -109,6 +110,7 @@ def show_edition(edition_id: int):
         override_form=override,
         category_form=CategoryForm(formdata=None),
         action_form=ConfirmForm(),
+        conditions_missing=why_not_open(edition),
     )
 
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from .models import District, EntryStatus, QuestionKind, TurnoverBand, Visibility
 
 DISTRICT_LABELS = {
-    District.CHEMNITZ: _l("Chemnitz"),
+    District.CHEMNITZ: _l("Kreisfreie Stadt Chemnitz"),
     District.ZWICKAU: _l("Landkreis Zwickau"),
     District.MITTELSACHSEN: _l("Landkreis Mittelsachsen"),
     District.ERZGEBIRGSKREIS: _l("Erzgebirgskreis"),

@@ -8,9 +8,12 @@ core/placeholders.py), for sending and for the sample data of the template edito
 from __future__ import annotations
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.queries import active_organisers
 from ..core.mail import send_mail
+from ..core.mail_text import mail_kind
 from ..core.placeholders import person
 from ..core.urls import external_url
 from .receipts import ReceiptData
@@ -30,6 +33,30 @@ def receipt_values(*, number: str, title: str, edition_name: str, submitted_at_t
     }}
 
 
+@mail_kind("receipt", _l("Eingangsbestätigung einer Einreichung"),
+           (("Beitragsnummer", _l("Beitragsnummer, z. B. IND-2026-0007")), ("Titel", _l("Titel des Beitrags")),
+            ("Ausschreibung", _l("Name der Ausschreibung")), ("Eingegangen-am", _l("Datum und Uhrzeit des Eingangs")),
+            ("Version", _l("Nummer der eingereichten Fassung")),
+            ("Eingereicht-von", _l("Name und E-Mail-Adresse der einreichenden Person")),
+            ("Anlagenliste", _l("Fertige Liste der Anlagen mit Größe und Prüfsumme, oder der Satz, dass keine "
+                                "Anlagen eingereicht wurden")),
+            ("Prüfsumme", _l("Prüfsumme des eingereichten Stands (SHA-256)"))))
+def receipt_texts(values: dict) -> dict[str, str]:
+    data = values["data"]
+    if data["attachments"]:
+        lines = [_("Anlagen mit ihren Prüfsummen (SHA-256):")]
+        for item in data["attachments"]:
+            lines.append(f"- {item['name']} ({item['kind_text']}, {item['size_text']})")
+            lines.append(f"  {item['sha256']}")
+        attachments = "\n".join(lines)
+    else:
+        attachments = _("Es wurden keine Anlagen eingereicht.")
+    return {"Beitragsnummer": data["entry"]["number"], "Titel": data["entry"]["title"],
+            "Ausschreibung": data["edition_name"], "Eingegangen-am": data["submitted_at_text"],
+            "Version": str(data["version"]), "Eingereicht-von": data["submitted_by"], "Anlagenliste": attachments,
+            "Prüfsumme": data["snapshot_sha256"]}
+
+
 def receipt_values_of(data: ReceiptData) -> dict:
     """The receipt's placeholders from its data, with dates and sizes in the current language (force_locale)."""
     return receipt_values(
@@ -43,6 +70,14 @@ def receipt_values_of(data: ReceiptData) -> dict:
 def company_invite_values(*, company_name: str, inviter: dict, link: str) -> dict:
     """``company.legal_name``, ``inviter.full_name``, ``link``."""
     return {"company": {"legal_name": company_name}, "inviter": inviter, "link": link}
+
+
+@mail_kind("company_invite", _l("Einladung ins Unternehmenskonto"),
+           (("Unternehmen", _l("Name des Unternehmens")), ("Einladende-Person", _l("Name der einladenden Person")),
+            ("Link", _l("Einladungslink (14 Tage gültig)"))))
+def company_invite_texts(values: dict) -> dict[str, str]:
+    return {"Unternehmen": values["company"]["legal_name"], "Einladende-Person": values["inviter"]["full_name"],
+            "Link": values["link"]}
 
 
 def send_receipt_mail(*, to: str, locale: str | None, data: ReceiptData, pdf: bytes) -> bool:
@@ -66,6 +101,22 @@ def juror_joined_company_values(*, juror: dict, company_name: str, entries: list
     """``juror.full_name``, ``juror.email``, ``company.legal_name``, ``entries`` (number, title, edition),
     ``editions`` (edition, link)."""
     return {"juror": juror, "company": {"legal_name": company_name}, "entries": entries, "editions": editions}
+
+
+@mail_kind("juror_joined_company", _l("Jurymitglied tritt einem Unternehmen bei (an das Organisationsteam)"),
+           (("Jurymitglied", _l("Name des Jurymitglieds")), ("E-Mail", _l("E-Mail-Adresse des Jurymitglieds")),
+            ("Unternehmen", _l("Name des Unternehmens")),
+            ("Beitragsliste", _l("Fertige Liste der Beiträge des Unternehmens in laufenden Ausschreibungen "
+                                 "(leer, wenn es keine gibt)")),
+            ("Jury-Links", _l("Je laufender Ausschreibung eine Zeile mit dem Link zur Jury-Verwaltung"))))
+def juror_joined_company_texts(values: dict) -> dict[str, str]:
+    entries = ""
+    if values["entries"]:
+        entries = "\n".join([_("Beiträge des Unternehmens in laufenden Ausschreibungen:")] + [
+            f"- {e['number']} „{e['title']}“ ({e['edition']})" for e in values["entries"]])
+    links = "\n".join(f"{_('Jury von %(name)s:', name=e['edition'])} {e['link']}" for e in values["editions"])
+    return {"Jurymitglied": values["juror"]["full_name"], "E-Mail": values["juror"]["email"],
+            "Unternehmen": values["company"]["legal_name"], "Beitragsliste": entries, "Jury-Links": links}
 
 
 def tell_organisers_juror_joined(*, user, company, now) -> int:

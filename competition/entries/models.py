@@ -200,6 +200,9 @@ class EntryVersion(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     terms_version: Mapped[str] = mapped_column(String(40))
+    # The version of the Teilnahmebedingungen agreed to at this submit (None for versions before they existed).
+    conditions_id: Mapped[int | None] = mapped_column(ForeignKey("participation_conditions.id",
+                                                                 ondelete="RESTRICT"))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime())
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     content_sha256: Mapped[str] = mapped_column(String(64))

@@ -15,7 +15,8 @@ from ..accounts.services import grant_role, normalize_email
 from ..core import audit
 from ..core.errors import AlreadyExists, DomainError, Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
-from ..editions.models import Category, Edition
+from ..editions.conditions import NOT_YET, current_conditions
+from ..editions.models import Category, Edition, ParticipationConditions
 from ..editions.services import running_editions
 from ..extensions import db
 from . import permissions, rules
@@ -362,6 +363,14 @@ def _next_number(entry: Entry) -> str:
     return rules.entry_number(year, sequence)
 
 
+def agreed_conditions(entry: Entry) -> ParticipationConditions | None:
+    """The version of the Teilnahmebedingungen the company agreed to with its latest submit (None before)."""
+    version = entry.latest_version if entry.versions else None
+    if version is None or version.conditions_id is None:
+        return None
+    return db.session.get(ParticipationConditions, version.conditions_id)
+
+
 def submit_entry(*, entry: Entry, consent: bool, lock_version: int | None, by: User, now: datetime) -> EntryVersion:
     """The final check and the submit. The deadline is checked here, with the server clock, in the transaction
     that stores the version: a request that arrives late is refused and the draft stays as it was."""
@@ -371,6 +380,9 @@ def submit_entry(*, entry: Entry, consent: bool, lock_version: int | None, by: U
     if lock_version is not None and lock_version != entry.lock_version:
         raise StaleEdit(_l("Dieser Beitrag wurde inzwischen geändert. Bitte prüfen Sie ihn und reichen Sie dann "
                            "erneut ein."))
+    conditions = current_conditions(entry.edition_id)
+    if conditions is None:
+        raise Locked(NOT_YET)
     if not consent:
         raise ValidationFailed(_l("Bitte stimmen Sie den Teilnahmebedingungen und den Datenschutzhinweisen zu."),
                                field="consent")
@@ -383,8 +395,8 @@ def submit_entry(*, entry: Entry, consent: bool, lock_version: int | None, by: U
     number = (entry.latest_version.number + 1) if entry.versions else 1
     content = snapshot(entry, version=number, by=by, now=now)
     version = EntryVersion(
-        number=number, submitted_at=now, submitted_by_id=by.id, terms_version=entry.edition.terms_version,
-        consent_at=now, content=content, content_sha256=snapshot_sha256(content),
+        number=number, submitted_at=now, submitted_by_id=by.id, terms_version=str(conditions.version),
+        conditions_id=conditions.id, consent_at=now, content=content, content_sha256=snapshot_sha256(content),
     )
     entry.versions.append(version)
     entry.status = EntryStatus.SUBMITTED

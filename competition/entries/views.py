@@ -18,8 +18,10 @@ from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.i18n import decimal_filter
 from ..core.ids import db_int
+from ..core.markdown import render_markdown
 from ..core.outcomes import run_service, show_failure
 from ..core.requests import arrival_time
+from ..editions.conditions import current_conditions, why_not_open
 from ..editions.models import Category
 from ..extensions import db
 from . import mails, permissions, services
@@ -34,6 +36,7 @@ from .forms import (
 )
 from .labels import CORE_FIELD_LABELS, STATUS_LABELS
 from .models import CompanyInvite, District, Entry, EntryStatus, EntryVersion, TurnoverBand
+from .outcomes import outcome_of
 from .text import sanitise
 
 bp = Blueprint("entries", __name__)
@@ -363,6 +366,8 @@ def show_entry(entry_id: int):
         questions=services.active_questions(entry.edition_id),
         answers={a.question_id: a.value for a in entry.answers},
         unsubmitted=services.has_unsubmitted_changes(entry),
+        outcome=outcome_of(entry, now=now) if permissions.is_member(current_user, entry.company) else None,
+        agreed=services.agreed_conditions(entry),
     )
 
 
@@ -399,9 +404,17 @@ def submit_entry(entry_id: int):
             _send_receipt(version)
             return redirect(url_for("entries.show_entry", entry_id=entry.id))
     now = utcnow()
+    conditions = current_conditions(entry.edition_id)
     return render_template("entries/submit.html", entry=entry, form=form, gaps=services.entry_gaps(entry),
-                           deadline=permissions.deadline_for(entry), now=now,
-                           why_not=permissions.why_not_edit(current_user, entry, now))
+                           deadline=permissions.deadline_for(entry), now=now, conditions=conditions,
+                           conditions_html=_conditions_html(conditions),
+                           why_not=permissions.why_not_edit(current_user, entry, now) or why_not_open(entry.edition))
+
+
+def _conditions_html(conditions) -> Markup | None:
+    if conditions is None or conditions.pdf:
+        return None
+    return Markup(render_markdown(conditions.body))  # noqa: S704  # nosec B704  # sanitised by nh3
 
 
 def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -> EntryVersion:

@@ -143,7 +143,7 @@ def act(assignment_id: int):
                                   edition_id=declared.entry.edition_id)
             if declared.kept:
                 flash(_("Ihre Befangenheit ist erfasst und das Organisationsteam informiert. Weil die Rangliste "
-                        "dieser Runde bereits festgeschrieben ist, bleibt Ihr Bogen bestehen, bis das "
+                        "dieser Runde bereits eingefroren ist, bleibt Ihr Bogen bestehen, bis das "
                         "Organisationsteam entschieden hat."), "success")
             else:
                 flash(_("Ihre Befangenheit ist erfasst; der Beitrag wurde Ihnen abgenommen. Das Organisationsteam "

@@ -12,8 +12,9 @@ class LegalPageForm(FlaskForm):
     body = TextAreaField(
         _l("Text"),
         validators=[DataRequired(_l("Bitte geben Sie einen Text ein."))],
-        description=_l("HTML mit Überschriften (h2, h3), Absätzen, Listen, Hervorhebungen und Links; alles andere "
-                       "wird beim Speichern entfernt."),
+        description=_l("Schreiben Sie in Markdown: eine Leerzeile trennt Absätze; „## Überschrift“ und "
+                       "„### Unterüberschrift“; „- “ am Zeilenanfang für Listen; **fett**, *kursiv*; Links als "
+                       "[Text](https://adresse). Die Vorschau zeigt die Seite, wie sie erscheint."),
         render_kw={"rows": 24},
     )
     bump_version = BooleanField(

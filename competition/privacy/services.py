@@ -5,32 +5,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import nh3
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
+from ..core.markdown import render_markdown, sanitise_html
 from ..extensions import db
 from .models import CONSENT_KINDS, INITIAL_VERSION, Consent, LegalKind, LegalPage
 
 LOCALES = ("de", "en")
 FALLBACK_LOCALE = "de"
 
-# Legal texts need a little more than entry texts (headings, links); still no attributes but href, no scripts.
-ALLOWED_TAGS = {"h2", "h3", "h4", "p", "br", "strong", "em", "ul", "ol", "li", "a", "address"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
 MAX_BODY = 100_000
 
 
+def render_legal(markdown: str | None) -> str:
+    """A legal text written in Markdown (stored as typed) as the sanitised HTML the public page shows; texts
+    saved as HTML before the switch to Markdown still show as they were."""
+    return render_markdown(markdown)
+
+
 def sanitise_legal(value: str | None) -> str:
-    """The subset of HTML a legal page may hold; everything else is removed or escaped (nh3, as for entries)."""
-    if not value:
-        return ""
-    return nh3.clean(value.replace("\r\n", "\n"), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer").strip()
+    return sanitise_html(value)
 
 
 def stored_page(kind: LegalKind, locale: str) -> LegalPage | None:
@@ -72,8 +70,8 @@ def save_page(*, kind: LegalKind, locale: str, data: PageData, by: User, now: da
         raise PermissionDenied(_l("Nur das Organisationsteam kann die rechtlichen Seiten bearbeiten."))
     if locale not in LOCALES:
         raise ValidationFailed(_l("Unbekannte Sprache."), field="locale")
-    body = sanitise_legal(data.body)
-    if not body:
+    body = (data.body or "").replace("\r\n", "\n").strip()  # Markdown as typed; rendered and sanitised when shown
+    if not render_legal(body):
         raise ValidationFailed(_l("Bitte geben Sie einen Text ein."), field="body")
     if len(body) > MAX_BODY:
         raise ValidationFailed(_l("Der Text ist zu lang (höchstens 100.000 Zeichen)."), field="body")

@@ -101,10 +101,10 @@ def consent():
 # --- the legal pages -----------------------------------------------------------------------------------------------
 
 def default_text(kind: LegalKind, language: str) -> tuple[str, str]:
-    """The built-in text (HTML) for a page nobody has written yet, and its language."""
+    """The built-in text (Markdown) for a page nobody has written yet, and its language."""
     for lang in dict.fromkeys((language, services.FALLBACK_LOCALE)):
         try:
-            return render_template(f"privacy/defaults/{kind.value}_{lang}.html"), lang
+            return render_template(f"privacy/defaults/{kind.value}_{lang}.md"), lang
         except TemplateNotFound:
             continue
     raise LookupError(kind)
@@ -119,7 +119,7 @@ def _show(kind: LegalKind):
         body, lang = default_text(kind, language)
     return render_template(
         "privacy/legal.html", kind=kind, title=TITLES[kind], page=page, lang=lang, language=language,
-        body=Markup(services.sanitise_legal(body)),  # noqa: S704  # nosec B704  # sanitised by nh3 just here
+        body=Markup(services.render_legal(body)),  # noqa: S704  # nosec B704  # sanitised by nh3 just here
         version=services.current_versions()[kind] if kind in CONSENT_KINDS else None,
     )
 
@@ -155,7 +155,7 @@ def edit_legal(kind: str):
     preview = None
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
-            preview = Markup(services.sanitise_legal(form.body.data))  # noqa: S704  # nosec B704  # sanitised by nh3
+            preview = Markup(services.render_legal(form.body.data))  # noqa: S704  # nosec B704  # sanitised by nh3
         else:
             data = services.PageData(body=form.body.data, bump_version=form.bump_version.data)
             try:

@@ -24,11 +24,21 @@ from .models import Certificate, Publication, RankingSnapshot
 
 KINDS = ("winner", "mention", "finalist", "participant")
 KIND_LABELS = {
-    "winner": _l("Preisträger"),
+    "winner": _l("Preis"),
     "mention": _l("Besondere Anerkennung"),
-    "finalist": _l("Finalist"),
+    "finalist": _l("Teilnahme am Finale"),
     "participant": _l("Teilnahme"),
 }
+PLACE_WORDS = {1: _l("Erster Platz"), 2: _l("Zweiter Platz"), 3: _l("Dritter Platz"), 4: _l("Vierter Platz"),
+               5: _l("Fünfter Platz"), 6: _l("Sechster Platz"), 7: _l("Siebter Platz"), 8: _l("Achter Platz"),
+               9: _l("Neunter Platz"), 10: _l("Zehnter Platz")}
+
+
+def place_in_words(place: int | None) -> str:
+    """„Erster Platz“ … „Zehnter Platz“, beyond that „11. Platz“; empty without a place."""
+    if not place:
+        return ""
+    return str(PLACE_WORDS.get(int(place)) or _l("%(place)s. Platz", place=place))
 VERIFY_PATH = "/verify/certificate/"
 
 

@@ -193,7 +193,7 @@ def freeze_command(slug: str, position: int | None, method: str, line: int | Non
         db.session.rollback()
         raise click.ClickException(str(exc.message)) from None
     db.session.commit()
-    click.echo(f"Rangliste eingefroren: Schnappschuss {snapshot.id} ({judging_round.name}, {method})")
+    click.echo(f"Rangliste eingefroren: Stand {snapshot.id} ({judging_round.name}, {method})")
     click.echo(f"SHA-256: {snapshot.sha256}")
     click.echo("Bewertungsbögen und Zuweisungen dieser Runde sind jetzt gesperrt; wieder öffnen (mit Begründung) "
                "auf der Ranglisten-Seite.")
@@ -227,7 +227,7 @@ def pick_snapshot(slug: str, snapshot_id: int | None, *, last_round: bool):
     if snapshot_id is not None:
         snapshot = db.session.get(RankingSnapshot, snapshot_id)
         if snapshot is None or snapshot.edition_id != edition.id:
-            raise OutputRefused(f"„{edition.name}“ hat keinen Schnappschuss Nr. {snapshot_id}.")
+            raise OutputRefused(f"„{edition.name}“ hat keinen eingefrorenen Stand Nr. {snapshot_id}.")
         return snapshot
     query = select(RankingSnapshot).where(RankingSnapshot.edition_id == edition.id)
     if last_round:
@@ -256,9 +256,9 @@ def _write(out: Path, data: bytes) -> None:
                    "an die Unternehmen, protocol: Jury-Protokoll.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei (PDF).")
 @click.option("--snapshot", "snapshot_id", type=int, default=None,
-              help="Nummer des Schnappschusses (Standard: der neueste; für public: der neueste der letzten Runde mit "
-                   "einem Schnappschuss; für certificates: der veröffentlichte – Urkunden aus einem anderen Stand sind "
-                   "ein Entwurf ohne Prüfcode).")
+              help="Nummer des eingefrorenen Stands (Standard: der neueste; für public: der neueste der letzten Runde "
+                   "mit einem eingefrorenen Stand; für certificates: der veröffentlichte – Urkunden aus einem "
+                   "anderen Stand sind ein Entwurf ohne Prüfcode).")
 def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> None:
     """Print a frozen ranking as a PDF."""
     from ..core.urls import base_url
@@ -271,9 +271,9 @@ def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> Non
         snapshot = _certificate_snapshot(slug, snapshot_id)
         draft = not is_published(snapshot)
         if draft:
-            click.echo(f"Hinweis: Schnappschuss {snapshot.id} ist nicht veröffentlicht; die Urkunden sind ein Entwurf "
-                       "(Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem veröffentlichten "
-                       "Stand.", err=True)
+            click.echo(f"Hinweis: Der eingefrorene Stand {snapshot.id} ist nicht veröffentlicht; die Urkunden sind "
+                       "ein Entwurf (Vermerk „Entwurf“, kein Prüfcode). Gültige Urkunden entstehen aus dem "
+                       "veröffentlichten Stand.", err=True)
         data = outputs.certificates_pdf(snapshot, base_url=base_url())
         db.session.commit()  # the certificates' codes, kept for printing them again
     else:
@@ -284,7 +284,7 @@ def pdf_command(slug: str, kind: str, out: Path, snapshot_id: int | None) -> Non
             data = {"internal": outputs.internal_pdf, "public": outputs.public_pdf,
                     "protocol": outputs.protocol_pdf}[kind](snapshot)
     _write(out, data)
-    click.echo(f"{out}: {len(data):,} Bytes, Schnappschuss {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
+    click.echo(f"{out}: {len(data):,} Bytes, eingefrorener Stand {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
                .replace(",", ".") + (" – Entwurf ohne Prüfcodes" if draft else ""))
 
 
@@ -307,7 +307,7 @@ def _certificate_snapshot(slug: str, snapshot_id: int | None):
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei.")
 @click.option("--snapshot", "snapshot_id", type=int, default=None,
-              help="Nummer des Schnappschusses (Standard: der neueste).")
+              help="Nummer des eingefrorenen Stands (Standard: der neueste).")
 def export_command(slug: str, fmt: str, out: Path, snapshot_id: int | None) -> None:
     """Export a frozen ranking with every juror's scores and comments (XLSX or CSV)."""
     from . import exports
@@ -315,7 +315,7 @@ def export_command(slug: str, fmt: str, out: Path, snapshot_id: int | None) -> N
     snapshot = pick_snapshot(slug, snapshot_id, last_round=False)
     data = exports.snapshot_xlsx(snapshot) if fmt == "xlsx" else exports.snapshot_csv(snapshot)
     _write(out, data)
-    click.echo(f"{out}: {len(data):,} Bytes, Schnappschuss {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
+    click.echo(f"{out}: {len(data):,} Bytes, eingefrorener Stand {snapshot.id} (SHA-256 {snapshot.sha256[:16]}…)"
                .replace(",", "."))
 
 

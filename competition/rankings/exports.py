@@ -119,9 +119,9 @@ def snapshot_csv(snapshot: RankingSnapshot) -> bytes:
 
 def snapshot_xlsx(snapshot: RankingSnapshot) -> bytes:
     """Sheet 1 "Bewertungsbögen": one row per sheet; sheet 2 "Ergebnisse": the aggregates per category; sheet 3
-    "Schnappschuss": method, who froze it when, the hashes."""
+    "Eingefrorener Stand": method, who froze it when, the hashes."""
     return to_xlsx([(_("Bewertungsbögen"), sheets_table(snapshot)), (_("Ergebnisse"), aggregates_table(snapshot)),
-                    (_("Schnappschuss"), _about(snapshot))])
+                    (_("Eingefrorener Stand"), _about(snapshot))])
 
 
 def _about(snapshot: RankingSnapshot) -> Table:
@@ -134,7 +134,7 @@ def _about(snapshot: RankingSnapshot) -> Table:
         [_("Methode"), str(METHOD_LABELS.get(content.get("method"), content.get("method")))],
         [_("Eingefroren am"), content.get("frozen_at")],
         [_("Eingefroren von"), content.get("frozen_by")],
-        [_("Schnappschuss"), snapshot.id],
-        [_("SHA-256 des Schnappschusses"), snapshot.sha256],
+        [_("Eingefrorener Stand"), snapshot.id],
+        [_("SHA-256 des eingefrorenen Stands"), snapshot.sha256],
         [_("SHA-256 der Eingaben"), content.get("inputs_sha256")],
     ])

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.clock import utcnow
@@ -113,6 +113,33 @@ class Certificate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     snapshot: Mapped[RankingSnapshot] = relationship(RankingSnapshot)
+
+
+class CertificateDesign(db.Model):
+    """What an edition's certificates and jury protocol carry besides the results: up to two logos of the
+    organisers, up to three signatories (name, function, optional signature image) and the place they are signed
+    at. Images are stored as re-encoded PNG (no metadata), at most a few hundred KB each."""
+
+    __tablename__ = "certificate_designs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), unique=True)
+    place: Mapped[str] = mapped_column(String(120), default="")
+    logo_1: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_1_text: Mapped[str] = mapped_column(String(200), default="")
+    logo_2: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_2_text: Mapped[str] = mapped_column(String(200), default="")
+    signatory_1_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_1_function: Mapped[str] = mapped_column(String(200), default="")
+    signatory_1_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signatory_2_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_2_function: Mapped[str] = mapped_column(String(200), default="")
+    signatory_2_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signatory_3_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_3_function: Mapped[str] = mapped_column(String(200), default="")
+    signatory_3_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class ExtraReviewRequest(db.Model):

@@ -24,17 +24,21 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..core.pdf import ARCHIVE_VARIANT, PDF_VARIANT, render_pdf
+from ..entries.labels import DISTRICT_LABELS
+from ..entries.models import District
 from . import charts
 from .certificates import (
     KIND_LABELS,
     certificate_kind,
     ensure_certificates,
     is_published,
+    place_in_words,
     qr_svg,
     ranked_entries,
     verify_url,
     when,
 )
+from .design import design_of, find_design
 from .models import RankingSnapshot
 
 Progress = Callable[[int, int], None] | None
@@ -86,7 +90,7 @@ def _round(content: dict) -> dict:
 
 
 def _document_id(snapshot: RankingSnapshot) -> str:
-    return f"Schnappschuss {snapshot.id} · SHA-256 {snapshot.sha256}"
+    return f"Eingefrorener Stand {snapshot.id} · SHA-256 {snapshot.sha256}"
 
 
 def _common(snapshot: RankingSnapshot) -> dict[str, Any]:
@@ -109,8 +113,18 @@ def _entry(content: dict, entry_id: str) -> dict[str, Any]:
     entry = (content.get("entries") or {}).get(entry_id) or {}
     return {"id": entry_id, "number": entry.get("number") or entry_id, "title": entry.get("title") or "",
             "company": entry.get("company") or "", "category": entry.get("category"),
-            "district": entry.get("district") or "", "summary": entry.get("summary") or "",
+            "district": _district(entry.get("district")), "summary": entry.get("summary") or "",
             "publish_summary": bool(entry.get("publish_summary"))}
+
+
+def _district(key: str | None) -> str:
+    """The district by its proper name („Landkreis Zwickau“), never its key; an unknown value as it is."""
+    if not key:
+        return ""
+    try:
+        return str(DISTRICT_LABELS[District(key)])
+    except (ValueError, KeyError):
+        return key
 
 
 def _categories(content: dict) -> list[dict[str, str]]:
@@ -155,7 +169,8 @@ def _decisions(content: dict) -> dict[str, Any]:
     decisions = content.get("decisions") or {}
     categories = {c["id"]: c["name"] for c in _categories(content)}
     awards = [{**a, "entry": _entry(content, a["entry"]), "category_name": categories.get(a.get("category"), ""),
-               "kind_label": KIND_LABELS.get(a.get("kind"), a.get("kind"))}
+               "kind_label": KIND_LABELS.get(a.get("kind"), a.get("kind")),
+               "place_words": place_in_words(a.get("place"))}
               for a in decisions.get("awards") or []]
     awards.sort(key=lambda a: (list(categories).index(a["category"]) if a.get("category") in categories else 99,
                                a.get("kind") != "winner", a.get("place") or 99, a["entry"]["number"]))
@@ -297,8 +312,9 @@ def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str | None],
             entry = _entry(content, entry_id)
             kind = certificate_kind(content, entry_id)
             url = verify_url(base_url, code) if code else None
+            place = (awards.get(entry_id) or {}).get("place")
             pages.append({"entry": entry, "kind": kind, "kind_label": KIND_LABELS[kind],
-                          "place": (awards.get(entry_id) or {}).get("place"),
+                          "place": place, "place_words": place_in_words(place),
                           "category": categories.get(entry["category"], ""), "code": code, "url": url,
                           "qr": qr_svg(url, label=label) if url else None})
             if progress and done % 10 == 0 and done < total:
@@ -307,7 +323,8 @@ def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str | None],
         title = str(_l("Urkunden (Entwurf) – %(edition)s", edition=context["edition_name"]) if draft
                     else _l("Urkunden – %(edition)s", edition=context["edition_name"]))
         pdf = render_pdf("rankings/pdf/certificates.html", title=title, lang=lang, variant=PDF_VARIANT,
-                         **context, pages=pages, draft=draft)
+                         **{**context, "document_id": ""}, pages=pages, draft=draft,
+                         design=design_of(find_design(snapshot.edition_id)))
     if progress:
         progress(total, total)  # the last step only once the document is rendered
     return pdf
@@ -416,6 +433,7 @@ def protocol_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
         title = str(_l("Jury-Protokoll – %(round)s", round=context["round"].get("name", "")))
         return render_pdf("rankings/pdf/protocol.html", title=title, lang=lang, variant=ARCHIVE_VARIANT, **context,
                           jurors=jurors, decisions=decisions, orders=orders,
+                          design=design_of(find_design(snapshot.edition_id)),
                           sheet_count=len(content.get("sheets") or []), entry_count=len(content.get("entries") or {}))
 
 

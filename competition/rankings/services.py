@@ -493,10 +493,10 @@ def publish_results(*, snapshot: RankingSnapshot, by: User, now: datetime) -> Pu
     content = snapshot.content
     if not content.get("round", {}).get("is_final") or not is_final_round(snapshot.round):
         raise ValidationFailed(_l("Veröffentlicht wird der eingefrorene Stand der letzten Runde; dieser "
-                                  "Schnappschuss gehört zu einer früheren Runde."))
+                                  "Stand gehört zu einer früheren Runde."))
     if not verify_snapshot(snapshot):
-        raise ValidationFailed(_l("Der Schnappschuss stimmt nicht mehr mit seiner Prüfsumme überein und kann nicht "
-                                  "veröffentlicht werden."))
+        raise ValidationFailed(_l("Der eingefrorene Stand stimmt nicht mehr mit seiner Prüfsumme überein und kann "
+                                  "nicht veröffentlicht werden."))
     awards = content.get("decisions", {}).get("awards", [])
     if not any(a["kind"] == AwardKind.WINNER.value for a in awards):
         raise ValidationFailed(_l("Im eingefrorenen Stand sind noch keine Preisträger festgelegt. Legen Sie die "

@@ -15,7 +15,7 @@ from .services import file_stem
 def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:
     snapshot = db.session.get(RankingSnapshot, snapshot_id)
     if snapshot is None:
-        raise ValueError(f"Schnappschuss {snapshot_id} gibt es nicht mehr.")
+        raise ValueError(f"Den eingefrorenen Stand {snapshot_id} gibt es nicht mehr.")
     return snapshot
 
 

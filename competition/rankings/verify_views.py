@@ -21,7 +21,7 @@ from ..core.clock import utcnow
 from ..editions.models import Edition
 from ..editions.phases import Phase
 from ..extensions import db
-from .certificates import KIND_LABELS, certificate_by_code, certificate_kind, publication_of_edition
+from .certificates import KIND_LABELS, certificate_by_code, certificate_kind, place_in_words, publication_of_edition
 from .models import Certificate, RankingSnapshot
 from .services import verify_snapshot
 
@@ -95,4 +95,4 @@ def verify(code: str):
     verdict = check(certificate, now=utcnow())
     return render_template("rankings/verify.html", certificate=certificate, code=code, verdict=verdict,
                            VALID=VALID, REPLACED=REPLACED, WITHDRAWN=WITHDRAWN, NOT_YET_PUBLIC=NOT_YET_PUBLIC,
-                           TAMPERED=TAMPERED), STATUS_CODES[verdict["status"]]
+                           TAMPERED=TAMPERED, place_in_words=place_in_words), STATUS_CODES[verdict["status"]]

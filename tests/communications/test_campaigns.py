@@ -16,7 +16,7 @@ from competition.core.clock import utcnow
 from competition.extensions import db
 from competition.jobs import Job, JobStatus, runner
 
-BODY = "Guten Tag {{ name }},\nIhr Beitrag: {{ entry_title }} ({{ category }}).\nFrist: {{ deadline }}\n{{ link }}"
+BODY = "Guten Tag {Name},\nIhr Beitrag: {Beitragstitel} ({Kategorie}).\nFrist: {Frist}\n{Link}"
 
 
 def _emails(world, audience, category=None):
@@ -79,7 +79,7 @@ def test_preview_for_one_chosen_recipient_then_send_in_the_background(inline, wo
 def test_jurors_get_their_open_work_and_the_round_deadline(inline, world, client, login_as, organiser, outbox):
     login_as(organiser)
     client.post("/organisation/communications/new", data=_form(
-        world, audience="jurors_open", subject="Noch {{ open_count }} offen", body="{{ name }}: {{ link }}",
+        world, audience="jurors_open", subject="Noch {Offene-Bewertungen} offen", body="{Name}: {Link}",
         action="send"))
     assert [(m.to, m.subject) for m in outbox] == [(["jana@uni.example"], "Noch 1 offen")]
     assert outbox[0].body == "Jana Jury: http://localhost/jury"
@@ -88,10 +88,10 @@ def test_jurors_get_their_open_work_and_the_round_deadline(inline, world, client
 def test_bad_input_is_refused_with_a_message(inline, world, client, login_as, organiser, outbox):
     login_as(organiser)
     broken = client.post("/organisation/communications/new",
-                         data=_form(world, body="Hallo {{ name", action="send")).get_data(as_text=True)
+                         data=_form(world, body="Hallo {Name", action="send")).get_data(as_text=True)
     assert "Zeile 1" in broken
     unknown = client.post("/organisation/communications/new",
-                          data=_form(world, body="Hallo {{ vorname }}", action="preview")).get_data(as_text=True)
+                          data=_form(world, body="Hallo {Vorname}", action="preview")).get_data(as_text=True)
     assert "Unbekannter Platzhalter" in unknown
     no_category = client.post("/organisation/communications/new",
                               data=_form(world, audience="category", action="send")).get_data(as_text=True)

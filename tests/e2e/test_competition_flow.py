@@ -355,6 +355,13 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     expect(orga.get_by_text("Aktuelle Phase:")).to_contain_text("Einreichung")
     edition = fresh(Edition, name=EDITION)
     edition_id, slug = edition.id, edition.slug
+    expect(orga.get_by_role("alert").filter(has_text="Teilnahmebedingungen")).to_be_visible()
+    orga.get_by_role("button", name="Teilnahmebedingungen").click()
+    orga.get_by_label("Text der Teilnahmebedingungen (Markdown)").fill(
+        "## Teilnahmebedingungen\n\nTeilnehmen können Unternehmen aus Südwestsachsen.")
+    orga.get_by_role("button", name="Als neue Fassung veröffentlichen").click()
+    expect(flash(orga)).to_contain_text("als Fassung 1 veröffentlicht")
+    orga.goto(f"{base}/organisation/editions/{edition_id}")
 
     for category in ("Kreislaufwirtschaft", "Digitalisierung"):
         orga.locator("#kategorien").get_by_label("Name der Kategorie").fill(category)
@@ -541,7 +548,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     expect(winner).to_contain_text(COMPANY_A["company"])
     expect(winner).to_contain_text(WINNER_REASON)
     expect(category.locator("li").filter(has_text=title_b)).to_contain_text(MENTION_REASON)
-    expect(category.get_by_role("heading", level=3)).to_have_text(["Preisträger", "Anerkennungen"])
+    expect(category.get_by_role("heading", level=3)).to_have_text(["Preise", "Anerkennungen"])
     expect(main).to_contain_text(digest[:16])
     expect(main).not_to_contain_text(LATE_TITLE)
     for figure in ("7,75", "8,67", "6,67"):  # no scores in public
@@ -558,7 +565,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
         result.click()
     pages = [p.extract_text() for p in PdfReader(download_info.value.path()).pages]
     winner_page = next(p for p in pages if title_a in p)
-    assert "1. Platz" in winner_page and COMPANY_A["company"] in winner_page, winner_page
+    assert "Erster Platz" in winner_page and COMPANY_A["company"] in winner_page, winner_page
     code = re.search(r"Prüfcode:\s*([A-Za-z0-9_-]{16})", winner_page)
     assert code, winner_page
     url = f"{base}/verify/certificate/{code.group(1)}"  # printed under the QR code, possibly wrapped
@@ -567,7 +574,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("Urkunde prüfen")
     expect(anonymous.get_by_role("status")).to_contain_text("Diese Urkunde ist echt.")
     facts = anonymous.locator("table")
-    expect(facts).to_contain_text("Preisträger, 1. Platz")
+    expect(facts).to_contain_text("Preis: Erster Platz")
     expect(facts).to_contain_text(COMPANY_A["company"])
     expect(facts).to_contain_text(title_a)
     expect(facts).to_contain_text(digest[:16])

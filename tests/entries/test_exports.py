@@ -126,7 +126,7 @@ def test_csv_export(orga, exported):
     assert len(rows) == 4
     row = _by_title_prefix(rows, "'=")
     assert row["Titel"] == "'" + EVIL_TITLE and row["Unternehmen"] == "'" + EVIL_COMPANY
-    assert row["Nr."] == evil.number and row["Rechtsform"] == "AG" and row["Landkreis"] == "Chemnitz"
+    assert row["Nr."] == evil.number and row["Rechtsform"] == "AG" and row["Landkreis"] == "Kreisfreie Stadt Chemnitz"
     assert row["Beschäftigte"] == "12" and row["Jahresumsatz"] == "2 bis 10 Mio. €"
     assert row["Kategorie"] == "Digitalisierung" and row["Status"] == "Eingereicht"
     assert row["Zuletzt eingereicht"] == to_berlin(evil.last_submitted_at).strftime("%d.%m.%Y %H:%M")

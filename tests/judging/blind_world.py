@@ -14,7 +14,7 @@ from decimal import Decimal
 from competition.accounts.models import Role, User
 from competition.accounts.services import create_verified_user
 from competition.core.clock import utcnow
-from competition.editions.models import Category, Criterion, Edition, JudgingRound
+from competition.editions.models import Category, Criterion, Edition, JudgingRound, ParticipationConditions
 from competition.editions.phases import Phase
 from competition.entries.attachments import add_attachment
 from competition.entries.models import Company, CompanyMember, District, Entry, EntryStatus, TurnoverBand
@@ -58,6 +58,8 @@ def build_blind_world(*, blind: bool = True) -> BlindWorld:
                       jury_ends_at=datetime(2099, 7, 1, tzinfo=UTC),
                       publication_at=datetime(2099, 9, 1, tzinfo=UTC), phase_override=Phase.SUBMISSION)
     db.session.add(edition)
+    db.session.flush()
+    db.session.add(ParticipationConditions(edition_id=edition.id, version=1, body="Teilnahmebedingungen."))
     category = Category(edition=edition, name="Digitalisierung", position=1)
     judging_round = JudgingRound(edition=edition, name="Vorauswahl", position=1, scale_min=Decimal(0),
                                  scale_max=Decimal(10), scale_step=Decimal(1), jurors_per_entry=1,

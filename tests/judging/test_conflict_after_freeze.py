@@ -62,7 +62,7 @@ def test_declaring_after_a_freeze_keeps_sheet_and_assignment_until_an_organiser_
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "conflict.declared_after_freeze"))
     assert event.data["sheet"] == sheet.id and event.data["sheet_status"] == "submitted"
     [mail] = outbox
-    assert "bereits festgeschrieben" in mail.body and "Mein Schwager arbeitet dort" in mail.body
+    assert "bereits als eingefrorener Stand gesichert" in mail.body and "Mein Schwager arbeitet dort" in mail.body
     assert COMPANIES[0] in mail.body  # organisers may know the company
 
     sign_in(client, world.organiser)

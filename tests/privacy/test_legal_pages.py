@@ -61,11 +61,32 @@ def test_organiser_previews_then_saves_a_sanitised_text(client, login_as, organi
     assert saved.headers["Location"] == "/organisation/legal/imprint?locale=de"
     stored = db.session.scalar(db.select(LegalPage))
     assert stored.kind is LegalKind.IMPRINT and stored.updated_by_id == organiser.id
-    assert "script" not in stored.body and "onclick" not in stored.body and "javascript:" not in stored.body
+    assert stored.body == body  # kept as typed; sanitised every time it is shown
     public = client.get("/impressum").get_data(as_text=True)
+    shown = public.split('<article class="legal-page">', 1)[1].split("</article>", 1)[0]
+    assert "script" not in shown and "onclick" not in shown and "javascript:" not in shown
     assert "Wirtschaftsförderung Südwestsachsen e. V." in public and "[Name des Veranstalters" not in public
     assert '<a href="https://example.org" rel="noopener noreferrer">Web</a>' in public
     assert "Text bearbeiten" in public
+
+
+def test_legal_texts_are_written_in_markdown_and_shown_sanitised(client, login_as, organiser):
+    login_as(organiser)
+    form = client.get("/organisation/legal/privacy").get_data(as_text=True)
+    assert "## 1. Verantwortlicher" in form and "&lt;h2&gt;" not in form and "<h2>1." not in form  # Markdown
+    body = ("# Impressum\n\nWirtschaftsförderung **Südwestsachsen** e. V.\n\n- Markt 1\n- 09111 Chemnitz\n\n"
+            "[Web](https://example.org) [böse](javascript:alert(1)) <img src=x onerror=alert(1)>\n")
+    preview = client.post("/organisation/legal/imprint", data={"locale": "de", "body": body, "action": "preview"})
+    text = preview.get_data(as_text=True)
+    assert "<h2>Impressum</h2>" in text and "<strong>Südwestsachsen</strong>" in text and "<li>Markt 1</li>" in text
+    assert 'href="javascript:' not in text  # left as harmless text, never a link
+    assert "onerror" not in text.split('id="vorschau"', 1)[1] and "<img" not in text.split('id="vorschau"', 1)[1]
+    client.post("/organisation/legal/imprint", data={"locale": "de", "body": body, "action": "save"})
+    edit = client.get("/organisation/legal/imprint?locale=de").get_data(as_text=True)
+    assert "# Impressum" in edit and "**Südwestsachsen**" in edit  # the organiser edits the Markdown again
+    public = client.get("/impressum").get_data(as_text=True)
+    assert '<a href="https://example.org" rel="noopener noreferrer">Web</a>' in public
+    assert "<h2>Impressum</h2>" in public
 
 
 def test_an_empty_text_is_refused_with_a_message(client, login_as, organiser):

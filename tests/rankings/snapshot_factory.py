@@ -105,7 +105,7 @@ def make_snapshot(*, make_edition, make_round, make_category, make_criterion, ma
         "categories": [{"id": str(c.id), "name": c.name} for c in categories],
         "entries": {
             str(e.id): {"number": e.number, "title": e.title, "company": ENTRIES[i][1],
-                        "company_id": str(e.company_id), "district": "Erzgebirgskreis",
+                        "company_id": str(e.company_id), "district": "erzgebirgskreis",
                         "category": str(e.category_id), "summary": f"Kurzfassung {i + 1}: <b>nicht fett</b>.",
                         "publish_summary": ENTRIES[i][4]}
             for i, e in enumerate(entries)

@@ -102,7 +102,7 @@ def test_a_certificate_from_an_older_snapshot_is_a_draft_and_an_old_code_says_it
     page = response.get_data(as_text=True)
     assert response.status_code == 410 and "Diese Urkunde ist echt" not in page
     assert "Diese Urkunde ist nicht mehr gültig: Sie wurde am" in page and "ersetzt" in page
-    assert "Die aktuelle Urkunde lautet" in page and "Preisträger, 1. Platz" in page
+    assert "Die aktuelle Urkunde lautet" in page and "Preis: Erster Platz" in page
     assert COMPANIES[0] in page and TITLES[0] in page and newer.sha256[:16] in page
 
 
@@ -113,14 +113,14 @@ def test_only_the_published_snapshot_makes_valid_certificates_and_they_verify_on
     _publish(client, world, newer)
     data, disposition = _certificate(client, world, newer)
     text = _pages(data)[0]
-    assert "Entwurf" not in text and "1. Platz" in text and "urkunde-entwurf" not in disposition
+    assert "Entwurf" not in text and "Erster Platz" in text and "urkunde-entwurf" not in disposition
     code = CODE.search(text.replace(" ", "")).group(1)
     again, _d = _certificate(client, world, newer)
     assert code in _pages(again)[0]  # printed again: the same code
     client.post("/logout")
     valid = client.get(f"/verify/certificate/{code}")
     page = valid.get_data(as_text=True)
-    assert valid.status_code == 200 and "Diese Urkunde ist echt." in page and "Preisträger, 1. Platz" in page
+    assert valid.status_code == 200 and "Diese Urkunde ist echt." in page and "Preis: Erster Platz" in page
 
     # The publication is withdrawn: the certificate is no longer confirmed, and the page says when.
     login_as(organiser)
@@ -128,7 +128,7 @@ def test_only_the_published_snapshot_makes_valid_certificates_and_they_verify_on
     client.post("/logout")
     withdrawn = client.get(f"/verify/certificate/{code}")
     page = withdrawn.get_data(as_text=True)
-    assert withdrawn.status_code == 410 and "Diese Urkunde ist echt" not in page and "Preisträger" not in page
+    assert withdrawn.status_code == 410 and "Diese Urkunde ist echt" not in page and "Preis:" not in page
     assert "wurde am" in page and "zurückgezogen" in page
 
     # Published again from the same snapshot: valid again. Then a newer publication replaces it.
@@ -142,7 +142,7 @@ def test_only_the_published_snapshot_makes_valid_certificates_and_they_verify_on
     replaced = client.get(f"/verify/certificate/{code}")
     page = replaced.get_data(as_text=True)
     assert replaced.status_code == 410 and "Diese Urkunde ist echt" not in page and "ersetzt" in page
-    assert "Die aktuelle Urkunde lautet" in page and "Preisträger, 2. Platz" in page and "1. Platz" not in page
+    assert "Die aktuelle Urkunde lautet" in page and "Preis: Zweiter Platz" in page and "Erster Platz" not in page
 
 
 def test_before_the_publication_phase_a_certificate_is_not_confirmed_and_reveals_nothing(
@@ -157,7 +157,7 @@ def test_before_the_publication_phase_a_certificate_is_not_confirmed_and_reveals
     response = client.get(f"/verify/certificate/{code}")
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "noch nicht veröffentlicht" in page and "Eine Prüfung ist ab" in page
-    assert COMPANIES[0] not in page and "Preisträger" not in page
+    assert COMPANIES[0] not in page and "Preis:" not in page
 
 
 def test_the_cli_prints_the_published_snapshot_by_default_and_a_draft_from_any_other(
@@ -171,7 +171,7 @@ def test_the_cli_prints_the_published_snapshot_by_default_and_a_draft_from_any_o
     result = runner.invoke(args=["rankings", "pdf", "--edition", world.edition.slug, "--kind", "certificates",
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"Schnappschuss {newer.id}" in result.output and "Entwurf" not in result.output
+    assert f"Stand {newer.id}" in result.output and "Entwurf" not in result.output
     pages = _pages(out.read_bytes())
     assert len(pages) == 2 and all(CODE.search(p.replace(" ", "")) for p in pages)
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 2

@@ -51,7 +51,7 @@ def test_csv_has_a_row_per_sheet_with_scores_comments_and_aggregates(snapshot):
 
 def test_xlsx_has_sheets_and_aggregates_and_never_a_formula(snapshot):
     workbook = load_workbook(io.BytesIO(exports.snapshot_xlsx(snapshot)))
-    assert workbook.sheetnames == ["Bewertungsbögen", "Ergebnisse", "Schnappschuss"]
+    assert workbook.sheetnames == ["Bewertungsbögen", "Ergebnisse", "Eingefrorener Stand"]
     sheets = workbook["Bewertungsbögen"]
     header = [c.value for c in sheets[1]]
     assert sheets.max_row == 19 and "Jurymitglied" in header and "Umsetzung: Punkte" in header
@@ -71,5 +71,5 @@ def test_xlsx_has_sheets_and_aggregates_and_never_a_formula(snapshot):
     groups = [row[0].value for row in results.iter_rows(min_row=2)]
     assert groups.count("Digitalisierung") == 3 and groups.count("Nachhaltigkeit & Energie") == 3
     assert groups.count("Gesamt") == 6
-    about = {row[0].value: row[1].value for row in workbook["Schnappschuss"].iter_rows(min_row=2)}
-    assert about["SHA-256 des Schnappschusses"] == snapshot.sha256
+    about = {row[0].value: row[1].value for row in workbook["Eingefrorener Stand"].iter_rows(min_row=2)}
+    assert about["SHA-256 des eingefrorenen Stands"] == snapshot.sha256

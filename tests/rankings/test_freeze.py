@@ -22,7 +22,7 @@ def test_freeze_command_stores_a_verifiable_snapshot_of_submitted_sheets(scored_
     result = scored_demo.invoke(args=["rankings", "freeze", "--edition", "ind-2026", "--method", "calibrated"])
     assert result.exit_code == 0, result.output
     snapshot = db.session.scalar(db.select(RankingSnapshot))
-    assert f"Schnappschuss {snapshot.id}" in result.output and f"SHA-256: {snapshot.sha256}" in result.output
+    assert f"Stand {snapshot.id}" in result.output and f"SHA-256: {snapshot.sha256}" in result.output
     assert services.verify_snapshot(snapshot)
     assert snapshot.round.is_frozen and "jetzt gesperrt" in result.output  # the freeze locks the round
     submitted = db.session.scalar(db.select(db.func.count()).select_from(ScoreSheet)

@@ -118,7 +118,7 @@ def test_public_pdf_shows_winners_and_finalists_without_scores_or_jurors(snapsho
     entries = entries_by_title(snapshot)
     assert "Adaptive Spannvorrichtung" in text and "Erzgebirge Präzision GmbH" in text
     assert "Besondere Anerkennungen" in text and "Besonders mutige Idee." in text
-    assert "Weitere Finalisten" in text and MARKUP_TITLE in text
+    assert "Weitere Beiträge im Finale" in text and MARKUP_TITLE in text
     assert "Kurzfassung 1: <b>nicht fett</b>." in text  # the company allowed it
     assert "Kurzfassung 2" not in text and "Kurzfassung 5" not in text  # these did not
     for name in JURORS:

@@ -40,7 +40,7 @@ def test_pdf_command_writes_each_kind(app, snapshot, tmp_path, kind, expected):
     result = app.test_cli_runner().invoke(args=["rankings", "pdf", "--edition", "ind-2026", "--kind", kind,
                                                 "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"Schnappschuss {snapshot.id}" in result.output
+    assert f"Stand {snapshot.id}" in result.output
     text = text_of(out)
     assert expected in text and snapshot.sha256 in text.replace(" ", "")
     if kind == "certificates":  # codes stored, QR target from BASE_URL
@@ -75,13 +75,13 @@ def test_public_and_certificates_use_the_last_round_the_others_the_latest_snapsh
     runner = app.test_cli_runner()
     out = tmp_path / "x.pdf"
     result = runner.invoke(args=["rankings", "pdf", "--edition", "ind-2026", "--kind", "public", "--out", str(out)])
-    assert result.exit_code == 0 and f"Schnappschuss {snapshot.id}" in result.output
+    assert result.exit_code == 0 and f"Stand {snapshot.id}" in result.output
     result = runner.invoke(args=["rankings", "pdf", "--edition", "ind-2026", "--kind", "protocol", "--out", str(out)])
-    assert result.exit_code == 0 and f"Schnappschuss {later.id}" in result.output
+    assert result.exit_code == 0 and f"Stand {later.id}" in result.output
     assert "Vorauswahl" in text_of(out)
     result = runner.invoke(args=["rankings", "pdf", "--edition", "ind-2026", "--kind", "public", "--out", str(out),
                                  "--snapshot", str(later.id)])
-    assert result.exit_code == 0 and f"Schnappschuss {later.id}" in result.output
+    assert result.exit_code == 0 and f"Stand {later.id}" in result.output
 
 
 def test_bad_input_exits_2_with_a_german_message(app, snapshot, make_edition, tmp_path):
@@ -96,7 +96,7 @@ def test_bad_input_exits_2_with_a_german_message(app, snapshot, make_edition, tm
         (["rankings", "export", "--edition", "leer", "--format", "csv", "--out", out],
          "hat noch keine eingefrorene Rangliste"),
         (["rankings", "pdf", "--edition", "leer", "--kind", "internal", "--out", out, "--snapshot",
-          str(snapshot.id)], "hat keinen Schnappschuss Nr."),
+          str(snapshot.id)], "hat keinen eingefrorenen Stand Nr."),
         (["rankings", "pdf", "--edition", "ind-2026", "--kind", "poster", "--out", out], "poster"),
         (["rankings", "export", "--edition", "ind-2026", "--format", "ods", "--out", out], "ods"),
         (["rankings", "pdf", "--edition", "ind-2026", "--kind", "internal", "--out",

@@ -194,6 +194,13 @@ MATRIX: dict[str, Row] = {
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/certificates/<entry_id>.pdf": ORG,
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/publish": R(post=ORGANISER, last=True),
     "/organisation/editions/<edition_id>/rankings/unpublish": R(post=ORGANISER, last=True),
+    "/organisation/editions/<edition_id>/certificate-design": ORG_BOTH,
+    "/organisation/editions/<edition_id>/conditions": ORG_BOTH,
+    "/ausschreibungen/<edition_id>/teilnahmebedingungen/<version>": R(get=EVERYONE),  # public, every version
+    # A company's own certificate and feedback: members of the entry's company, only once results are public
+    # (tests/rankings/test_company_outcome.py); in the matrix's world nothing is published yet.
+    "/entries/<entry_id>/ergebnis/urkunde.pdf": R(get=NOBODY),
+    "/entries/<entry_id>/ergebnis/rueckmeldung.pdf": R(get=NOBODY),
     "/organisation/editions/<edition_id>/rankings/snapshots/<snapshot_id>/bulk/<kind>": R(
         post=ORGANISER, params={"kind": "bulk_kind"}),
     "/ergebnisse/<slug>": R(get=NOBODY),

@@ -206,7 +206,7 @@ def test_every_mail_kind_links_to_base_url_whatever_host_the_request_names(publi
         assert notices.tell_declared(described=described, juror=juror, outcome="declared", affected=[]) == 1
         assert ranking_mails.send_results_mail(user=user, locale="de", content=content, entry_id=str(entry.id),
                                                outcome="Finale.", attachment=("r.pdf", b"%PDF", "application/pdf"))
-        group = personalise("Hallo", "Ihr Link: {{ link }}", Recipient(user=juror, kind="juror", fields={}))
+        group = personalise("Hallo", "Ihr Link: {Link}", Recipient(user=juror, kind="juror", fields={}))
     expected = {"/verify/t1", "/login", "/password/forgot", "/password/reset/t2", "/account/email/confirm/t3",
                 "/invitation/t4", "/company/join/t5", "/jury",
                 f"/organisation/editions/{entry.edition_id}/jury#befangenheiten",

@@ -197,7 +197,7 @@ def build_world(*, make_user, make_company, make_edition, make_category, make_ro
         "spare_category_id": spare_category.id, "spare_round_id": spare_round.id,
         "disposable_round_id": disposable_round.id,
         "snapshot_id": snapshot_id, "job_id": job_id, "slug": edition.slug,
-        "pdf_kind": "internal", "bulk_kind": "certificates", "fmt": "csv",
+        "pdf_kind": "internal", "bulk_kind": "certificates", "fmt": "csv", "version": 1,
         "other_juror_id": juror_unassigned.id, "campaign_id": campaign_id, "key": template_key, "locale": "de",
         "code": "UNBEKANNT-0000",
         "spare_criterion_id": spare_criterion.id, "spare_question_id": spare_question.id,
