@@ -4,7 +4,7 @@
 writing their address differently:
 
 - surrounding blanks removed, Unicode NFKC, lower case (local part and domain);
-- the domain in its IDNA (punycode) form without a trailing dot: ``müller.de`` and ``xn--mller-kva.de`` are one;
+- the domain in its IDNA 2008 (UTS 46, as browsers and mail servers) punycode form without a trailing dot: ``müller.de`` and ``xn--mller-kva.de`` are one;
 - domain aliases of one provider mapped to one name (``googlemail.com`` → ``gmail.com``, see ``DOMAIN_ALIASES``);
 - plus-addressing removed for every domain (``max+preis@…`` is ``max@…``): the tag is a free, unlimited alias at
   almost every provider and we cannot know which ones ignore it, so it never makes a second vote;
@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+
+import idna
 
 # One provider, several domain names: the first maps to the second.
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
@@ -47,8 +49,8 @@ def _domain(raw: str) -> str:
     if not domain or "." not in domain:
         raise AddressInvalid(raw)
     try:
-        ascii_domain = domain.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
+        ascii_domain = idna.encode(domain, uts46=True).decode("ascii").lower()
+    except (idna.IDNAError, UnicodeError) as exc:
         raise AddressInvalid(raw) from exc
     labels = ascii_domain.split(".")
     if len(ascii_domain) > 253 or not all(_LABEL_OK.match(label) for label in labels) or labels[-1].isdigit():
