@@ -4,7 +4,8 @@
 writing their address differently:
 
 - surrounding blanks removed, Unicode NFKC, lower case (local part and domain);
-- the domain in its IDNA 2008 (UTS 46, as browsers and mail servers) punycode form without a trailing dot: ``müller.de`` and ``xn--mller-kva.de`` are one;
+- the domain in its IDNA 2008 / UTS 46 punycode form (as browsers and mail servers) without a trailing dot:
+  ``müller.de`` and ``xn--mller-kva.de`` are one;
 - domain aliases of one provider mapped to one name (``googlemail.com`` → ``gmail.com``, see ``DOMAIN_ALIASES``);
 - plus-addressing removed for every domain (``max+preis@…`` is ``max@…``): the tag is a free, unlimited alias at
   almost every provider and we cannot know which ones ignore it, so it never makes a second vote;

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -92,11 +93,7 @@ def _timeline(vote, entries):
     return chart, table
 
 
-@bp.get("/monitor", endpoint="monitor")
-@organiser_only
-def monitor(edition_id: int):
-    edition = _edition(edition_id)
-    vote = _vote_or_404(edition)
+def _monitor_page(edition: Edition, vote, *, exclude_form: ExcludeForm | None = None, status: int = 200):
     entries = queries.gallery_entries(vote)
     counts = queries.counts(vote.id)
     facts = queries.ballot_facts(vote.id)
@@ -107,10 +104,18 @@ def monitor(edition_id: int):
               "open": len([i for i in f.ballot_ids if i not in excluded])}
              for f in patterns.all_flags(facts)]
     chart, table = _timeline(vote, entries)
-    rate = (counts["confirmed"] / counts["requested"]) if counts["requested"] else None
+    rate = (format_decimal(100 * counts["confirmed"] / counts["requested"], format="#,##0.#")
+            if counts["requested"] else None)
     return render_template("audience/admin/monitor.html", edition=edition, vote=vote, counts=counts, rate=rate,
-                           flags=flags, chart=chart, table=table, exclude_form=ExcludeForm(),
-                           action_form=ActionForm(), excluded_count=len(excluded), now=utcnow())
+                           flags=flags, chart=chart, table=table, exclude_form=exclude_form or ExcludeForm(),
+                           action_form=ActionForm(), excluded_count=len(excluded), now=utcnow()), status
+
+
+@bp.get("/monitor", endpoint="monitor")
+@organiser_only
+def monitor(edition_id: int):
+    edition = _edition(edition_id)
+    return _monitor_page(edition, _vote_or_404(edition))
 
 
 @bp.post("/close", endpoint="close")
@@ -135,8 +140,7 @@ def exclude(edition_id: int):
     vote = _vote_or_404(edition)
     form = ExcludeForm()
     if not form.validate_on_submit():
-        flash(_("Bitte begründen Sie den Ausschluss (mindestens 10 Zeichen)."), "error")
-        return redirect(url_for(".monitor", edition_id=edition.id))
+        return _monitor_page(edition, vote, exclude_form=form, status=422)
     pattern = (form.pattern.data or "").strip() or None
     if pattern:
         matching = [f for f in patterns.all_flags(queries.ballot_facts(vote.id)) if f.pattern_id == pattern]
@@ -151,8 +155,9 @@ def exclude(edition_id: int):
             abort(400)
     ok, count = run_service(form, lambda: services.exclude_ballots(vote=vote, ballot_ids=ids, reason=form.reason.data,
                                                                    by=current_user, now=utcnow(), pattern=pattern))
-    if ok:
-        flash(_("%(num)s Stimmen sind ausgeschlossen; die Begründung steht im Protokoll.", num=count), "success")
+    if not ok:
+        return _monitor_page(edition, vote, exclude_form=form, status=422)
+    flash(_("%(num)s Stimmen sind ausgeschlossen; die Begründung steht im Protokoll.", num=count), "success")
     return redirect(url_for(".monitor", edition_id=edition.id))
 
 
