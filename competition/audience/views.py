@@ -114,7 +114,7 @@ def confirm(token: str):
             ballot = services.confirm_vote(token=token, now=utcnow())
         except DomainError as exc:
             db.session.rollback()
-            return render_template("audience/confirm.html", error=str(exc.message), form=form, token=token), 410
+            return render_template("audience/confirm.html", error=str(exc.message), form=form, token=token), 400
         db.session.commit()
         vote = db.session.get(AudienceVote, ballot.vote_id)
         entry = db.session.get(Entry, ballot.entry_id)
