@@ -18,8 +18,13 @@ def audience_award(edition_id: int) -> list[extras.ExtraAward]:
     result = read_content(vote.content)
     summary = ngettext("Entschieden von der Öffentlichkeit: %(num)s bestätigte Stimme gezählt",
                        "Entschieden von der Öffentlichkeit: %(num)s bestätigte Stimmen gezählt", result.counted)
-    summary += "; " + ngettext("%(num)s Stimme wurde wegen Manipulationsverdachts ausgeschlossen.",
-                               "%(num)s Stimmen wurden wegen Manipulationsverdachts ausgeschlossen.", result.excluded)
+    if result.excluded:
+        summary += "; " + ngettext(
+            "%(num)s Stimme wurde vom Organisationsteam wegen Manipulationsverdachts ausgeschlossen.",
+            "%(num)s Stimmen wurden vom Organisationsteam wegen Manipulationsverdachts ausgeschlossen.",
+            result.excluded)
+    else:
+        summary += "; " + _("keine Stimme wurde ausgeschlossen.")
     winners = tuple(extras.ExtraAwardWinner(w.category, w.number, w.title, w.company,
                                             ngettext("%(num)s Stimme", "%(num)s Stimmen", w.votes))
                     for w in result.winners)

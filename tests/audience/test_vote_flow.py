@@ -164,7 +164,8 @@ def test_the_whole_vote(client, login_as, organiser, world, outbox):
     # the results page and PDF show the Publikumspreis beside the jury's awards
     publish(snapshot)
     page = client.get(f"/ergebnisse/{slug}").get_data(as_text=True)
-    assert "Publikumspreis" in page and a.title in page and "1 Stimme wurde wegen Manipulationsverdachts" in page
+    assert "Publikumspreis" in page and a.title in page
+    assert "1 Stimme wurde vom Organisationsteam wegen Manipulationsverdachts ausgeschlossen" in page
     pdf = client.get(f"/ergebnisse/{slug}/ergebnisse.pdf")
     pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Publikumspreis" in pdf_text and vote.sha256[:16] in pdf_text.replace("\n", "")
