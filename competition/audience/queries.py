@@ -58,6 +58,16 @@ def gallery_entries(vote: AudienceVote, *, category_id: int | None = None, distr
     return entries
 
 
+def votable_category(vote: AudienceVote, entry_id: int) -> int | None:
+    """The category of an entry a vote may be cast for (in the gallery and still allowed), or None: one narrow
+    query for the vote request."""
+    if entry_id not in (vote.entry_ids or []):
+        return None
+    return db.session.scalar(select(Entry.category_id).where(
+        Entry.id == entry_id, Entry.edition_id == vote.edition_id, Entry.status.in_(CANDIDATE_STATUSES),
+        Entry.publish_summary.is_(True)))
+
+
 def images_of(entry_ids: list[int]) -> dict[int, int]:
     """entry id → the id of its first image attachment (one query for the whole gallery)."""
     if not entry_ids:

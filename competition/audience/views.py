@@ -8,6 +8,8 @@ import io
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..core.clock import utcnow
 from ..core.errors import DomainError
@@ -71,12 +73,15 @@ def _vote_limits():
 @csrf.exempt  # no session and no account is involved: a forged request could do nothing the sender cannot do
 def entry_page(slug: str, entry_id: int):
     edition, vote = _vote(slug)
-    entry = _gallery_entry(vote, entry_id)
     now = utcnow()
     form = VoteForm(meta={"csrf": False})
     if request.method == "POST" and form.validate():
+        # Lean on purpose (a viral vote): one narrow query for the entry, no page rendering before the redirect.
+        category_id = queries.votable_category(vote, entry_id)
+        if category_id is None:
+            abort(404)
         try:
-            ballot = services.request_vote(vote=vote, entry_id=entry.id, category_id=entry.category_id,
+            ballot = services.request_vote(vote=vote, entry_id=entry_id, category_id=category_id,
                                            email=form.email.data, network=network_of(get_remote_address()),
                                            locale=str(get_locale() or "de")[:5], now=now)
         except DomainError as exc:
@@ -87,8 +92,9 @@ def entry_page(slug: str, entry_id: int):
                 flash(str(exc.message), "error")
         else:
             db.session.commit()
-            return redirect(url_for(".requested", slug=slug, entry_id=entry.id,
+            return redirect(url_for(".requested", slug=slug, entry_id=entry_id,
                                     state="already" if ballot is None else "sent"))
+    entry = _gallery_entry(vote, entry_id)
     images = queries.images_of([entry.id])
     return render_template("audience/entry.html", edition=edition, vote=vote, entry=entry, form=form,
                            image_id=images.get(entry.id), DISTRICTS=DISTRICTS, is_open=vote.is_open(now),
@@ -117,7 +123,8 @@ def confirm(token: str):
             return render_template("audience/confirm.html", error=str(exc.message), form=form, token=token), 400
         db.session.commit()
         vote = db.session.get(AudienceVote, ballot.vote_id)
-        entry = db.session.get(Entry, ballot.entry_id)
+        entry = db.session.scalar(select(Entry).options(joinedload(Entry.company), joinedload(Entry.category))
+                                  .where(Entry.id == ballot.entry_id))
         return render_template("audience/confirmed.html", vote=vote, edition=vote.edition, entry=entry)
     return render_template("audience/confirm.html", error=None, form=form, token=token)
 
@@ -149,8 +156,6 @@ def image(slug: str, attachment_id: int):
 
 @verify_bp.get("/verify/publikumspreis/<code>", endpoint="verify")
 def verify(code: str):
-    from sqlalchemy import select
-
     certificate = None
     if code and len(code) <= 32:
         certificate = db.session.scalar(select(AudienceCertificate).where(AudienceCertificate.code == code))

@@ -174,9 +174,15 @@ def dispatch(job_id: int, *, attempts: int, delay: int = 0) -> None:
 # --- the RQ back end -------------------------------------------------------------------------------------------------
 
 def redis_connection():
+    """The app's Redis client for the queue, made once per process (its pool keeps the connection: a vote that
+    queues its confirmation mail does not open a new TCP connection each time). redis-py's pool is fork-safe."""
     from redis import Redis
 
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    app = current_app._get_current_object()
+    client = app.extensions.get("jobs.redis")
+    if client is None:
+        client = app.extensions["jobs.redis"] = Redis.from_url(app.config["REDIS_URL"])
+    return client
 
 
 def rq_queue():
