@@ -348,7 +348,9 @@ def main() -> None:
             run.start = time.monotonic()
             for thread in threads + voting:
                 thread.start()
+            cpu_before = _cpu_seconds(server.worker_pids())
             time.sleep(args.seconds)
+            cpu_used = _cpu_seconds(server.worker_pids()) - cpu_before
             run.stop_voting.set()
             ended = time.monotonic()
             for thread in voting:
@@ -372,11 +374,28 @@ def main() -> None:
           f"({in_window} within the {duration:.0f} s), {result['jobs']} mails queued, {result['ballots']} ballots, "
           f"{result['counted']} counted; median {statistics.median(latencies) if latencies else 0:.0f} ms; "
           f"refused: {dict(run.refused) or 'none'}")
+    per_vote = cpu_used / in_window * 1000 if in_window else 0.0
+    print(f"# gunicorn workers used {cpu_used:.1f} CPU seconds in the run: {per_vote:.0f} ms per confirmed vote "
+          f"(its vote and confirm requests), i.e. at most {2000 / per_vote if per_vote else 0:.0f} votes/s on two "
+          "otherwise idle cores before PostgreSQL and Redis take their share")
     print(f"votes_per_s: {in_window / duration:.1f}")
     print(f"p95_ms: {p95:.0f}")
     print(f"mails_queued_per_s: {result['jobs'] / duration:.1f}")
     print(f"lost: {result['lost']}")
     print(f"counted_twice: {result['counted_twice']}")
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def _clear_queue(redis_url: str, queue_name: str) -> None:
