@@ -25,4 +25,4 @@ def purge_addresses_command() -> None:
         if left is not None:
             total += purge_addresses(vote=vote, by=None, now=utcnow())
     db.session.commit()
-    click.echo(f"{total} addresses deleted.")
+    click.echo(f"{total} E-Mail-Adressen gelöscht; die gesalzenen Prüfwerte bleiben.")
