@@ -25,4 +25,5 @@ def purge_addresses_command() -> None:
         if left is not None:
             total += purge_addresses(vote=vote, by=None, now=utcnow())
     db.session.commit()
-    click.echo(f"{total} E-Mail-Adressen gelöscht; die gesalzenen Prüfwerte bleiben.")
+    noun = "E-Mail-Adresse" if total == 1 else "E-Mail-Adressen"
+    click.echo(f"{total} {noun} gelöscht; die gesalzenen Prüfwerte bleiben.")

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.errors import InvalidToken, Locked, ValidationFailed
@@ -198,14 +199,19 @@ def request_vote(*, vote: AudienceVote, entry_id: int, category_id: int, email: 
         raise ValidationFailed(_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
                                field="email") from exc
     voter = address_hash(f"{local}@{domain}", salt=vote.salt)
-    ballot = db.session.scalar(select(Ballot).where(Ballot.vote_id == vote.id, Ballot.category_id == category_id,
-                                                    Ballot.voter_hash == voter))
-    if ballot is not None and ballot.entry_id == entry_id and ballot.pending_entry_id is None:
+    ballot = _ballot_of(vote.id, category_id, voter)
+    if ballot is None:
+        fresh = Ballot(vote_id=vote.id, category_id=category_id, voter_hash=voter, consent_at=now, requested_at=now,
+                       domain=domain)
+        try:  # the same person twice at the same moment: the unique key decides, the loser uses the winner's row
+            with db.session.begin_nested():
+                db.session.add(fresh)
+            ballot = fresh
+        except IntegrityError:
+            ballot = _ballot_of(vote.id, category_id, voter, lock=True)
+    elif ballot.entry_id == entry_id and ballot.pending_entry_id is None:
         return None
     nonce = secrets.token_urlsafe(12)
-    if ballot is None:
-        ballot = Ballot(vote_id=vote.id, category_id=category_id, voter_hash=voter, consent_at=now)
-        db.session.add(ballot)
     ballot.email, ballot.local, ballot.domain = email.strip()[:254], local, domain
     ballot.network, ballot.locale = network, locale
     ballot.pending_entry_id, ballot.nonce = entry_id, nonce
@@ -214,6 +220,12 @@ def request_vote(*, vote: AudienceVote, entry_id: int, category_id: int, email: 
     submit("audience.confirmation", params={"ballot_id": ballot.id, "nonce": nonce}, by=None, now=now,
            edition_id=vote.edition_id)
     return ballot
+
+
+def _ballot_of(vote_id: int, category_id: int, voter: str, *, lock: bool = False) -> Ballot | None:
+    statement = select(Ballot).where(Ballot.vote_id == vote_id, Ballot.category_id == category_id,
+                                     Ballot.voter_hash == voter)
+    return db.session.scalar(statement.with_for_update() if lock else statement)
 
 
 def confirm_vote(*, token: str, now: datetime) -> Ballot:

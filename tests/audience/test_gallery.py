@@ -138,6 +138,6 @@ def test_the_cli_deletes_addresses_of_published_votes_only(app, make_edition, ma
     votes[0].published_at = now  # published before its addresses were deleted (e.g. an older release)
     db.session.commit()
     result = runner.invoke(args=["audience", "purge-addresses"])
-    assert result.exit_code == 0 and "1 E-Mail-Adressen gelöscht" in result.output
+    assert result.exit_code == 0 and "1 E-Mail-Adresse gelöscht" in result.output
     emails = dict(db.session.execute(select(Ballot.vote_id, Ballot.email)).all())
     assert emails == {votes[0].id: None, votes[1].id: "a@web.de"}

@@ -244,3 +244,29 @@ def _edition(snapshot):
     from competition.editions.models import Edition
 
     return db.session.get(Edition, snapshot.edition_id)
+
+
+def test_the_same_person_at_the_same_moment_gets_one_ballot(world, organiser, app):
+    """Two requests of one address race past the first lookup: the unique key keeps one ballot, no error."""
+    from unittest import mock
+
+    from competition.audience import services
+
+    snapshot, entries = world
+    now = utcnow()
+    shown = [e for e, spec in zip(entries, ENTRIES, strict=True) if spec[4]]
+    vote = services.configure_vote(edition=_edition(snapshot), opens_at=now - timedelta(hours=1),
+                                   closes_at=now + timedelta(days=1), entry_ids=[e.id for e in shown], by=organiser,
+                                   now=now)
+    db.session.commit()
+    services.request_vote(vote=vote, entry_id=shown[0].id, category_id=shown[0].category_id, email="eva@web.de",
+                          network="", locale="de", now=now)
+    db.session.commit()
+    real = services._ballot_of
+    with mock.patch.object(services, "_ballot_of") as lookup:  # the first lookup misses, as in a race
+        lookup.side_effect = lambda *a, **k: None if lookup.call_count == 1 else real(*a, **k)
+        ballot = services.request_vote(vote=vote, entry_id=shown[1].id, category_id=shown[1].category_id,
+                                       email="EVA@web.de", network="", locale="de", now=now)
+    db.session.commit()
+    assert ballot.pending_entry_id == shown[1].id
+    assert db.session.scalar(select(func.count(Ballot.id))) == 1
