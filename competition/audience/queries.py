@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..editions.models import Edition
-from ..entries.models import Attachment, Entry, EntryStatus
+from ..entries.models import Attachment, Entry, EntryStatus, Question, Visibility
 from ..extensions import db
 from ..rankings.models import ShortlistEntry
 from .models import AudienceVote, Ballot
@@ -68,13 +68,26 @@ def votable_category(vote: AudienceVote, entry_id: int) -> int | None:
         Entry.publish_summary.is_(True)))
 
 
+def public_attachment():
+    """An attachment the public may see: not one uploaded for a question the organisers keep for the jury or for
+    themselves (``Question.visibility``); attachments without a question belong to the entry's core."""
+    return or_(Attachment.question_id.is_(None), Question.visibility == Visibility.PUBLIC)
+
+
+def image_allowed(attachment_id: int) -> bool:
+    return db.session.scalar(select(Attachment.id).outerjoin(Question, Question.id == Attachment.question_id)
+                             .where(Attachment.id == attachment_id, public_attachment())) is not None
+
+
 def images_of(entry_ids: list[int]) -> dict[int, int]:
     """entry id → the id of its first image attachment (one query for the whole gallery)."""
     if not entry_ids:
         return {}
     rows = db.session.execute(
         select(Attachment.entry_id, func.min(Attachment.id))
-        .where(Attachment.entry_id.in_(entry_ids), Attachment.kind.in_(IMAGE_KINDS), Attachment.removed_at.is_(None))
+        .outerjoin(Question, Question.id == Attachment.question_id)
+        .where(Attachment.entry_id.in_(entry_ids), Attachment.kind.in_(IMAGE_KINDS), Attachment.removed_at.is_(None),
+               public_attachment())
         .group_by(Attachment.entry_id)).all()
     return {entry_id: attachment_id for entry_id, attachment_id in rows}
 

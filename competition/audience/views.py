@@ -136,7 +136,8 @@ def image(slug: str, attachment_id: int):
 
     _edition, vote = _vote(slug)
     attachment = db.get_or_404(Attachment, attachment_id)
-    if attachment.removed_at is not None or attachment.kind not in queries.IMAGE_KINDS:
+    if (attachment.removed_at is not None or attachment.kind not in queries.IMAGE_KINDS
+            or not queries.image_allowed(attachment.id)):
         abort(404)
     _gallery_entry(vote, attachment.entry_id)
     try:

@@ -98,6 +98,17 @@ def test_the_image_is_served_without_its_metadata_and_only_for_the_gallery(clien
     assert served.size[0] <= 960 and not served.getexif()
     assert b"Kamera des Unternehmens" not in image.data
     assert client.get(f"/publikumspreis/bilder/bild/{attachments[1].id}").status_code == 404
+    # an image uploaded for a question the organisers keep for the jury is never public
+    from competition.entries.models import Question, QuestionKind, Visibility
+
+    question = Question(edition_id=edition.id, kind=QuestionKind.FILE, label="Foto der Anlage (intern)",
+                        visibility=Visibility.JURY)
+    db.session.add(question)
+    db.session.flush()
+    attachments[0].question_id = question.id
+    db.session.commit()
+    assert client.get(f"/publikumspreis/bilder/bild/{attachments[0].id}").status_code == 404
+    assert "/bild/" not in client.get("/publikumspreis/bilder").get_data(as_text=True)
 
 
 def test_settings_refuse_bad_input_and_keep_it(client, login_as, organiser, make_edition, make_category, make_entry,
