@@ -84,8 +84,8 @@ class Config:
     RATELIMIT_MAIL_PER_IP = "10 per hour"
     # Audience vote: per normalised address, per /24 or /48 network (an office or a campus shares one), confirmations
     RATELIMIT_AUDIENCE_PER_ADDRESS = os.environ.get("RATELIMIT_AUDIENCE_PER_ADDRESS", "5 per 10 minutes;20 per day")
-    RATELIMIT_AUDIENCE_PER_NETWORK = os.environ.get("RATELIMIT_AUDIENCE_PER_NETWORK", "30 per minute;500 per day")
-    RATELIMIT_AUDIENCE_CONFIRM = os.environ.get("RATELIMIT_AUDIENCE_CONFIRM", "60 per minute;1000 per day")
+    RATELIMIT_AUDIENCE_PER_NETWORK = os.environ.get("RATELIMIT_AUDIENCE_PER_NETWORK", "60 per minute;2000 per day")
+    RATELIMIT_AUDIENCE_CONFIRM = os.environ.get("RATELIMIT_AUDIENCE_CONFIRM", "120 per minute;4000 per day")
 
     # Mail: "console" prints to the log, "smtp" sends, "locmem" keeps messages in memory (tests).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
