@@ -13,7 +13,7 @@ from .mails import confirm_values, send_confirm_mail
 from .models import AudienceVote, Ballot
 
 
-@task("audience.confirmation", label=_l("Bestätigungslink einer Publikumsstimme"))
+@task("audience.confirmation", label=_l("Bestätigungslink einer Publikumsstimme"), routine=True)
 def send_confirmation(ctx, *, ballot_id: int, nonce: str) -> None:
     from .services import confirm_token
 
