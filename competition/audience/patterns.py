@@ -130,7 +130,8 @@ def disposable(facts: list[BallotFact], t: Thresholds = Thresholds(), *, domains
     domains = disposable_domains() if domains is None else domains
     groups: dict[str, list[int]] = defaultdict(list)
     for fact in facts:
-        if fact.domain in domains or any(fact.domain.endswith("." + d) for d in domains if "." in fact.domain):
+        labels = fact.domain.split(".")
+        if any(".".join(labels[i:]) in domains for i in range(len(labels) - 1)):  # the domain or a parent of it
             groups[fact.domain].append(fact.id)
     return [Flag(DISPOSABLE, domain, tuple(sorted(ids)), len(ids)) for domain, ids in sorted(groups.items())]
 
