@@ -102,6 +102,16 @@ MATRIX = {
     # not published (the public pages of a published edition: tests/rankings/test_deliberation.py)
     "/ergebnisse/<slug>": row(404, 404, 404, 404, 404),
     "/ergebnisse/<slug>/ergebnisse.pdf": row(404, 404, 404, 404, 404),
+    # the audience award: this edition has no vote (the whole vote: tests/audience/test_vote_flow.py)
+    "/publikumspreis/<slug>": row(404, 404, 404, 404, 404),
+    "/publikumspreis/<slug>/beitrag/<entry_id>": row(404, 404, 404, 404, 404),
+    "/publikumspreis/<slug>/beitrag/<entry_id>/gesendet": row(404, 404, 404, 404, 404),
+    "/publikumspreis/<slug>/bild/<attachment_id>": row(404, 404, 404, 404, 404),
+    "/publikumspreis/bestaetigen/<token>": PUBLIC,  # a page with a button; only its POST counts a vote
+    "/verify/publikumspreis/<code>": row(404, 404, 404, 404, 404),
+    "/organisation/editions/<edition_id>/publikumspreis": ORGANISER,
+    "/organisation/editions/<edition_id>/publikumspreis/monitor": row(302, 403, 403, 403, 404),
+    "/organisation/editions/<edition_id>/publikumspreis/certificates/<entry_id>.pdf": row(302, 403, 403, 403, 404),
 }
 
 # Routes whose access is proven by their own tests (signed links), with the test that does it.
