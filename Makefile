@@ -68,7 +68,7 @@ test: install system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each benchmark runs alone and prints its figures; bench/pdf.py joins when present.
-BENCHMARKS := uploads assignment conflicts ranking deadline_rush pages pdf
+BENCHMARKS := uploads assignment conflicts ranking deadline_rush pages pdf votes
 bench: install
 	@set -e; for b in $(BENCHMARKS); do \
 	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; fi; done

@@ -82,6 +82,10 @@ class Config:
     RATELIMIT_LOGIN_PER_IP = "20 per minute;100 per hour"
     RATELIMIT_LOGIN_PER_ACCOUNT = "5 per minute;20 per hour"
     RATELIMIT_MAIL_PER_IP = "10 per hour"
+    # Audience vote: per normalised address, per /24 or /48 network (an office or a campus shares one), confirmations
+    RATELIMIT_AUDIENCE_PER_ADDRESS = os.environ.get("RATELIMIT_AUDIENCE_PER_ADDRESS", "5 per 10 minutes;20 per day")
+    RATELIMIT_AUDIENCE_PER_NETWORK = os.environ.get("RATELIMIT_AUDIENCE_PER_NETWORK", "60 per minute;2000 per day")
+    RATELIMIT_AUDIENCE_CONFIRM = os.environ.get("RATELIMIT_AUDIENCE_CONFIRM", "120 per minute;4000 per day")
 
     # Mail: "console" prints to the log, "smtp" sends, "locmem" keeps messages in memory (tests).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

@@ -134,6 +134,11 @@ def _register_blueprints(app: Flask) -> None:
     from .privacy.views import bp as privacy_bp
 
     blueprints += (privacy_bp,)
+    from .audience.organiser_views import bp as audience_admin_bp
+    from .audience.views import bp as audience_bp
+    from .audience.views import verify_bp as audience_verify_bp
+
+    blueprints += (audience_bp, audience_admin_bp, audience_verify_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -168,6 +173,9 @@ def _register_cli(app: Flask) -> None:
     from .jobs.cli import cli as jobs_cli
 
     app.cli.add_command(jobs_cli)
+    from .audience.cli import cli as audience_cli
+
+    app.cli.add_command(audience_cli)
 
 
 def _register_template_globals(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Every module's models, so Alembic and create_all see all tables."""
 
 from .accounts.models import Invitation, Role, User, UserRole
+from .audience.models import AudienceCertificate, AudienceVote, Ballot
 from .communications.models import Campaign, MailLog, MailTemplate
 from .core.audit import AuditEvent
 from .editions.models import Category, Criterion, Edition, JudgingRound
@@ -46,8 +47,11 @@ __all__ = [
     "Assignment",
     "Attachment",
     "AttachmentBlindCopy",
+    "AudienceCertificate",
+    "AudienceVote",
     "AuditEvent",
     "Award",
+    "Ballot",
     "Campaign",
     "Category",
     "Certificate",

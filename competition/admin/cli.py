@@ -79,10 +79,12 @@ def results(seed: int) -> None:
     """Add the finished edition "Industrie. Neu. Denken. 2025" (scored, decided, published). Running it again
     changes nothing."""
     from ..core.urls import base_url
+    from .demo_audience import seed_audience_vote
     from .demo_results import seed_results
 
     try:
         result = seed_results(seed=seed, now=utcnow())
+        audience = seed_audience_vote(result.edition, seed=seed)
     except ValueError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
@@ -97,3 +99,7 @@ def results(seed: int) -> None:
     click.echo(f"  Ranglisten (Organisationsteam): {base}/organisation/editions/{result.edition.id}/rankings")
     if result.snapshot is not None:
         click.echo(f"  Eingefrorener Stand: SHA-256 {result.snapshot.sha256}")
+    if audience is not None:
+        totals = audience.content["totals"]
+        click.echo(f"  Publikumspreis: {totals['counted']} Stimmen gezählt, {totals['excluded']} ausgeschlossen; "
+                   f"SHA-256 {audience.sha256}")

@@ -35,6 +35,9 @@ class SystemTemplate:
         """Sample values in every variant this mail has (with and without attachments, each role, …), built by
         the mail kind's own ``*_values`` function."""
         builder = _SAMPLES.get(self.key)
+        if builder is None:
+            kind = find_mail_kind(self.key)
+            builder = kind.samples if kind else None
         return builder() if builder else None
 
     def sample_texts(self) -> list[dict[str, str]]:

@@ -78,6 +78,7 @@ class MailKind:
     label: object
     placeholders: tuple[tuple[str, object], ...]
     texts: Callable[[dict], dict[str, str]]
+    samples: Callable[[], list[dict]] | None = None  # sample values for the editor's preview (else its catalogue)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -87,11 +88,14 @@ class MailKind:
 _KINDS: dict[str, MailKind] = {}
 
 
-def mail_kind(key: str, label, placeholders: tuple[tuple[str, object], ...]):
-    """Register the texts function of a system mail (used as a decorator in each module's ``mails.py``)."""
+def mail_kind(key: str, label, placeholders: tuple[tuple[str, object], ...],
+              samples: Callable[[], list[dict]] | None = None):
+    """Register the texts function of a system mail (used as a decorator in each module's ``mails.py``).
+    ``samples`` gives the editor's sample values for a module that the communications catalogue cannot import
+    (one beside it in the layer order, such as the audience award)."""
 
     def register(function: Callable[[dict], dict[str, str]]):
-        _KINDS[key] = MailKind(key=key, label=label, placeholders=placeholders, texts=function)
+        _KINDS[key] = MailKind(key=key, label=label, placeholders=placeholders, texts=function, samples=samples)
         return function
 
     return register

@@ -42,12 +42,13 @@ log = logging.getLogger(__name__)
 
 TASKS: dict[str, Callable[..., Any]] = {}
 TASK_LABELS: dict[str, Any] = {}  # task name → label for the UI (lazy German string)
+ROUTINE: set[str] = set()  # tasks that run for every request of a kind (a receipt, a vote's mail): listed on demand
 _PENDING = "jobs.pending"  # session.info: jobs to dispatch once the transaction commits
 
 
-def task(name: str, *, label=None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def task(name: str, *, label=None, routine: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``fn(ctx, **params)`` as the task ``name`` (e.g. ``"rankings.certificates"``); ``label`` is what
-    the job list shows (defaults to the name)."""
+    the job list shows (defaults to the name); ``routine`` tasks are listed only when chosen or when they failed."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         existing = TASKS.get(name)
@@ -56,6 +57,8 @@ def task(name: str, *, label=None) -> Callable[[Callable[..., Any]], Callable[..
         TASKS[name] = fn
         if label is not None:
             TASK_LABELS[name] = label
+        if routine:
+            ROUTINE.add(name)
         return fn
 
     return register
@@ -173,9 +176,15 @@ def dispatch(job_id: int, *, attempts: int, delay: int = 0) -> None:
 # --- the RQ back end -------------------------------------------------------------------------------------------------
 
 def redis_connection():
+    """The app's Redis client for the queue, made once per process (its pool keeps the connection: a vote that
+    queues its confirmation mail does not open a new TCP connection each time). redis-py's pool is fork-safe."""
     from redis import Redis
 
-    return Redis.from_url(current_app.config["REDIS_URL"])
+    app = current_app._get_current_object()
+    client = app.extensions.get("jobs.redis")
+    if client is None:
+        client = app.extensions["jobs.redis"] = Redis.from_url(app.config["REDIS_URL"])
+    return client
 
 
 def rq_queue():

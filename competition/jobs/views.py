@@ -68,7 +68,8 @@ def list_jobs():
     if kind in runner.TASKS:
         query = query.where(Job.kind == kind)
     elif kind != "all":  # one receipt per submit would bury everything else: failed ones are still shown
-        query = query.where((Job.kind.not_in(ROUTINE_KINDS)) | (Job.status == JobStatus.FAILED))
+        routine = (*ROUTINE_KINDS, *sorted(runner.ROUTINE))
+        query = query.where((Job.kind.not_in(routine)) | (Job.status == JobStatus.FAILED))
     jobs = db.session.scalars(query).all()
     kinds = sorted(((name, runner.TASK_LABELS.get(name, name)) for name in runner.TASKS), key=lambda k: str(k[1]))
     return render_template("jobs/list.html", jobs=jobs, editions=editions, edition_id=edition_id, kind=kind,

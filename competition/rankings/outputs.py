@@ -250,7 +250,7 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
 
 # --- public results -----------------------------------------------------------------------------------------------
 
-def public_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
+def public_pdf(snapshot: RankingSnapshot, *, lang: str = "de", extra_awards: list | None = None) -> bytes:
     """Winners, special mentions with their justification, the finalists (or the shortlist) per category; summaries
     only where the company allowed it; no scores, no juror names (PDF/UA-1)."""
     content = _content(snapshot)
@@ -273,7 +273,8 @@ def public_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
     with force_locale(lang):
         title = str(_l("Ergebnisse – %(edition)s", edition=context["edition_name"]))
         return render_pdf("rankings/pdf/public.html", title=title, lang=lang, variant=PDF_VARIANT, **context,
-                          sections=sections, is_final=bool(judging_round.get("is_final")))
+                          sections=sections, is_final=bool(judging_round.get("is_final")),
+                          extra_awards=extra_awards or [])
 
 
 # --- certificates -------------------------------------------------------------------------------------------------

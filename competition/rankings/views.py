@@ -35,6 +35,7 @@ from ..judging.models import ShortlistEntry
 from . import freezing, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
 from .certificates import is_published
+from .extras import extra_awards
 from .models import Award, AwardKind, RankingSnapshot, RankOverride
 from .ranking import METHODS
 from .reliability_views import reliability_context
@@ -543,7 +544,7 @@ def public_results(slug: str):
     from ..entries.labels import DISTRICT_LABELS
 
     return render_template("rankings/public.html", edition=edition, snapshot=snapshot,
-                           categories=public_view_model(snapshot),
+                           categories=public_view_model(snapshot), extra_awards=extra_awards(edition.id),
                            DISTRICTS={d.value: label for d, label in DISTRICT_LABELS.items()})
 
 
@@ -556,8 +557,9 @@ def public_results_pdf(slug: str):
     edition, snapshot = _published(slug)
     locale = str(get_locale())
     # Public and anonymous: rendered once per process and language, not by WeasyPrint on every request.
-    pdf = _cached(("public.pdf", snapshot.id, snapshot.sha256, locale),
-                  lambda: outputs.public_pdf(snapshot, lang=locale))
+    extras = extra_awards(edition.id)
+    pdf = _cached(("public.pdf", snapshot.id, snapshot.sha256, locale, tuple(a.sha256 for a in extras)),
+                  lambda: outputs.public_pdf(snapshot, lang=locale, extra_awards=extras))
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ergebnisse-{edition.slug}.pdf"'})
 

@@ -28,6 +28,16 @@ def test_results_demo_is_published_verifiable_and_idempotent(app, client):
     winner = publication.snapshot.content["entries"][next(a["entry"] for a in awards if a["kind"] == "winner")]
     assert winner["title"] in html and winner["company"] in html
 
+    # the Publikumspreis: closed, published, a scripted campaign excluded with a reason, addresses deleted
+    from competition.audience.models import AudienceVote, Ballot
+    from competition.audience.services import verify_vote
+
+    vote = db.session.scalar(db.select(AudienceVote))
+    assert vote.published_at is not None and verify_vote(vote) and vote.sha256 in result.output
+    assert vote.content["totals"]["counted"] >= 200 and vote.content["totals"]["excluded"] > 0
+    assert db.session.scalar(db.select(db.func.count(Ballot.id)).where(Ballot.email.is_not(None))) == 0
+    assert "Publikumspreis" in html and "wegen Manipulationsverdachts ausgeschlossen" in html
+
     snapshots = db.session.scalar(db.select(db.func.count()).select_from(RankingSnapshot))
     again = runner.invoke(args=["demo", "results", "--seed", "5"])
     assert again.exit_code == 0 and "bereits vorhanden" in again.output

@@ -211,6 +211,20 @@ MATRIX: dict[str, Row] = {
     "/organisation/jobs/<job_id>/download": ORG,
     "/organisation/jobs/<job_id>/restart": ORG_POST,
     "/verify/certificate/<code>": R(get=NOBODY),  # an unknown code: 404 for everybody (real codes: tests/rankings)
+    # the audience award: public gallery and vote (the secret entry is not in it: its company did not agree),
+    # the organisers' settings, monitor and actions (tests/audience has the real flow)
+    "/publikumspreis/<slug>": R(get=EVERYONE),
+    "/publikumspreis/<slug>/beitrag/<entry_id>": R(get=NOBODY, post=NOBODY),
+    "/publikumspreis/<slug>/beitrag/<entry_id>/gesendet": R(get=NOBODY),
+    "/publikumspreis/<slug>/bild/<attachment_id>": R(get=NOBODY),
+    "/publikumspreis/bestaetigen/<token>": R(get=EVERYONE, post=EVERYONE),  # a broken link: 400 with a message
+    "/verify/publikumspreis/<code>": R(get=NOBODY),  # an unknown code: 404 for everybody
+    "/organisation/editions/<edition_id>/publikumspreis": ORG_BOTH,
+    "/organisation/editions/<edition_id>/publikumspreis/monitor": ORG,
+    "/organisation/editions/<edition_id>/publikumspreis/close": R(post=ORGANISER, last=True),
+    "/organisation/editions/<edition_id>/publikumspreis/exclude": ORG_POST,
+    "/organisation/editions/<edition_id>/publikumspreis/publish": ORG_POST,
+    "/organisation/editions/<edition_id>/publikumspreis/certificates/<entry_id>.pdf": R(get=NOBODY),  # unpublished
     # legal texts (organisers edit them)
     "/organisation/legal/imprint": ORG_BOTH,
     "/organisation/legal/privacy": ORG_BOTH,

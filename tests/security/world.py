@@ -171,6 +171,7 @@ def build_world(*, make_user, make_company, make_edition, make_category, make_ro
     job_id = _optional(_job, edition, organiser, now)
     campaign_id = _optional(_campaign, edition, organiser, now)
     template_key = _optional(_template_key)
+    _optional(_audience_vote, edition, entry, now)
     invitation, _token = _invitation(organiser, now)
     company_invite = CompanyInvite(company_id=company.id, email="kollegin@geheimwerk.example", created_by_id=owner.id,
                                    created_at=now, expires_at=now + timedelta(days=14))
@@ -199,7 +200,7 @@ def build_world(*, make_user, make_company, make_edition, make_category, make_ro
         "snapshot_id": snapshot_id, "job_id": job_id, "slug": edition.slug,
         "pdf_kind": "internal", "bulk_kind": "certificates", "fmt": "csv", "version": 1,
         "other_juror_id": juror_unassigned.id, "campaign_id": campaign_id, "key": template_key, "locale": "de",
-        "code": "UNBEKANNT-0000",
+        "code": "UNBEKANNT-0000", "token": "kein-gueltiger-link",
         "spare_criterion_id": spare_criterion.id, "spare_question_id": spare_question.id,
         "spare_attachment_id": spare_attachment.id, "detected_conflict_id": detected.id,
         "recorded_conflict_id": recorded.id, "draft_sheet_id": draft.id, "second_sheet_id": second_sheet.id,
@@ -215,6 +216,16 @@ def build_world(*, make_user, make_company, make_edition, make_category, make_ro
                                                                      "e": company_invite.email}),
     }
     return World(users=users, ids=ids, objects={"entry": entry, "edition": edition, "company": company})
+
+
+def _audience_vote(edition, entry, now) -> None:
+    """An open audience vote naming the secret entry, whose company has not agreed to publication: the gallery must
+    not show it to anybody."""
+    from competition.audience.models import AudienceVote
+
+    db.session.add(AudienceVote(edition_id=edition.id, opens_at=now - timedelta(days=1),
+                                closes_at=now + timedelta(days=7), entry_ids=[entry.id], salt="welt"))
+    db.session.commit()
 
 
 def _invitation(organiser: User, now) -> tuple[Invitation, str]:
