@@ -105,11 +105,11 @@ def _register_blueprints(app: Flask) -> None:
     from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
     from .jobs.views import bp as jobs_bp
+    from .judging.audit_views import bp as audit_bp
     from .judging.decision_views import bp as jury_decisions_bp
     from .judging.organiser_views import bp as jury_admin_bp
     from .judging.preference_views import admin_bp as preference_admin_bp
     from .judging.preference_views import bp as preferences_bp
-    from .judging.progress_views import audit_bp
     from .judging.progress_views import bp as jury_progress_bp
     from .judging.sheet_views import bp as sheets_bp
     from .judging.views import bp as judging_bp
