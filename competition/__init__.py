@@ -130,6 +130,9 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += (privacy_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Modules that say what a phase switch means for them (editions.phase_effects).
+    from .entries import phase_effects as _entries_phase_effects  # noqa: F401
+    from .judging import phase_effects as _judging_phase_effects  # noqa: F401
 
 
 def _register_cli(app: Flask) -> None:

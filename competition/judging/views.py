@@ -15,7 +15,7 @@ from ..core.permissions import role_required
 from ..editions.models import Category, Edition
 from ..entries.models import Company
 from ..extensions import db
-from . import conflict_check, conflict_services, extensions, notices, services
+from . import conflict_check, conflict_services, extensions, notices, permissions, services
 from .forms import DeclareConflictForm, ProfileForm, WithdrawForm
 from .models import Conflict, ConflictSource
 
@@ -52,7 +52,9 @@ def dashboard():
     submitted = {r: sum(1 for a in by_round[r] if a.id in sheets_by_assignment
                         and sheets_by_assignment[a.id].status.value == "submitted") for r in rounds}
     deadlines = {r: extensions.deadline_for(current_user.id, r) for r in rounds}
+    closed = {r: permissions.why_scoring_closed(current_user.id, r, now) for r in rounds}
     return render_template("judging/dashboard.html", rounds=rounds, by_round=by_round, now=now, deadlines=deadlines,
+                           closed=closed,
                            profile=services.profile_of(current_user), sheets=sheets_by_assignment,
                            total_of=total_of, submitted=submitted, blocked=len(blocked))
 
