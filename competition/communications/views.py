@@ -117,7 +117,7 @@ DRAFT_REMINDER_BODY = _l(
 def new_campaign():
     editions = db.session.scalars(edition_services.list_editions()).all()
     if not editions:
-        flash(_("Legen Sie zuerst eine Wettbewerbsrunde an."), "error")
+        flash(_("Legen Sie zuerst eine Ausschreibung an."), "error")
         return redirect(url_for("admin.dashboard"))
     form = _campaign_form(editions)
     custom = services.custom_templates()

@@ -33,7 +33,7 @@ def _date(label, *, hint=False):
 
 class EditionForm(FlaskForm):
     name = StringField(
-        _l("Name der Wettbewerbsrunde"),
+        _l("Name der Ausschreibung"),
         validators=[DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)],
         description=_l("z. B. „Industrie. Neu. Denken. 2026“"),
     )

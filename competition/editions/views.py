@@ -99,7 +99,7 @@ def new_edition():
             form, lambda: services.create_edition(data=_edition_data(form), by=current_user, now=utcnow())
         )
         if ok:
-            flash(_("Die Wettbewerbsrunde „%(name)s“ wurde angelegt.", name=edition.name), "success")
+            flash(_("Die Ausschreibung „%(name)s“ wurde angelegt.", name=edition.name), "success")
             return redirect(url_for("editions.show_edition", edition_id=edition.id))
     return render_template("editions/edition_form.html", form=form, edition=None)
 

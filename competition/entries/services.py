@@ -162,7 +162,7 @@ def create_entry(*, company: Company, category: Category, by: User, now: datetim
     if not rules.submissions_open(now=now, phase_is_submission=edition.flags(now).submissions_open,
                                   opens_at=edition.registration_opens_at,
                                   extended_until=extension.extended_until if extension else None):
-        raise Locked(_l("Für diese Wettbewerbsrunde können derzeit keine Beiträge angelegt werden."))
+        raise Locked(_l("Für diese Ausschreibung können derzeit keine Beiträge angelegt werden."))
     clash = db.session.scalar(select(Entry).where(Entry.company_id == company.id, Entry.category_id == category.id))
     if clash is not None:
         raise AlreadyExists(_l("Ihr Unternehmen hat in der Kategorie „%(name)s“ bereits einen Beitrag.",

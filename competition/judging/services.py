@@ -276,7 +276,7 @@ def apply_plan(*, judging_round: JudgingRound, digest: str, by: User, now: datet
 def add_assignment(*, judging_round: JudgingRound, juror: User, entry: Entry, by: User, now: datetime) -> Assignment:
     _require_organiser(by)
     if entry.edition_id != judging_round.edition_id:
-        raise ValidationFailed(_l("Der Beitrag gehört nicht zu dieser Wettbewerbsrunde."))
+        raise ValidationFailed(_l("Der Beitrag gehört nicht zu dieser Ausschreibung."))
     _require_not_frozen(judging_round)
     if not juror.has_role(Role.JUROR):
         raise ValidationFailed(_l("Diese Person ist kein Jurymitglied."))

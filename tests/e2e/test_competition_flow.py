@@ -339,8 +339,8 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     orga = new_page()
     orga.on("dialog", lambda dialog: dialog.accept())  # "Ergebnisse aus diesem Stand veröffentlichen?" and the like
     log_in(orga, base, ORGANISER)
-    orga.get_by_role("button", name="Neue Wettbewerbsrunde").click()
-    orga.get_by_label("Name der Wettbewerbsrunde").fill(EDITION)
+    orga.get_by_role("button", name="Neue Ausschreibung").click()
+    orga.get_by_label("Name der Ausschreibung").fill(EDITION)
     jury_ends = berlin(now + timedelta(days=21))
     for label, value in [
         ("Beginn der Registrierung", berlin(now - timedelta(days=2))),
@@ -351,7 +351,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     ]:
         orga.get_by_label(label).fill(value)
     orga.get_by_role("button", name="Speichern").click()
-    expect(flash(orga)).to_have_text(f"Die Wettbewerbsrunde „{EDITION}“ wurde angelegt.")
+    expect(flash(orga)).to_have_text(f"Die Ausschreibung „{EDITION}“ wurde angelegt.")
     expect(orga.get_by_text("Aktuelle Phase:")).to_contain_text("Einreichung")
     edition = fresh(Edition, name=EDITION)
     edition_id, slug = edition.id, edition.slug

@@ -91,7 +91,7 @@ def test_categories(signed_in_organiser, make_edition):
         response = client.post(f"/organisation/editions/{edition.id}/categories", data={"name": name})
         assert response.status_code == 302
     duplicate = client.post(f"/organisation/editions/{edition.id}/categories", data={"name": "mobilität"})
-    assert duplicate.status_code == 422 and "gibt es in dieser Wettbewerbsrunde bereits" in duplicate.get_data(
+    assert duplicate.status_code == 422 and "gibt es in dieser Ausschreibung bereits" in duplicate.get_data(
         as_text=True)
     mobility = db.session.scalar(db.select(Category).where(Category.name == "Mobilität"))
     client.post(f"/organisation/editions/{edition.id}/categories/{mobility.id}/edit",

@@ -168,7 +168,9 @@ def test_juror_profile_and_dashboard(client, login_as, organiser, setup):
     services.add_assignment(judging_round=judging_round, juror=juror, entry=entries[1], by=organiser, now=utcnow())
     db.session.commit()
     page = client.get("/jury").get_data(as_text=True)
-    assert "Beitrag 2" in page and "Bewertungsfrist" in page and "Beitrag 1" not in page
+    assert "Beitrag 2" in page and "Beitrag 1" not in page
+    # the edition is still in the submission phase: no scoring deadline countdown, but why scoring is closed
+    assert "Bewertungen sind nur während der Jurybewertung möglich." in page and "Bewertungsfrist:" not in page
 
 
 def test_assign_command_json_and_dry_run(app, organiser, setup):
@@ -190,7 +192,7 @@ def test_assign_command_json_and_dry_run(app, organiser, setup):
 def test_assign_command_bad_input(app, organiser, setup):
     runner = app.test_cli_runner()
     unknown = runner.invoke(args=["judging", "assign", "--edition", "gibt-es-nicht"])
-    assert unknown.exit_code != 0 and "Unbekannte Wettbewerbsrunde" in unknown.output
+    assert unknown.exit_code != 0 and "Unbekannte Ausschreibung" in unknown.output
     no_round = runner.invoke(args=["judging", "assign", "--edition", "ind-2026", "--round", "7"])
     assert no_round.exit_code != 0 and "keine Bewertungsrunde 7" in no_round.output
 
