@@ -26,7 +26,8 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
     page = browser_page
     log_in(page, live_server, organiser.email)
     expect(page).to_have_url(re.compile(r"/organisation/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht für das Organisationsteam")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
+    expect(page.get_by_role("heading", name="Noch keine Ausschreibung")).to_be_visible()  # the empty state
     screenshot(page, "dashboard")
 
     # --- edition -----------------------------------------------------------------------------------------------
@@ -99,7 +100,9 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
     screenshot(page, "edition")
 
     # --- invite a juror ----------------------------------------------------------------------------------------
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Einladungen").click()
+    menu = page.get_by_role("navigation", name="Organisation")
+    menu.get_by_text("Jury", exact=True).click()
+    menu.get_by_role("link", name="Einladungen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Einladungen")
     page.get_by_label("E-Mail-Adresse").fill(JUROR_EMAIL)
     page.get_by_label("Name (optional)").fill(JUROR_NAME)
