@@ -278,7 +278,8 @@ def assign_automatically(page: Page, base: str, edition_id: int, round_id: int, 
         expect(flash(page)).to_have_text(f"{len(JURORS)} Jurymitglieder nehmen an dieser Runde teil.")
     page.get_by_role("button", name="Vorschau berechnen").click()
     preview = page.locator("#vorschau")
-    expect(preview.get_by_role("heading")).to_have_text("Vorschau der automatischen Zuweisung")
+    expect(preview.get_by_role("heading", level=2)).to_have_text("Vorschau der automatischen Zuweisung")
+    expect(preview.get_by_role("heading", name="Je Jurymitglied")).to_be_visible()
     expect(preview).to_contain_text(f"Neue Zuweisungen: {expected_new}")
     expect(preview).to_contain_text("Noch ist nichts gespeichert.")
     assert unlabelled_fields(page) == []
