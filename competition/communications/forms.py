@@ -41,7 +41,9 @@ class CampaignForm(FlaskForm):
     edition_id = SelectField(_l("Ausschreibung"), coerce=db_int,
                              validators=[DataRequired(_l("Bitte wählen Sie eine Ausschreibung."))])
     audience = SelectField(_l("Empfängergruppe"),
-                           choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()])
+                           choices=[SelectChoice("", _l("Bitte wählen"))]
+                           + [SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
+                           validators=[DataRequired(_l("Bitte wählen Sie die Empfängergruppe."))])
     category_id = SelectField(_l("Kategorie (nur für „Einreichende einer Kategorie“)"), coerce=_optional_int,
                               validators=[Optional()])
     subject = StringField(_l("Betreff"), validators=[DataRequired(_l("Bitte geben Sie einen Betreff ein.")),
