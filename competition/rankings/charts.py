@@ -51,9 +51,20 @@ def _legend_items(items: Sequence[tuple[str, str]], *, x: float, y: float) -> li
     return out
 
 
+class Chart(Markup):
+    """An SVG chart that also carries its values as rows (label, value) for the table beside it."""
+
+    rows: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+
+
+def _rows(sentences: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(s.split(": ", 1)) if ": " in s else (s, "") for s in sentences)  # type: ignore[misc]
+
+
 def _svg(width: float, height: float, title: str, desc: str, body: list[str], css_class: str, *,
          x_label: str = "", y_label: str = "", label_w: float = 0.0,
-         legend: Sequence[tuple[str, str]] = ()) -> Markup:
+         legend: Sequence[tuple[str, str]] = (), sentences: Sequence[str] = ()) -> Markup:
     """The chart with a visible title on top, the axis labels (the value axis under the ticks, the category axis
     above the row labels) and a legend at the bottom; the plot keeps its own coordinates, shifted down."""
     uid = f"chart{next(_ids)}"
@@ -81,7 +92,9 @@ def _svg(width: float, height: float, title: str, desc: str, body: list[str], cs
         "</g>",
         "</svg>",
     ]
-    return Markup("".join(parts))  # noqa: S704  # nosec B704  # built here, every text in it escaped
+    chart = Chart("".join(parts))  # nosec B704  # built here, every text in it escaped
+    chart.rows, chart.title = _rows(sentences), title
+    return chart
 
 
 def _dot(fill: str) -> str:
@@ -189,7 +202,8 @@ def score_distribution(groups: Sequence[Distribution], *, scale_min: float, scal
         sentences.append(_("%(label)s: %(n)s Beiträge, Minimum %(lo)s, Median %(med)s, Maximum %(hi)s",
                            label=group.label, n=len(group.values), lo=_n(lo, 2), med=_n(med, 2), hi=_n(hi, 2)))
     return _svg(width, height, title or _("Verteilung der Punktzahlen je Kategorie"), "; ".join(sentences) + ".",
-                body, "chart-distribution", x_label=_("Punktzahl"), y_label=_("Kategorie"), label_w=label_w,
+                body, "chart-distribution", sentences=sentences, x_label=_("Punktzahl"), y_label=_("Kategorie"),
+                label_w=label_w,
                 legend=[(_dot(INK), _("ein Beitrag")), (_box(LIGHT, BLUE), _("mittlere Hälfte")),
                         (_bar(BLUE), _("Median"))])
 
@@ -234,7 +248,7 @@ def juror_leniency(jurors: Sequence[Leniency], *, title: str | None = None) -> M
         sentences.append(f"{juror.label}: {note}")
     desc = _("Abweichung jedes Jurymitglieds vom Panel in Punkten (positiv: milder, negativ: strenger). ")
     return _svg(width, height, title or _("Milde und Strenge der Jury"), desc + "; ".join(sentences) + ".",
-                body, "chart-leniency", x_label=_("Abweichung von der übrigen Jury in Punkten"),
+                body, "chart-leniency", sentences=sentences, x_label=_("Abweichung von der übrigen Jury in Punkten"),
                 y_label=_("Jurymitglied"), label_w=label_w,
                 legend=[(_box(BLUE), _("milder")), (_box(ORANGE), _("strenger")), (_box(GRID), _("nicht kalibriert"))])
 
@@ -282,7 +296,7 @@ def ranking_intervals(rows: Sequence[RankRow], *, title: str | None = None, limi
     if len(rows) > len(shown):
         desc += " " + _("Gezeigt sind die ersten %(n)s von %(total)s Beiträgen.", n=len(shown), total=len(rows))
     return _svg(width, height, title or _("Rangliste mit Rangintervallen"), desc, body, "chart-intervals",
-                x_label=_("Rang"), y_label=_("Beitrag"), label_w=label_w,
+                sentences=sentences, x_label=_("Rang"), y_label=_("Beitrag"), label_w=label_w,
                 legend=[(_dot(BLUE), _("Rang")), (_box(LIGHT), _("Rangintervall")),
                         (_box(ORANGE), _("statistischer Gleichstand"))])
 
@@ -331,6 +345,6 @@ def criterion_profile(bands: Sequence[CriterionBand], *, scale_min: float, scale
     desc = _("Ihr Durchschnitt je Kriterium (Raute) vor der Verteilung in Ihrer Kategorie (Linie: Spannweite, "
              "Kasten: mittlere Hälfte, Strich: Median). ") + "; ".join(sentences) + "."
     return _svg(width, height, title or _("Ihre Bewertung je Kriterium im Vergleich"), desc, body, "chart-profile",
-                x_label=_("Punktzahl"), y_label=_("Kriterium"), label_w=label_w,
+                sentences=sentences, x_label=_("Punktzahl"), y_label=_("Kriterium"), label_w=label_w,
                 legend=[(_dot(ORANGE), _("Ihr Wert")), (_box(LIGHT, BLUE), _("mittlere Hälfte der Kategorie")),
                         (_bar(BLUE), _("Median"))])
