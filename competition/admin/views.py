@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from ..accounts.models import Role, User, UserRole
 from ..core.clock import utcnow
+from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..editions import services as edition_services
 from ..editions.models import Edition
@@ -65,10 +66,12 @@ def organiser_navigation():
         return {}
     if not request.path.startswith("/organisation"):
         return {"nav_edition": None, "nav_group": None}
-    edition_id = (request.view_args or {}).get("edition_id") or request.args.get("edition", type=int)
-    edition = None
-    if edition_id:
-        edition = db.session.get(Edition, edition_id)
+    edition_id = (request.view_args or {}).get("edition_id") or request.args.get("edition")
+    try:
+        edition_id = db_int(edition_id) if edition_id not in (None, "") else None
+    except ValueError:  # out of range or not a number (an error page is being shown): the current edition
+        edition_id = None
+    edition = db.session.get(Edition, edition_id) if edition_id else None
     if edition is None:
         now = utcnow()
         editions = db.session.scalars(edition_services.list_editions()).all()

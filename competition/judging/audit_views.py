@@ -86,9 +86,11 @@ def _query(flt: AuditFilter, errors: dict):
     if flt.actor_id is not None:
         query = query.where(AuditEvent.actor_id == flt.actor_id)
     if flt.entry_number:
-        entry_id = db.session.scalar(select(Entry.id).where(
-            or_(Entry.number == flt.entry_number,
-                Entry.id == (db_int(flt.entry_number) if flt.entry_number.isdigit() else -1))))
+        try:
+            as_id = db_int(flt.entry_number)
+        except ValueError:
+            as_id = -1
+        entry_id = db.session.scalar(select(Entry.id).where(or_(Entry.number == flt.entry_number, Entry.id == as_id)))
         if entry_id is None:
             errors["entry"] = _("Einen Beitrag mit der Nummer „%(number)s“ gibt es nicht.", number=flt.entry_number)
             query = query.where(AuditEvent.id == -1)

@@ -32,7 +32,7 @@ def test_empty_state_says_what_comes_next(client, login_as, organiser):
     login_as(organiser)
     page = _page(client)
     assert "Noch keine Ausschreibung" in page and "Erste Ausschreibung anlegen" in page
-    assert "Ausschreibung" not in page
+    assert "Wettbewerbs" + "runde" not in page
 
 
 def test_submission_phase_lists_drafts_with_a_reminder_and_links(client, login_as, organiser, make_edition,

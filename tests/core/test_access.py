@@ -75,6 +75,7 @@ MATRIX = {
     "/organisation/editions/<edition_id>/rounds/<round_id>/progress": ORGANISER,
     "/organisation/editions/<edition_id>/rounds/<round_id>/entries/<entry_id>/sheets": ORGANISER,
     "/organisation/audit": ORGANISER,  # the juror of the assignment (others: 403, see test_sheets)
+    "/organisation/audit.csv": ORGANISER,
     "/organisation/jobs": ORGANISER,
     "/organisation/jobs/<job_id>": ORGANISER,
     "/organisation/jobs/<job_id>/download": ORGANISER,
