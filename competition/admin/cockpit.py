@@ -22,7 +22,7 @@ from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..jobs.models import Job, JobStatus
 from ..judging import services as judging_services
-from ..judging.models import Assignment, Conflict, ConflictStatus, ScoreSheet, SheetStatus
+from ..judging.models import Assignment, Conflict, ConflictSource, ConflictStatus, ScoreSheet, SheetStatus
 from ..rankings import freezing
 from ..rankings.models import Publication, RankingSnapshot
 
@@ -182,7 +182,7 @@ def edition_todos(edition: Edition, now: datetime) -> list[Todo]:
             extra_action=str(_l("Erinnerung senden"))))
     conflicts = db.session.scalar(
         select(func.count()).select_from(Conflict).where(or_(
-            and_(Conflict.source == "detected", Conflict.status == ConflictStatus.ACTIVE),
+            and_(Conflict.source == ConflictSource.DETECTED, Conflict.status == ConflictStatus.ACTIVE),
             Conflict.withdrawal_requested_at.is_not(None))))
     if conflicts:
         todos.append(Todo("conflicts", ngettext(
