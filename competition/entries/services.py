@@ -149,8 +149,9 @@ def end_membership(*, membership: CompanyMember, now: datetime) -> None:
 # --- entries -----------------------------------------------------------------------------------------------------
 
 def open_editions(now: datetime) -> list[Edition]:
-    """Editions whose submission phase is running."""
-    editions = db.session.scalars(select(Edition).where(Edition.registration_opens_at <= now)).all()
+    """Editions whose submission phase is running: the effective phase decides (an organiser may open submission
+    by hand before the calendar does), so every page agrees with it."""
+    editions = db.session.scalars(select(Edition)).all()
     return [e for e in editions if e.flags(now).submissions_open]
 
 

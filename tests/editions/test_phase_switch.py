@@ -108,3 +108,20 @@ def test_only_organisers_switch(client, login_as, make_edition, make_user):
     assert response.status_code == 403
     db.session.refresh(edition)
     assert edition.phase_override is None
+
+
+def test_submission_opened_by_hand_before_the_calendar_lets_companies_start(client, login_as, make_edition,
+                                                                             make_category, make_user, make_company):
+    now = utcnow()
+    edition = make_edition(registration_opens_at=now + timedelta(days=5),
+                           submission_deadline_at=now + timedelta(days=20))
+    make_category(edition, name="Mobilität")
+    member = make_user(roles=(Role.APPLICANT,))
+    make_company(member)
+    login_as(member)
+    assert "Mobilität" not in _text(client.get("/dashboard"))  # preparation: nothing to start yet
+    edition.phase_override = Phase.SUBMISSION
+    db.session.commit()
+    assert "Mobilität" in _text(client.get("/dashboard"))
+    client.post("/logout")
+    assert "Als Unternehmen registrieren" in _text(client.get("/"))
