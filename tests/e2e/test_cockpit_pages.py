@@ -32,6 +32,16 @@ WIDE_TABLES = """() => [...document.querySelectorAll("main table")].filter((tabl
 }).map((table) => (table.className || "table") + ": " + (table.querySelector("th") || table).textContent.trim()
    .slice(0, 40))"""
 
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest(".overflow-auto"))
+    .slice(0, 3)
+    .map((el) => el.tagName.toLowerCase() + (el.className ? "." + el.className : "") + ": "
+                 + (el.textContent || "").trim().slice(0, 40));
+}"""
+
 PAGE_OVERFLOW = """() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1"""
 
 # Each chart: a visible title and axis labels drawn in the SVG, a legend, and a text alternative (<desc>).
@@ -47,12 +57,17 @@ CHART_PROBLEMS = """() => [...document.querySelectorAll("svg.chart")].flatMap((s
 })"""
 
 
-def _shoot(page, name: str) -> None:
+def _shoot(page, name: str) -> list[str]:
+    """Screenshots at both widths; returns what sticks out sideways at 390 px (the phone must not scroll)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    sticking_out = []
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        if width == 390:
+            sticking_out = page.evaluate(OVERFLOW_SCRIPT)
     page.set_viewport_size({"width": 1280, "height": 900})
+    return [f"{name} at 390 px: {item}" for item in sticking_out]
 
 
 def _seed(app) -> None:
@@ -109,7 +124,7 @@ def test_every_organiser_page_fits_speaks_german_and_is_photographed(app, live_s
     for name, path in pages.items():
         response = page.goto(base + path)
         assert response is not None and response.status == 200, f"{path}: {response and response.status}"
-        _shoot(page, name)
+        problems.extend(_shoot(page, name))
         if page.evaluate(PAGE_OVERFLOW):
             problems.append(f"{name}: the page scrolls sideways at 1280 px")
         if name in must_fit:
