@@ -106,11 +106,11 @@ def _register_blueprints(app: Flask) -> None:
     from .entries.question_views import bp as questions_bp
     from .entries.views import bp as entries_bp
     from .jobs.views import bp as jobs_bp
+    from .judging.audit_views import bp as audit_bp
     from .judging.decision_views import bp as jury_decisions_bp
     from .judging.organiser_views import bp as jury_admin_bp
     from .judging.preference_views import admin_bp as preference_admin_bp
     from .judging.preference_views import bp as preferences_bp
-    from .judging.progress_views import audit_bp
     from .judging.progress_views import bp as jury_progress_bp
     from .judging.sheet_views import bp as sheets_bp
     from .judging.views import bp as judging_bp
@@ -141,6 +141,9 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += (audience_bp, audience_admin_bp, audience_verify_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    # Modules that say what a phase switch means for them (editions.phase_effects).
+    from .entries import phase_effects as _entries_phase_effects  # noqa: F401
+    from .judging import phase_effects as _judging_phase_effects  # noqa: F401
 
 
 # Lower modules offer registries and signals that higher ones subscribe to, so imports keep running one way

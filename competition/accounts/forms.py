@@ -117,9 +117,9 @@ class InvitationForm(FlaskForm):
     full_name = StringField(_l("Name (optional)"), validators=[Length(max=200)])
     role = SelectField(
         _l("Rolle"),
-        choices=[SelectChoice(Role.JUROR.value, _l("Jurymitglied")),
+        choices=[SelectChoice("", _l("Bitte wählen")), SelectChoice(Role.JUROR.value, _l("Jurymitglied")),
                  SelectChoice(Role.ORGANISER.value, _l("Organisationsteam"))],
-        validators=[DataRequired()],
+        validators=[DataRequired(_l("Bitte wählen Sie die Rolle."))],
     )
     locale = SelectField(_l("Sprache der Einladung"),
                          choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])

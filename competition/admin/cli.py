@@ -18,7 +18,7 @@ cli = AppGroup("demo", help="Demo-Daten / demo data.")
 @click.option("--jurors", default=12, show_default=True, type=click.IntRange(0, 2000),
               help="Anzahl der Jurymitglieder.")
 @click.option("--scored", is_flag=True,
-              help="Auch Bewertungen der Vorauswahl erzeugen (setzt die Wettbewerbsrunde in die Jurybewertung).")
+              help="Auch Bewertungen der Vorauswahl erzeugen (setzt die Ausschreibung in die Jurybewertung).")
 @click.option("--seed", default=2026, show_default=True, type=int, help="Startwert für reproduzierbare Daten.")
 def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
     """Build the demo edition "Industrie. Neu. Denken. 2026". Running it again changes nothing."""
@@ -32,7 +32,7 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
         counts = dict(db.session.execute(
             select(Entry.status, func.count()).where(Entry.edition_id == result.edition.id).group_by(Entry.status)
         ).all())
-        click.echo(f"Demo-Wettbewerbsrunde „{result.edition.name}“ angelegt: {len(result.edition.categories)} "
+        click.echo(f"Demo-Ausschreibung „{result.edition.name}“ angelegt: {len(result.edition.categories)} "
                    f"Kategorien, {len(result.edition.rounds)} Bewertungsrunden, {len(result.jurors)} Jurymitglieder, "
                    f"{len(result.applicants)} Unternehmen mit {sum(counts.values()) - counts.get(EntryStatus.DRAFT, 0)}"
                    f" eingereichten Beiträgen und {counts.get(EntryStatus.DRAFT, 0)} Entwürfen.")
@@ -58,7 +58,7 @@ def seed(entries: int, jurors: int, scored: bool, seed: int) -> None:
 
 def _echo_scores(scores: demo.ScoreSeedResult, *, again: bool) -> None:
     if scores.phase_set:
-        click.echo("Die Wettbewerbsrunde ist jetzt in der Jurybewertung (vom Organisationsteam gesetzt).")
+        click.echo("Die Ausschreibung ist jetzt in der Jurybewertung (vom Organisationsteam gesetzt).")
     if scores.scored + scores.existing + scores.not_started + scores.blocked == 0:
         click.echo("Keine Bewertungen erzeugt: die Vorauswahl hat keine Zuweisungen.")
         return
@@ -90,7 +90,7 @@ def results(seed: int) -> None:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     if result.created:
-        click.echo(f"Abgeschlossene Wettbewerbsrunde „{result.edition.name}“ angelegt: bewertet, entschieden, "
+        click.echo(f"Abgeschlossene Ausschreibung „{result.edition.name}“ angelegt: bewertet, entschieden, "
                    "veröffentlicht.")
     else:
         click.echo(f"„{result.edition.name}“ ist bereits vorhanden; nichts geändert.")

@@ -27,7 +27,7 @@ class Recipient:
 
 
 def recipients(*, edition: Edition, audience: Audience, category_id: int | None, now: datetime) -> list[Recipient]:
-    if audience in (Audience.APPLICANTS, Audience.CATEGORY, Audience.FINALISTS):
+    if audience in (Audience.APPLICANTS, Audience.DRAFTS, Audience.CATEGORY, Audience.FINALISTS):
         result = _applicants(edition, audience, category_id)
     elif audience == Audience.JURORS_OPEN:
         result = _jurors_with_open_work(edition)
@@ -59,6 +59,8 @@ def _applicants(edition: Edition, audience: Audience, category_id: int | None) -
         query = query.where(Entry.category_id == category_id)
     elif audience == Audience.FINALISTS:
         query = query.where(Entry.status.in_(FINALIST_STATUSES))
+    elif audience == Audience.DRAFTS:
+        query = query.where(Entry.status == EntryStatus.DRAFT)
     by_company: dict[int, list] = defaultdict(list)
     names: dict[int, str] = {}
     for entry, company_name, category_name in db.session.execute(query):

@@ -10,11 +10,12 @@ from ..core.ids import db_int
 from .models import Audience
 
 AUDIENCE_LABELS = {
-    Audience.APPLICANTS: _l("Alle Einreichenden der Wettbewerbsrunde"),
+    Audience.APPLICANTS: _l("Alle Einreichenden der Ausschreibung"),
+    Audience.DRAFTS: _l("Unternehmen mit noch nicht eingereichten Entwürfen"),
     Audience.CATEGORY: _l("Einreichende einer Kategorie"),
     Audience.FINALISTS: _l("Finalistinnen und Finalisten (Shortlist und Ausgezeichnete)"),
     Audience.JURORS_OPEN: _l("Jurymitglieder mit offenen Bewertungen (aktuelle Bewertungsrunde)"),
-    Audience.JURORS: _l("Alle Jurymitglieder der Wettbewerbsrunde"),
+    Audience.JURORS: _l("Alle Jurymitglieder der Ausschreibung"),
 }
 LOCALE_LABELS = {"de": _l("Deutsch"), "en": _l("Englisch")}
 
@@ -37,10 +38,12 @@ class CustomTemplateForm(TemplateForm):
 
 
 class CampaignForm(FlaskForm):
-    edition_id = SelectField(_l("Wettbewerbsrunde"), coerce=db_int,
-                             validators=[DataRequired(_l("Bitte wählen Sie eine Wettbewerbsrunde."))])
+    edition_id = SelectField(_l("Ausschreibung"), coerce=db_int,
+                             validators=[DataRequired(_l("Bitte wählen Sie eine Ausschreibung."))])
     audience = SelectField(_l("Empfängergruppe"),
-                           choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()])
+                           choices=[SelectChoice("", _l("Bitte wählen"))]
+                           + [SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
+                           validators=[DataRequired(_l("Bitte wählen Sie die Empfängergruppe."))])
     category_id = SelectField(_l("Kategorie (nur für „Einreichende einer Kategorie“)"), coerce=_optional_int,
                               validators=[Optional()])
     subject = StringField(_l("Betreff"), validators=[DataRequired(_l("Bitte geben Sie einen Betreff ein.")),

@@ -38,6 +38,7 @@ class MailTemplate(db.Model):
 
 class Audience(enum.StrEnum):
     APPLICANTS = "applicants"  # members of companies with an entry in the edition
+    DRAFTS = "drafts"  # members of companies with an entry not yet submitted (the deadline reminder)
     CATEGORY = "category"  # members of companies with an entry in one category
     FINALISTS = "finalists"  # members of companies with a shortlisted or awarded entry
     JURORS_OPEN = "jurors_open"  # jurors with unsubmitted sheets in the current round

@@ -108,7 +108,7 @@ def check_audience(*, edition: Edition, audience: Audience, category_id: int | N
     if audience == Audience.CATEGORY:
         category = db.session.get(Category, category_id) if category_id else None
         if category is None or category.edition_id != edition.id:
-            raise ValidationFailed(_l("Bitte wählen Sie eine Kategorie dieser Wettbewerbsrunde."), field="category_id")
+            raise ValidationFailed(_l("Bitte wählen Sie eine Kategorie dieser Ausschreibung."), field="category_id")
         return category
     return None
 

@@ -95,12 +95,21 @@ def _campaign_form(editions: list[Edition]) -> CampaignForm:
     return form
 
 
+DRAFT_REMINDER_SUBJECT = _l("Erinnerung: Ihr Beitrag ist noch nicht eingereicht")
+DRAFT_REMINDER_BODY = _l(
+    "Guten Tag {{ name }},\n\n"
+    "Ihr Beitrag „{{ entry_title }}“ zur Ausschreibung „{{ edition }}“ ist noch ein Entwurf. Die Einreichungsfrist "
+    "endet am {{ deadline }}. Nur eingereichte Beiträge nimmt die Jury an.\n\n"
+    "Sie können den Beitrag hier vervollständigen und einreichen:\n{{ link }}\n\n"
+    "Mit freundlichen Grüßen\nIhr Organisationsteam")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ORGANISER)
 def new_campaign():
     editions = db.session.scalars(edition_services.list_editions()).all()
     if not editions:
-        flash(_("Legen Sie zuerst eine Wettbewerbsrunde an."), "error")
+        flash(_("Legen Sie zuerst eine Ausschreibung an."), "error")
         return redirect(url_for("admin.dashboard"))
     form = _campaign_form(editions)
     custom = services.custom_templates()
@@ -110,6 +119,9 @@ def new_campaign():
         chosen = services.find_template(key, locale) if key else None
         if chosen is not None and chosen.key.startswith("eigene-"):
             form.subject.data, form.body.data, form.template_key.data = chosen.subject, chosen.body, chosen.key
+        elif request.args.get("audience") == Audience.DRAFTS.value:  # "Erinnerung senden" on the dashboard
+            form.audience.data = Audience.DRAFTS.value
+            form.subject.data, form.body.data = DRAFT_REMINDER_SUBJECT, DRAFT_REMINDER_BODY
     people, preview = [], None
     if request.method == "POST" and form.validate_on_submit():
         edition = db.session.get(Edition, form.edition_id.data)

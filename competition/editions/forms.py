@@ -33,7 +33,7 @@ def _date(label, *, hint=False):
 
 class EditionForm(FlaskForm):
     name = StringField(
-        _l("Name der Wettbewerbsrunde"),
+        _l("Name der Ausschreibung"),
         validators=[DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)],
         description=_l("z. B. „Industrie. Neu. Denken. 2026“"),
     )
@@ -66,9 +66,9 @@ class EditionForm(FlaskForm):
         description=_l("Für die Prüfung der Teilnahmeberechtigung; leer lassen, wenn es keine Grenze gibt."))
     retention_until = BerlinDateTimeField(
         _l("Aufbewahrung bis"), validators=[Optional()],
-        description=_l("Danach werden Anlagen, Texte und Kontaktdaten der nicht ausgezeichneten Beiträge gelöscht "
-                       "(flask ops purge); Beitragsnummern, Bewertungen und eingefrorene Ranglisten bleiben. Leer "
-                       "lassen, um nichts automatisch zu löschen."))
+        description=_l("Danach werden Anlagen, Texte und Kontaktdaten der nicht ausgezeichneten Beiträge beim "
+                       "nächsten Aufräumen der Plattform gelöscht; Beitragsnummern, Bewertungen und eingefrorene "
+                       "Ranglisten bleiben. Leer lassen, um nichts automatisch zu löschen."))
 
 
 class PhaseOverrideForm(FlaskForm):

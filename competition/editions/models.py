@@ -15,7 +15,7 @@ from .scales import Scale, weight_percentages
 
 
 class Edition(db.Model):
-    """A competition edition [Wettbewerbsrunde], e.g. "Industrie. Neu. Denken. 2026"."""
+    """A competition edition [Ausschreibung], e.g. "Industrie. Neu. Denken. 2026"."""
 
     __tablename__ = "editions"
 

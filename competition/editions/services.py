@@ -38,7 +38,7 @@ SCALE_MESSAGES = {
 
 
 def _require_organiser(by: User) -> None:
-    require_organiser(by, _l("Nur das Organisationsteam kann Wettbewerbsrunden einrichten."))
+    require_organiser(by, _l("Nur das Organisationsteam kann Ausschreibungen einrichten."))
 
 
 # --- editions ----------------------------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _check_edition(data: EditionData, *, edition_id: int | None) -> None:
         select(Edition.id).where(func.lower(Edition.name) == data.name.strip().lower(), Edition.id != (edition_id or 0))
     )
     if clash:
-        raise AlreadyExists(_l("Eine Wettbewerbsrunde mit diesem Namen gibt es bereits."), field="name")
+        raise AlreadyExists(_l("Eine Ausschreibung mit diesem Namen gibt es bereits."), field="name")
     slug = _slug(data)
     if not is_slug(slug):
         raise ValidationFailed(_l("Das Kürzel darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten, z. B. "
@@ -192,7 +192,7 @@ def _check_category_name(edition: Edition, name: str, category_id: int | None) -
         )
     )
     if clash:
-        raise AlreadyExists(_l("Diese Kategorie gibt es in dieser Wettbewerbsrunde bereits."), field="name")
+        raise AlreadyExists(_l("Diese Kategorie gibt es in dieser Ausschreibung bereits."), field="name")
 
 
 def add_category(*, edition: Edition, name: str, description: str, by: User) -> Category:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,20 +11,27 @@ from ..core.loading import get_child_or_404
 from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..extensions import db
-from . import services
+from . import phase_effects, services
 from .conditions import why_not_open
 from .forms import PHASE_LABELS, CategoryForm, CriterionForm, EditionForm, PhaseOverrideForm, RoundForm
 from .models import Category, Criterion, Edition, JudgingRound
-from .phases import Phase, PhaseDates
+from .phases import Phase, PhaseDates, phase_from_dates
 from .scales import Scale
 
 bp = Blueprint("editions", __name__)
 organiser_only = role_required(Role.ORGANISER)
 
 
+def registration_open() -> bool:
+    """Whether the current edition takes registrations now (its effective phase); the header and the landing page
+    ask this one function."""
+    edition = services.current_edition(utcnow())
+    return edition is not None and edition.flags(utcnow()).submissions_open
+
+
 @bp.app_context_processor
 def phase_labels():
-    return {"PHASE_LABELS": PHASE_LABELS}
+    return {"PHASE_LABELS": PHASE_LABELS, "registration_open": registration_open}
 
 
 @bp.get("/")
@@ -93,7 +100,7 @@ def new_edition():
             form, lambda: services.create_edition(data=_edition_data(form), by=current_user, now=utcnow())
         )
         if ok:
-            flash(_("Die Wettbewerbsrunde „%(name)s“ wurde angelegt.", name=edition.name), "success")
+            flash(_("Die Ausschreibung „%(name)s“ wurde angelegt.", name=edition.name), "success")
             return redirect(url_for("editions.show_edition", edition_id=edition.id))
     return render_template("editions/edition_form.html", form=form, edition=None)
 
@@ -133,19 +140,27 @@ def edit_edition(edition_id: int):
 @bp.post("/organisation/editions/<int:edition_id>/phase")
 @organiser_only
 def set_phase(edition_id: int):
+    """First a confirmation page that says what follows; the switch itself only with `confirmed`."""
     edition = _edition(edition_id)
     form = PhaseOverrideForm()
-    if form.validate_on_submit():
-        phase = Phase(form.phase.data) if form.phase.data else None
-        ok, _result = run_service(form, lambda: services.set_phase_override(edition=edition, phase=phase,
-                                                                           by=current_user, now=utcnow()))
-        if ok:
-            if phase is None:
-                flash(_("Die Phase richtet sich wieder nach dem Kalender."), "success")
-            else:
-                flash(_("Die Phase ist jetzt manuell auf „%(phase)s“ gesetzt.", phase=PHASE_LABELS[phase]), "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("Bitte wählen Sie eine gültige Phase."), "error")
+        return redirect(url_for("editions.show_edition", edition_id=edition.id))
+    now = utcnow()
+    phase = Phase(form.phase.data) if form.phase.data else None
+    if request.form.get("confirmed") != "1":
+        new = phase if phase is not None else phase_from_dates(edition.dates, now)
+        return render_template("editions/phase_confirm.html", edition=edition, form=form, now=now,
+                               old=edition.phase(now), new=new, automatic=phase is None,
+                               consequences=phase_effects.consequences(edition, new=new, now=now))
+    ok, _result = run_service(form, lambda: services.set_phase_override(edition=edition, phase=phase,
+                                                                       by=current_user, now=now))
+    if ok:
+        if phase is None:
+            flash(_("Die Phase richtet sich wieder nach dem Kalender: jetzt „%(phase)s“.",
+                    phase=PHASE_LABELS[edition.phase(now)]), "success")
+        else:
+            flash(_("Die Phase ist jetzt von Hand auf „%(phase)s“ gesetzt.", phase=PHASE_LABELS[phase]), "success")
     return redirect(url_for("editions.show_edition", edition_id=edition.id))
 
 

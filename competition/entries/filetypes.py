@@ -72,7 +72,7 @@ IMAGE_DAMAGED = _l("Das Bild ist unvollständig oder beschädigt. Bitte speicher
                    "hoch.")
 IMAGE_TOO_LARGE = _l("Das Bild hat mehr als %(limit)s Megapixel. Bitte verkleinern Sie es und laden Sie es erneut "
                      "hoch.")
-OFFICE_NOT_ALLOWED = _l("In dieser Wettbewerbsrunde werden keine Office-Dateien angenommen, nur PDF, PNG und JPEG. "
+OFFICE_NOT_ALLOWED = _l("In dieser Ausschreibung werden keine Office-Dateien angenommen, nur PDF, PNG und JPEG. "
                         "Bitte speichern Sie die Datei als PDF und laden Sie sie erneut hoch.")
 OFFICE_DAMAGED = _l("Die Office-Datei ist beschädigt oder ungewöhnlich aufgebaut. Bitte speichern Sie sie neu (oder "
                     "als PDF) und laden Sie sie erneut hoch.")

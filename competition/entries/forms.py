@@ -31,11 +31,20 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def with_scheme(value: str | None) -> str | None:
+    """A website typed without "https://" ("firma.de", "www.firma.de") is completed instead of refused."""
+    if value and "://" not in value and not value.lower().startswith(("mailto:", "javascript:", "data:")):
+        return "https://" + value.lstrip("/")
+    return value
+
+
 class CompanyForm(FlaskForm):
     legal_name = StringField(_l("Name des Unternehmens (laut Handelsregister)"),
                              validators=[DataRequired(_l("Bitte geben Sie den Namen des Unternehmens an.")),
                                          Length(max=200)], filters=[_strip])
-    legal_form = SelectField(_l("Rechtsform"), choices=[SelectChoice(f, f) for f in LEGAL_FORMS])
+    legal_form = SelectField(_l("Rechtsform"), choices=[SelectChoice("", _l("Bitte wählen"))]
+                             + [SelectChoice(f, f) for f in LEGAL_FORMS],
+                             validators=[DataRequired(_l("Bitte wählen Sie die Rechtsform."))])
     street = StringField(_l("Straße und Hausnummer"), validators=[DataRequired(_l("Bitte geben Sie die Straße an.")),
                                                                  Length(max=200)], filters=[_strip])
     postal_code = StringField(_l("Postleitzahl"), validators=[
@@ -44,18 +53,23 @@ class CompanyForm(FlaskForm):
     city = StringField(_l("Ort"), validators=[DataRequired(_l("Bitte geben Sie den Ort an.")), Length(max=120)],
                        filters=[_strip])
     district = SelectField(_l("Landkreis oder kreisfreie Stadt"),
-                           choices=[SelectChoice(d.value, label) for d, label in DISTRICT_LABELS.items()])
+                           choices=[SelectChoice("", _l("Bitte wählen"))]
+                           + [SelectChoice(d.value, label) for d, label in DISTRICT_LABELS.items()],
+                           validators=[DataRequired(_l("Bitte wählen Sie den Landkreis oder die kreisfreie Stadt."))])
     employees = IntegerField(_l("Anzahl der Beschäftigten"), validators=[
         InputRequired(_l("Bitte geben Sie die Zahl der Beschäftigten an.")),
         NumberRange(0, 1_000_000, _l("Bitte geben Sie eine Zahl ab 0 an."))])
     turnover_band = SelectField(_l("Jahresumsatz"),
-                                choices=[SelectChoice(t.value, label) for t, label in TURNOVER_LABELS.items()])
+                                choices=[SelectChoice("", _l("Bitte wählen"))]
+                                + [SelectChoice(t.value, label) for t, label in TURNOVER_LABELS.items()],
+                                validators=[DataRequired(_l("Bitte wählen Sie die Umsatzgröße."))])
     industry = StringField(_l("Branche"), validators=[DataRequired(_l("Bitte geben Sie die Branche an.")),
                                                      Length(max=120)], filters=[_strip])
     website = StringField(_l("Website"), validators=[
         Optional(), Length(max=300),
         URL(require_tld=True, message=_l("Bitte geben Sie eine vollständige Adresse an, z. B. https://firma.de."))],
-        filters=[_strip])
+        filters=[_strip, with_scheme],
+        description=_l("Zum Beispiel firma.de – „https://“ ergänzen wir selbst."))
     contact_name = StringField(_l("Ansprechperson"), validators=[
         DataRequired(_l("Bitte geben Sie eine Ansprechperson an.")), Length(max=200)], filters=[_strip])
     contact_email = EmailField(_l("E-Mail der Ansprechperson"), validators=[

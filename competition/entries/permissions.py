@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..core.i18n import datetime_filter
+from ..editions.phases import Phase
 from ..extensions import db
 from . import rules
 from .models import Company, CompanyMember, DeadlineExtension, Entry, EntryStatus
@@ -59,6 +62,32 @@ def submissions_open_for(entry: Entry, now: datetime) -> bool:
         opens_at=edition.registration_opens_at,
         extended_until=extension.extended_until if extension else None,
     )
+
+
+@dataclass(frozen=True)
+class SubmissionState:
+    """What a company's pages say about the submission window, from the effective phase (one source for all
+    pages): a countdown only while open with a deadline ahead, never "Frist abgelaufen" while still open."""
+
+    is_open: bool
+    countdown_to: datetime | None
+    message: str
+
+
+def submission_state(entry: Entry, now: datetime) -> SubmissionState:
+    edition = entry.edition
+    deadline = deadline_for(entry)
+    if submissions_open_for(entry, now):
+        if edition.phase_override is not Phase.SUBMISSION and deadline > now:
+            return SubmissionState(True, deadline, "")
+        # opened by hand: it stays open past any date until an organiser closes it, so no countdown
+        return SubmissionState(True, None, str(_l(
+            "Die Einreichung ist vom Organisationsteam verlängert. Sie bleibt offen, bis das Organisationsteam sie "
+            "schließt.")))
+    if edition.phase(now) is Phase.PREPARATION:
+        return SubmissionState(False, None, str(_l("Die Einreichung beginnt am %(date)s.",
+                                                   date=datetime_filter(edition.registration_opens_at))))
+    return SubmissionState(False, None, str(_l("Die Einreichung ist geschlossen.")))
 
 
 def can_view_entry(user: User | None, entry: Entry) -> bool:

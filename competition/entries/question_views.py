@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from ..extensions import db
 from . import services
 from .forms import ArchiveQuestionForm, QuestionForm
 from .labels import QUESTION_KIND_LABELS, VISIBILITY_LABELS
-from .models import Question, QuestionKind, Visibility
+from .models import Entry, Question, QuestionKind, Visibility
 
 bp = Blueprint("questions", __name__, url_prefix="/organisation/editions/<int:edition_id>/questions")
 organiser_only = role_required(Role.ORGANISER)
@@ -36,12 +36,26 @@ def _data(form: QuestionForm) -> services.QuestionData:
     )
 
 
+def _submitted_count(edition: Edition) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(Entry).where(
+        Entry.edition_id == edition.id, Entry.last_submitted_at.is_not(None)))
+
+
+def _needs_required_warning(form: QuestionForm, edition: Edition, was_required: bool = False) -> int:
+    """Entries already submitted when a question becomes required and the organiser has not confirmed yet: those
+    entries have no answer to it. Returns their number (0: go ahead)."""
+    if not form.is_required.data or was_required or request.form.get("confirm_required") == "1":
+        return 0
+    return _submitted_count(edition)
+
+
 @bp.route("", methods=["GET", "POST"])
 @organiser_only
 def list_questions(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     form = QuestionForm()
-    if form.validate_on_submit():
+    required_warning = 0
+    if form.validate_on_submit() and not (required_warning := _needs_required_warning(form, edition)):
         ok, question = run_service(form, lambda: services.add_question(edition=edition, data=_data(form),
                                                                        by=current_user, now=utcnow()))
         if ok:
@@ -52,7 +66,7 @@ def list_questions(edition_id: int):
                                                             Question.archived_at.is_not(None))).all()
     counts = {q.id: services.answer_count(q) for q in questions}
     return render_template("entries/questions.html", edition=edition, questions=questions, archived=archived,
-                           form=form, counts=counts, action_form=ConfirmForm(),
+                           form=form, counts=counts, action_form=ConfirmForm(), required_warning=required_warning,
                            KIND_LABELS=QUESTION_KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS)
 
 
@@ -67,14 +81,17 @@ def edit_question(edition_id: int, question_id: int):
         form.kind.data = question.kind.value
         form.visibility.data = question.visibility.value
         form.choices.data = "\n".join(question.choices or [])
-    if form.validate_on_submit():
+    required_warning = 0
+    if form.validate_on_submit() and not (required_warning := _needs_required_warning(
+            form, edition, was_required=question.is_required)):
         ok, _result = run_service(form, lambda: services.update_question(question=question, data=_data(form),
                                                                          by=current_user))
         if ok:
             flash(_("Die Frage wurde gespeichert."), "success")
             return redirect(url_for("questions.list_questions", edition_id=edition.id))
     return render_template("entries/question_form.html", edition=edition, question=question, form=form,
-                           count=services.answer_count(question), archive_form=ArchiveQuestionForm(formdata=None))
+                           count=services.answer_count(question), archive_form=ArchiveQuestionForm(formdata=None),
+                           required_warning=required_warning)
 
 
 @bp.post("/<int:question_id>/delete")

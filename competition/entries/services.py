@@ -150,8 +150,9 @@ def end_membership(*, membership: CompanyMember, now: datetime) -> None:
 # --- entries -----------------------------------------------------------------------------------------------------
 
 def open_editions(now: datetime) -> list[Edition]:
-    """Editions whose submission phase is running."""
-    editions = db.session.scalars(select(Edition).where(Edition.registration_opens_at <= now)).all()
+    """Editions whose submission phase is running: the effective phase decides (an organiser may open submission
+    by hand before the calendar does), so every page agrees with it."""
+    editions = db.session.scalars(select(Edition)).all()
     return [e for e in editions if e.flags(now).submissions_open]
 
 
@@ -163,7 +164,7 @@ def create_entry(*, company: Company, category: Category, by: User, now: datetim
     if not rules.submissions_open(now=now, phase_is_submission=edition.flags(now).submissions_open,
                                   opens_at=edition.registration_opens_at,
                                   extended_until=extension.extended_until if extension else None):
-        raise Locked(_l("Für diese Wettbewerbsrunde können derzeit keine Beiträge angelegt werden."))
+        raise Locked(_l("Für diese Ausschreibung können derzeit keine Beiträge angelegt werden."))
     clash = db.session.scalar(select(Entry).where(Entry.company_id == company.id, Entry.category_id == category.id))
     if clash is not None:
         raise AlreadyExists(_l("Ihr Unternehmen hat in der Kategorie „%(name)s“ bereits einen Beitrag.",

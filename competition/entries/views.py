@@ -111,6 +111,7 @@ def dashboard():
             "entry": entry,
             "gaps": services.entry_gaps(entry) if entry.status in permissions.EDITABLE else [],
             "deadline": permissions.deadline_for(entry),
+            "state": permissions.submission_state(entry, now),
             "can_edit": permissions.can_edit_entry(current_user, entry, now),
             "unsubmitted": services.has_unsubmitted_changes(entry),
         })
@@ -324,7 +325,8 @@ def _render_edit(entry, form, questions):
     now = utcnow()
     return render_template(
         "entries/edit.html", entry=entry, form=form, questions=questions, gaps=services.entry_gaps(entry),
-        deadline=permissions.deadline_for(entry), now=now, attachments=entry.attachments, can_edit=True,
+        deadline=permissions.deadline_for(entry),
+        state=permissions.submission_state(entry, now), now=now, attachments=entry.attachments, can_edit=True,
         upload_form=upload_form_for(entry), unsubmitted=services.has_unsubmitted_changes(entry),
     )
 
@@ -360,6 +362,7 @@ def show_entry(entry_id: int):
     now = utcnow()
     return render_template(
         "entries/show.html", entry=entry, now=now, deadline=permissions.deadline_for(entry),
+        state=permissions.submission_state(entry, now),
         can_edit=permissions.can_edit_entry(current_user, entry, now),
         can_withdraw=(permissions.is_member(current_user, entry.company) and entry.status in permissions.EDITABLE
                       and permissions.submissions_open_for(entry, now)),
@@ -406,7 +409,8 @@ def submit_entry(entry_id: int):
     now = utcnow()
     conditions = current_conditions(entry.edition_id)
     return render_template("entries/submit.html", entry=entry, form=form, gaps=services.entry_gaps(entry),
-                           deadline=permissions.deadline_for(entry), now=now, conditions=conditions,
+                           deadline=permissions.deadline_for(entry), state=permissions.submission_state(entry, now),
+                           now=now, conditions=conditions,
                            conditions_html=_conditions_html(conditions),
                            why_not=permissions.why_not_edit(current_user, entry, now) or why_not_open(entry.edition))
 

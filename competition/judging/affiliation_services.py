@@ -57,13 +57,17 @@ def delete_domain_alias(*, pair: DomainAlias, by: User, now: datetime) -> None:
     _audited(pair, "deleted", by=by, now=now, domain=pair.domain, alias=pair.alias)
 
 
+_ACTIONS = {("company_group", "added"): "company_group.added", ("company_group", "deleted"): "company_group.deleted",
+            ("domain_alias", "added"): "domain_alias.added", ("domain_alias", "deleted"): "domain_alias.deleted"}
+
+
 def _audited(row: CompanyGroup | DomainAlias, change: str, *, by: User, now: datetime, **data: Any):
     """Add or delete `row` and record the change (`company_group.added`, `domain_alias.deleted`, …) with `data`."""
     kind = "company_group" if isinstance(row, CompanyGroup) else "domain_alias"
     if change == "added":
         db.session.add(row)
         db.session.flush()
-    audit.record(actor=by, action=f"{kind}.{change}", obj_type=kind, obj_id=row.id, now=now, **data)
+    audit.record(actor=by, action=_ACTIONS[kind, change], obj_type=kind, obj_id=row.id, now=now, **data)
     if change == "deleted":
         db.session.delete(row)
         db.session.flush()

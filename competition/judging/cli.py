@@ -22,7 +22,7 @@ def _edition(slug: str) -> Edition:
     edition = edition_services.edition_by_slug(slug)
     if edition is None:
         known = ", ".join(e.slug for e in db.session.scalars(edition_services.list_editions())) or "–"
-        raise click.ClickException(f"Unbekannte Wettbewerbsrunde „{slug}“. Vorhanden: {known}")
+        raise click.ClickException(f"Unbekannte Ausschreibung „{slug}“. Vorhanden: {known}")
     return edition
 
 
@@ -39,7 +39,7 @@ def _round(edition: Edition, position: int | None) -> JudgingRound:
 
 
 @cli.command("assign")
-@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--edition", "slug", required=True, help="Kürzel der Ausschreibung, z. B. ind-2026.")
 @click.option("--round", "position", type=int, default=None, help="Nummer der Bewertungsrunde (Standard: aktuelle).")
 @click.option("--dry-run", is_flag=True, help="Nur planen und anzeigen, nichts speichern.")
 @click.option("--json", "as_json", is_flag=True, help="Ergebnis als ein JSON-Objekt ausgeben.")
@@ -78,7 +78,7 @@ def assign(slug: str, position: int | None, dry_run: bool, as_json: bool) -> Non
 
 
 @cli.command("remind")
-@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde.")
+@click.option("--edition", "slug", required=True, help="Kürzel der Ausschreibung.")
 @click.option("--dry-run", is_flag=True, help="Nur anzeigen, wer erinnert würde.")
 def remind(slug: str, dry_run: bool) -> None:
     """E-mail jurors who have open work in the current round."""

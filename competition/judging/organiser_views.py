@@ -19,7 +19,16 @@ from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Company, Entry
 from ..extensions import db
-from . import affiliation_services, conflict_check, conflict_services, decisions, permissions, reminders, services
+from . import (
+    affiliation_services,
+    conflict_check,
+    conflict_services,
+    decisions,
+    permissions,
+    plan_preview,
+    reminders,
+    services,
+)
 from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
 from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm, decision_form
 from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
@@ -178,6 +187,23 @@ def delete_affiliation(edition_id: int, kind: str, item_id: int):
 
 # --- assignment --------------------------------------------------------------------------------------------------
 
+def _preview_details(preview, before: Counter):
+    """The preview per juror and per entry (see plan_preview)."""
+    jurors = {juror_id: user.full_name for juror_id, user in preview.jurors.items()}
+    labels = {entry_id: entry.number or entry.title for entry_id, entry in preview.entries.items()}
+    pairs = [(int(j), int(e)) for j, e in preview.plan.assignments]
+    expertise = services.expertise_of(list(jurors))
+    changes = plan_preview.juror_changes(jurors=jurors, capacities=preview.capacities, before=dict(before),
+                                         assignments=pairs, new=preview.new, removed=preview.removed, labels=labels)
+    entries = {entry_id: (f"{entry.number or ''} {entry.title}".strip(), entry.category_id, entry.category.name)
+               for entry_id, entry in preview.entries.items()}
+    plans = plan_preview.entry_plans(
+        entries=entries, jurors=jurors, expertise=expertise, assignments=pairs, new=preview.new,
+        removed=preview.removed, liked={(int(j), int(e)) for j, e in preview.plan.preferences_met},
+        disliked={(int(j), int(e)) for j, e in preview.plan.preferences_violated})
+    return changes, plans
+
+
 def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=None, status=200):
     entries = services.round_entries(judging_round)
     pool = services.round_pool(judging_round)
@@ -193,12 +219,14 @@ def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=N
                                 if category_of.get(a.entry_id) in expertise.get(a.user_id, set()))
     profiles = {p.user_id: p.capacity for p in db.session.scalars(db.select(JurorProfile))}
     all_jurors = db.session.scalars(services.jurors()).all()
+    changes, plans = _preview_details(preview, per_juror) if preview else ([], [])
     return render_template(
         "judging/admin/assignments.html", edition=edition, judging_round=judging_round, entries=entries, pool=pool,
         chosen=chosen, per_juror=per_juror, per_entry=per_entry, experts_per_entry=experts_per_entry,
         preview=preview, apply_form=ApplyPlanForm(formdata=None, digest=preview.digest if preview else ""),
         action_form=ConfirmForm(), all_jurors=all_jurors, profiles=profiles,
         open_work=reminders.jurors_with_open_work(judging_round), frozen=permissions.why_round_frozen(judging_round),
+        changes=changes, plans=plans,
     ), status
 
 

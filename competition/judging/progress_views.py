@@ -1,27 +1,21 @@
 """Organiser pages that watch the jury: progress of a round, an entry's sheets side by side with their history and
-a reopen form, and the audit trail with its hash-chain check."""
+a reopen form. The audit trail lives in audit_views.py."""
 
 from __future__ import annotations
 
-import json
-import math
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import Role, User
-from ..core.audit import AuditEvent, first_broken_link
 from ..core.clock import utcnow
 from ..core.i18n import datetime_filter
-from ..core.ids import db_int
 from ..core.loading import get_child_or_404
 from ..core.outcomes import run_service
 from ..core.permissions import role_required
@@ -36,23 +30,8 @@ from .progress import entry_sheets as read_entry_sheets
 from .progress import round_progress
 
 bp = Blueprint("jury_progress", __name__, url_prefix="/organisation/editions/<int:edition_id>")
-audit_bp = Blueprint("audit", __name__, url_prefix="/organisation")
 organiser_only = role_required(Role.ORGANISER)
 
-AUDIT_PAGE_SIZE = 100
-OBJECT_LABELS = {
-    "score_sheet": _l("Bewertungsbogen"),
-    "assignment": _l("Zuweisung"),
-    "entry": _l("Beitrag"),
-    "conflict": _l("Befangenheit"),
-    "round": _l("Bewertungsrunde"),
-    "edition": _l("Wettbewerbsrunde"),
-    "user": _l("Konto"),
-    "company": _l("Unternehmen"),
-    "attachment": _l("Anlage"),
-    "company_group": _l("Unternehmensgruppe"),
-    "domain_alias": _l("Domain-Alias"),
-}
 
 
 class ReopenForm(FlaskForm):
@@ -206,47 +185,3 @@ def reopen(edition_id: int, sheet_id: int):
         if not form.reason.errors:  # refused for a reason that is not about the field; it was flashed
             return redirect(back)
     return entry_page(edition, judging_round, entry, failed=form, failed_sheet=sheet.id, status=422)
-
-
-# --- audit trail -------------------------------------------------------------------------------------------------
-
-def _compact(data) -> str:
-    """One line of JSON; a space after each separator lets a long line wrap in the table."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(", ", ": "), default=str)
-
-
-def _action_prefixes() -> list[str]:
-    """Suggestions for the filter: each action's family ("sheet.") and the actions themselves."""
-    actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()))
-    families = sorted({a.split(".", 1)[0] + "." for a in actions if "." in a})
-    return families + actions
-
-
-@audit_bp.get("/audit")
-@organiser_only
-def audit():
-    prefix = request.args.get("action", "").strip()[:80]
-    page = max(request.args.get("page", 1, type=db_int) or 1, 1)
-    query = select(AuditEvent)
-    if prefix:
-        query = query.where(AuditEvent.action.startswith(prefix, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(math.ceil(total / AUDIT_PAGE_SIZE), 1)
-    page = min(page, pages)
-    events = db.session.scalars(query.order_by(AuditEvent.id.desc())
-                                .limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)).all()
-    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-    actors = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))).all()) \
-        if actor_ids else {}
-
-    chain = None
-    if request.args.get("check"):
-        broken = first_broken_link()
-        chain = {"broken": broken, "count": db.session.scalar(select(func.count()).select_from(AuditEvent))}
-        if broken is not None:
-            newer = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.id > broken.id))
-            chain["page"] = newer // AUDIT_PAGE_SIZE + 1
-    return render_template(
-        "judging/admin/audit.html", events=events, actors=actors, prefix=prefix, page=page, pages=pages, total=total,
-        chain=chain, suggestions=_action_prefixes(), compact=_compact, object_labels=OBJECT_LABELS,
-    )

@@ -130,11 +130,12 @@ def jurors():
 
 # --- rounds, pools and plans -------------------------------------------------------------------------------------
 
-def round_entries(judging_round: JudgingRound) -> list[Entry]:
-    """The first round takes every eligible entry; a later one the shortlist applied in the round before it
-    (by status when no shortlist was recorded, e.g. statuses set by hand)."""
+def round_entry_ids(judging_round: JudgingRound):
+    """`select(Entry.id)` of the round's entries: the first round takes every eligible entry; a later one the
+    shortlist applied in the round before it (by status when no shortlist was recorded, e.g. statuses set by
+    hand)."""
     statuses = FIRST_ROUND_STATUSES if judging_round.is_first else LATER_ROUND_STATUSES
-    query = select(Entry).where(Entry.edition_id == judging_round.edition_id, Entry.status.in_(statuses))
+    query = select(Entry.id).where(Entry.edition_id == judging_round.edition_id, Entry.status.in_(statuses))
     if not judging_round.is_first:
         previous = db.session.scalar(select(JudgingRound.id).where(
             JudgingRound.edition_id == judging_round.edition_id, JudgingRound.position < judging_round.position)
@@ -142,7 +143,13 @@ def round_entries(judging_round: JudgingRound) -> list[Entry]:
         chosen = select(ShortlistEntry.entry_id).where(ShortlistEntry.round_id == previous)
         if previous is not None and db.session.scalar(chosen.limit(1)) is not None:
             query = query.where(Entry.id.in_(chosen))
-    return list(db.session.scalars(query.order_by(Entry.number, Entry.id)))
+    return query
+
+
+def round_entries(judging_round: JudgingRound) -> list[Entry]:
+    """The round's entries (see `round_entry_ids`), by number."""
+    ids = round_entry_ids(judging_round)
+    return list(db.session.scalars(select(Entry).where(Entry.id.in_(ids)).order_by(Entry.number, Entry.id)))
 
 
 def round_pool(judging_round: JudgingRound) -> list[tuple[User, int]]:
@@ -268,7 +275,7 @@ def apply_plan(*, judging_round: JudgingRound, digest: str, by: User, now: datet
 def add_assignment(*, judging_round: JudgingRound, juror: User, entry: Entry, by: User, now: datetime) -> Assignment:
     _require_organiser(by)
     if entry.edition_id != judging_round.edition_id:
-        raise ValidationFailed(_l("Der Beitrag gehört nicht zu dieser Wettbewerbsrunde."))
+        raise ValidationFailed(_l("Der Beitrag gehört nicht zu dieser Ausschreibung."))
     _require_not_frozen(judging_round)
     if not juror.has_role(Role.JUROR):
         raise ValidationFailed(_l("Diese Person ist kein Jurymitglied."))

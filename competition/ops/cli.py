@@ -75,14 +75,14 @@ def restore_command(archive: Path):
 
 @cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Nur anzeigen, was gelöscht würde.")
-@click.option("--edition", "slug", help="Nur diese Wettbewerbsrunde (Kürzel).")
+@click.option("--edition", "slug", help="Nur diese Ausschreibung (Kürzel).")
 def purge_command(dry_run: bool, slug: str | None):
     """Nach Ablauf der Aufbewahrungsfrist Anlagen und persönliche Daten nicht ausgezeichneter Beiträge löschen."""
     now = utcnow()
     try:
         plan = purges.plan_purge(now=now, slug=slug)
     except LookupError:
-        _refuse(f"Unbekannte Wettbewerbsrunde „{slug}“.")
+        _refuse(f"Unbekannte Ausschreibung „{slug}“.")
     except purges.RetentionNotReached as error:
         edition = error.args[0]
         if edition.retention_until is None:
@@ -91,7 +91,7 @@ def purge_command(dry_run: bool, slug: str | None):
                 f"{format_datetime_berlin(edition.retention_until)} ab; es wird nichts gelöscht.")
     if plan.is_empty:
         click.echo("Nichts zu löschen." if plan.editions else
-                   "Nichts zu löschen: keine Wettbewerbsrunde hat ihre Aufbewahrungsfrist überschritten.")
+                   "Nichts zu löschen: keine Ausschreibung hat ihre Aufbewahrungsfrist überschritten.")
         return
     prefix = "Würde löschen" if dry_run else "Lösche"
     for item in plan.editions:
@@ -107,7 +107,7 @@ def purge_command(dry_run: bool, slug: str | None):
         return
     purges.apply_purge(plan, storage=get_storage(), by=None, now=now)
     db.session.commit()
-    click.echo("Gelöscht; je Wettbewerbsrunde ist ein Audit-Ereignis „retention.purged“ verzeichnet.")
+    click.echo("Gelöscht; je Ausschreibung ist ein Audit-Ereignis „retention.purged“ verzeichnet.")
 
 
 @cli.command("verify-audit")

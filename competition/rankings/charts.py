@@ -38,18 +38,76 @@ def _f(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _svg(width: float, height: float, title: str, desc: str, body: list[str], css_class: str) -> Markup:
+TITLE_H, AXIS_H, LEGEND_H = 18.0, 14.0, 14.0
+
+
+def _legend_items(items: Sequence[tuple[str, str]], *, x: float, y: float) -> list[str]:
+    """A legend row: (SVG swatch, label) pairs side by side."""
+    out, cursor = [], x
+    for swatch, label in items:
+        out.append(f'<g transform="translate({_f(cursor)},{_f(y - 4)})">{swatch}</g>')
+        out.append(_text(cursor + 12, y, label, fill=MUTED, size=8))
+        cursor += 18 + 4.6 * len(label)
+    return out
+
+
+class Chart(Markup):
+    """An SVG chart that also carries its values as rows (label, value) for the table beside it."""
+
+    rows: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+
+
+def _rows(sentences: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(s.split(": ", 1)) if ": " in s else (s, "") for s in sentences)  # type: ignore[misc]
+
+
+def _svg(width: float, height: float, title: str, desc: str, body: list[str], css_class: str, *,
+         x_label: str = "", y_label: str = "", label_w: float = 0.0,
+         legend: Sequence[tuple[str, str]] = (), sentences: Sequence[str] = ()) -> Markup:
+    """The chart with a visible title on top, the axis labels (the value axis under the ticks, the category axis
+    above the row labels) and a legend at the bottom; the plot keeps its own coordinates, shifted down."""
     uid = f"chart{next(_ids)}"
+    total = height + TITLE_H + (AXIS_H if x_label else 0) + (LEGEND_H if legend else 0)
+    frame = [_text(0, 12, title, size=11, weight="bold").replace("<text ", '<text class="chart-title" ', 1)]
+    if y_label and label_w:
+        frame.append(_text(label_w - 6, TITLE_H + 4, y_label, anchor="end", fill=MUTED, size=8, weight="bold")
+                     .replace("<text ", '<text class="chart-axis-label chart-y-label" ', 1))
+    if x_label:
+        frame.append(_text(label_w + (width - label_w) / 2, TITLE_H + height + 8, x_label, anchor="middle",
+                           fill=MUTED, size=8, weight="bold")
+                     .replace("<text ", '<text class="chart-axis-label chart-x-label" ', 1))
+    if legend:
+        y = total - 4
+        frame.append('<g class="chart-legend">' + "".join(_legend_items(legend, x=label_w, y=y)) + "</g>")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {escape(css_class)}" role="img" width="100%" '
-        f'viewBox="0 0 {_f(width)} {_f(height)}" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {_f(width)} {_f(total)}" preserveAspectRatio="xMinYMin meet" '
         f'aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" font-size="9">',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(desc)}</desc>',
+        *frame,
+        f'<g transform="translate(0,{_f(TITLE_H)})">',
         *body,
+        "</g>",
         "</svg>",
     ]
-    return Markup("".join(parts))  # noqa: S704  # nosec B704  # built here, every text in it escaped
+    chart = Chart("".join(parts))  # nosec B704  # built here, every text in it escaped
+    chart.rows, chart.title = _rows(sentences), title
+    return chart
+
+
+def _dot(fill: str) -> str:
+    return f'<circle cx="4" cy="0" r="3" fill="{fill}"/>'
+
+
+def _box(fill: str, stroke: str | None = None) -> str:
+    line = f' stroke="{stroke}" stroke-width="0.6"' if stroke else ""
+    return f'<rect x="0" y="-4" width="9" height="8" fill="{fill}"{line}/>'
+
+
+def _bar(stroke: str) -> str:
+    return f'<line x1="4" y1="-5" x2="4" y2="5" stroke="{stroke}" stroke-width="2"/>'
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = INK, size: float | None = None,
@@ -144,7 +202,10 @@ def score_distribution(groups: Sequence[Distribution], *, scale_min: float, scal
         sentences.append(_("%(label)s: %(n)s Beiträge, Minimum %(lo)s, Median %(med)s, Maximum %(hi)s",
                            label=group.label, n=len(group.values), lo=_n(lo, 2), med=_n(med, 2), hi=_n(hi, 2)))
     return _svg(width, height, title or _("Verteilung der Punktzahlen je Kategorie"), "; ".join(sentences) + ".",
-                body, "chart-distribution")
+                body, "chart-distribution", sentences=sentences, x_label=_("Punktzahl"), y_label=_("Kategorie"),
+                label_w=label_w,
+                legend=[(_dot(INK), _("ein Beitrag")), (_box(LIGHT, BLUE), _("mittlere Hälfte")),
+                        (_bar(BLUE), _("Median"))])
 
 
 # --- juror leniency ------------------------------------------------------------------------------------------------
@@ -187,7 +248,9 @@ def juror_leniency(jurors: Sequence[Leniency], *, title: str | None = None) -> M
         sentences.append(f"{juror.label}: {note}")
     desc = _("Abweichung jedes Jurymitglieds vom Panel in Punkten (positiv: milder, negativ: strenger). ")
     return _svg(width, height, title or _("Milde und Strenge der Jury"), desc + "; ".join(sentences) + ".",
-                body, "chart-leniency")
+                body, "chart-leniency", sentences=sentences, x_label=_("Abweichung von der übrigen Jury in Punkten"),
+                y_label=_("Jurymitglied"), label_w=label_w,
+                legend=[(_box(BLUE), _("milder")), (_box(ORANGE), _("strenger")), (_box(GRID), _("nicht kalibriert"))])
 
 
 # --- ranking with rank intervals -----------------------------------------------------------------------------------
@@ -232,7 +295,10 @@ def ranking_intervals(rows: Sequence[RankRow], *, title: str | None = None, limi
              "statistischer Gleichstand). ") + "; ".join(sentences) + "."
     if len(rows) > len(shown):
         desc += " " + _("Gezeigt sind die ersten %(n)s von %(total)s Beiträgen.", n=len(shown), total=len(rows))
-    return _svg(width, height, title or _("Rangliste mit Rangintervallen"), desc, body, "chart-intervals")
+    return _svg(width, height, title or _("Rangliste mit Rangintervallen"), desc, body, "chart-intervals",
+                sentences=sentences, x_label=_("Rang"), y_label=_("Beitrag"), label_w=label_w,
+                legend=[(_dot(BLUE), _("Rang")), (_box(LIGHT), _("Rangintervall")),
+                        (_box(ORANGE), _("statistischer Gleichstand"))])
 
 
 # --- one entry's criteria against its category -------------------------------------------------------------------
@@ -278,4 +344,7 @@ def criterion_profile(bands: Sequence[CriterionBand], *, scale_min: float, scale
                            lo=_n(band.low, 2), hi=_n(band.high, 2), med=_n(band.median, 2)))
     desc = _("Ihr Durchschnitt je Kriterium (Raute) vor der Verteilung in Ihrer Kategorie (Linie: Spannweite, "
              "Kasten: mittlere Hälfte, Strich: Median). ") + "; ".join(sentences) + "."
-    return _svg(width, height, title or _("Ihre Bewertung je Kriterium im Vergleich"), desc, body, "chart-profile")
+    return _svg(width, height, title or _("Ihre Bewertung je Kriterium im Vergleich"), desc, body, "chart-profile",
+                sentences=sentences, x_label=_("Punktzahl"), y_label=_("Kriterium"), label_w=label_w,
+                legend=[(_dot(ORANGE), _("Ihr Wert")), (_box(LIGHT, BLUE), _("mittlere Hälfte der Kategorie")),
+                        (_bar(BLUE), _("Median"))])

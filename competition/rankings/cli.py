@@ -159,7 +159,7 @@ def rank_command(input_path: Path, method: str, as_json: bool, seed: int) -> Non
 
 
 @cli.command("freeze")
-@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--edition", "slug", required=True, help="Kürzel der Ausschreibung, z. B. ind-2026.")
 @click.option("--round", "position", type=int, default=None,
               help="Nummer der Bewertungsrunde (Standard: die letzte mit eingereichten Bögen).")
 @click.option("--method", type=click.Choice(METHODS), default="weighted-mean", show_default=True)
@@ -177,7 +177,7 @@ def freeze_command(slug: str, position: int | None, method: str, line: int | Non
 
     edition = edition_by_slug(slug)
     if edition is None:
-        raise click.ClickException(f"Unbekannte Wettbewerbsrunde „{slug}“.")
+        raise click.ClickException(f"Unbekannte Ausschreibung „{slug}“.")
     if position is None:
         judging_round = services.latest_round_with_sheets(edition)
         if judging_round is None:
@@ -223,7 +223,7 @@ def pick_snapshot(slug: str, snapshot_id: int | None, *, last_round: bool):
 
     edition = edition_by_slug(slug)
     if edition is None:
-        raise OutputRefused(f"Unbekannte Wettbewerbsrunde „{slug}“.")
+        raise OutputRefused(f"Unbekannte Ausschreibung „{slug}“.")
     if snapshot_id is not None:
         snapshot = db.session.get(RankingSnapshot, snapshot_id)
         if snapshot is None or snapshot.edition_id != edition.id:
@@ -250,7 +250,7 @@ def _write(out: Path, data: bytes) -> None:
 
 
 @cli.command("pdf")
-@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--edition", "slug", required=True, help="Kürzel der Ausschreibung, z. B. ind-2026.")
 @click.option("--kind", type=click.Choice(PDF_KINDS), required=True,
               help="internal: Jury-Rangliste, public: Ergebnisse, certificates: Urkunden, feedback: Rückmeldungen "
                    "an die Unternehmen, protocol: Jury-Protokoll.")
@@ -303,7 +303,7 @@ def _certificate_snapshot(slug: str, snapshot_id: int | None):
 
 
 @cli.command("export")
-@click.option("--edition", "slug", required=True, help="Kürzel der Wettbewerbsrunde, z. B. ind-2026.")
+@click.option("--edition", "slug", required=True, help="Kürzel der Ausschreibung, z. B. ind-2026.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei.")
 @click.option("--snapshot", "snapshot_id", type=int, default=None,

@@ -73,7 +73,7 @@ def test_preview_for_one_chosen_recipient_then_send_in_the_background(inline, wo
         assert email in detail
     assert "versandt: 3" in detail and "fehlgeschlagen: 0" in detail
     listing = client.get("/organisation/communications").get_data(as_text=True)
-    assert "Hinweis zur Frist" in listing and "Alle Einreichenden der Wettbewerbsrunde" in listing
+    assert "Hinweis zur Frist" in listing and "Alle Einreichenden der Ausschreibung" in listing
 
 
 def test_jurors_get_their_open_work_and_the_round_deadline(inline, world, client, login_as, organiser, outbox):
@@ -95,7 +95,7 @@ def test_bad_input_is_refused_with_a_message(inline, world, client, login_as, or
     assert "Unbekannter Platzhalter" in unknown
     no_category = client.post("/organisation/communications/new",
                               data=_form(world, audience="category", action="send")).get_data(as_text=True)
-    assert "Bitte wählen Sie eine Kategorie dieser Wettbewerbsrunde." in no_category
+    assert "Bitte wählen Sie eine Kategorie dieser Ausschreibung." in no_category
     world.entries["kreis"].status = "submitted"
     db.session.commit()
     empty = client.post("/organisation/communications/new",

@@ -17,8 +17,13 @@ EMAIL = "katrin.berger@zahnrad-werke.example"
 NAME = "Katrin Berger"
 
 
-def test_register_verify_login_logout(live_server, live_outbox, browser_page, screenshot):
+def test_register_verify_login_logout(live_server, live_outbox, browser_page, screenshot, make_edition):
     page = browser_page
+    page.goto(live_server + "/")
+    # no edition takes entries yet: the site offers no registration
+    expect(page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Registrieren")) \
+        .to_have_count(0)
+    make_edition()  # the calendar puts it in the submission phase
     page.goto(live_server + "/")
     expect(page.locator("html")).to_have_attribute("lang", "de")
     screenshot(page, "home")
@@ -28,9 +33,15 @@ def test_register_verify_login_logout(live_server, live_outbox, browser_page, sc
 
     # Sent empty first: the errors stand next to the fields, and nothing is created.
     page.get_by_role("button", name="Konto anlegen").click()
-    expect(page.get_by_text("Bitte geben Sie Ihren Namen ein.")).to_be_visible()
+    expect(page.locator(".field-error").filter(has_text="Bitte geben Sie Ihren Namen ein.")).to_be_visible()
     expect(page.get_by_label("Vor- und Nachname")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("Bitte akzeptieren Sie die Nutzungsbedingungen")).to_be_visible()
+    expect(page.locator(".field-error").filter(has_text="Bitte akzeptieren Sie die Nutzungsbedingungen")) \
+        .to_be_visible()
+    # the summary on top names every refused field and leads to it
+    summary = page.locator(".error-summary")
+    expect(summary.get_by_role("heading")).to_contain_text("Bitte prüfen Sie")
+    summary.get_by_role("link", name="Vor- und Nachname: Bitte geben Sie Ihren Namen ein.").click()
+    expect(page.get_by_label("Vor- und Nachname")).to_be_focused()
     screenshot(page, "register-errors")
     assert live_outbox == []
 

@@ -143,11 +143,23 @@ def unlabelled_fields(page: Page) -> list[str]:
 
 # --- steps ----------------------------------------------------------------------------------------------------------
 
+def dashboard(page: Page, base: str) -> None:
+    """The organiser starts from the dashboard, as the office does every morning."""
+    page.goto(f"{base}/organisation/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
+
+
 def set_phase(page: Page, base: str, edition_id: int, phase: str, label: str) -> None:
-    page.goto(f"{base}/organisation/editions/{edition_id}")
+    dashboard(page, base)
+    page.get_by_role("link", name="Ausschreibung verwalten").click()
+    expect(page).to_have_url(f"{base}/organisation/editions/{edition_id}")
     page.get_by_label("Phase manuell festlegen").select_option(phase)
     page.get_by_role("button", name="Phase übernehmen").click()
-    expect(flash(page)).to_have_text(f"Die Phase ist jetzt manuell auf „{label}“ gesetzt.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phase wechseln?")  # says what follows, then asks
+    page.get_by_role("button", name="Phase wechseln").click()
+    expect(flash(page)).to_have_text(f"Die Phase ist jetzt von Hand auf „{label}“ gesetzt.")
+    dashboard(page, base)
+    expect(page.locator(".timeline [aria-current=step]")).to_contain_text(label)
 
 
 def add_round(page: Page, name: str, scale: tuple[str, str, str], jurors: str, deadline: str,
@@ -252,9 +264,13 @@ def accept_invitation(page: Page, base: str, inbox: SmtpInbox, email: str, name:
 
 
 def assign_automatically(page: Page, base: str, edition_id: int, round_id: int, *, capacity: str,
-                         expected_new: int) -> None:
-    """The organiser chooses the round's jurors and capacities, previews the automatic plan and applies it."""
-    page.goto(f"{base}/organisation/editions/{edition_id}/rounds/{round_id}/assignments")
+                         expected_new: int, round_name: str) -> None:
+    """The organiser follows the dashboard's to-do "… haben weniger als … Jurymitglieder" to the round's assignment
+    page, chooses the round's jurors and capacities, previews the automatic plan and applies it."""
+    dashboard(page, base)
+    todo = page.locator('li[data-todo="understaffed"]').filter(has_text=round_name)
+    todo.get_by_role("link", name="Zuweisen").click()
+    expect(page).to_have_url(f"{base}/organisation/editions/{edition_id}/rounds/{round_id}/assignments")
     if capacity:
         for _email, name in JURORS:
             page.get_by_label(f"Kapazität von {name}").fill(capacity)
@@ -262,7 +278,8 @@ def assign_automatically(page: Page, base: str, edition_id: int, round_id: int, 
         expect(flash(page)).to_have_text(f"{len(JURORS)} Jurymitglieder nehmen an dieser Runde teil.")
     page.get_by_role("button", name="Vorschau berechnen").click()
     preview = page.locator("#vorschau")
-    expect(preview.get_by_role("heading")).to_have_text("Vorschau der automatischen Zuweisung")
+    expect(preview.get_by_role("heading", level=2)).to_have_text("Vorschau der automatischen Zuweisung")
+    expect(preview.get_by_role("heading", name="Je Jurymitglied")).to_be_visible()
     expect(preview).to_contain_text(f"Neue Zuweisungen: {expected_new}")
     expect(preview).to_contain_text("Noch ist nichts gespeichert.")
     assert unlabelled_fields(page) == []
@@ -313,7 +330,11 @@ def pdf_text(path) -> str:
 
 def freeze(page: Page, base: str, edition_id: int, round_name: str) -> str:
     """Freeze the round's ranking on the rankings page; returns the snapshot's SHA-256 shown on the page."""
-    page.goto(f"{base}/organisation/editions/{edition_id}/rankings")
+    dashboard(page, base)
+    menu = page.get_by_role("navigation", name="Organisation")
+    menu.get_by_text("Ergebnisse", exact=True).click()  # opens the group
+    menu.get_by_role("link", name="Ranglisten und Veröffentlichung").click()
+    expect(page).to_have_url(f"{base}/organisation/editions/{edition_id}/rankings")
     page.get_by_role("navigation", name="Bewertungsrunden").get_by_role("link", name=round_name).click()
     expect(page.get_by_role("heading", level=2, name=round_name)).to_be_visible()
     page.get_by_role("button", name="Rangliste berechnen und einfrieren").click()
@@ -339,8 +360,8 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     orga = new_page()
     orga.on("dialog", lambda dialog: dialog.accept())  # "Ergebnisse aus diesem Stand veröffentlichen?" and the like
     log_in(orga, base, ORGANISER)
-    orga.get_by_role("button", name="Neue Wettbewerbsrunde").click()
-    orga.get_by_label("Name der Wettbewerbsrunde").fill(EDITION)
+    orga.get_by_role("button", name="Neue Ausschreibung").click()
+    orga.get_by_label("Name der Ausschreibung").fill(EDITION)
     jury_ends = berlin(now + timedelta(days=21))
     for label, value in [
         ("Beginn der Registrierung", berlin(now - timedelta(days=2))),
@@ -351,7 +372,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     ]:
         orga.get_by_label(label).fill(value)
     orga.get_by_role("button", name="Speichern").click()
-    expect(flash(orga)).to_have_text(f"Die Wettbewerbsrunde „{EDITION}“ wurde angelegt.")
+    expect(flash(orga)).to_have_text(f"Die Ausschreibung „{EDITION}“ wurde angelegt.")
     expect(orga.get_by_text("Aktuelle Phase:")).to_contain_text("Einreichung")
     edition = fresh(Edition, name=EDITION)
     edition_id, slug = edition.id, edition.slug
@@ -383,7 +404,9 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     final_round = fresh(JudgingRound, edition_id=edition_id, name="Finale").id
     screenshot(orga, "flow-edition")
 
-    orga.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Einladungen").click()
+    menu = orga.get_by_role("navigation", name="Organisation")
+    menu.get_by_text("Jury", exact=True).click()
+    menu.get_by_role("link", name="Einladungen").click()
     for email, name in JURORS:
         orga.get_by_label("E-Mail-Adresse").fill(email)
         orga.get_by_label("Name (optional)").fill(name)
@@ -421,7 +444,11 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
 
     # === 3a. the organiser screens eligibility (the calendar is now in the review phase) =======================
     for company in (COMPANY_A, COMPANY_B):
-        orga.goto(f"{base}/organisation/entries?edition={edition_id}")
+        dashboard(orga, base)
+        todo = orga.locator('li[data-todo="eligibility"]')
+        expect(todo).to_contain_text("eingereichte Beiträge warten" if company is COMPANY_A else
+                                     "eingereichter Beitrag wartet")
+        todo.get_by_role("link", name="Zulassung prüfen").click()
         orga.get_by_role("link", name=company["title"]).click()
         expect(orga.get_by_role("heading", level=1)).to_have_text(company["title"])
         orga.get_by_label("zugelassen", exact=True).check()
@@ -441,7 +468,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
 
     # === 3b. the jury phase; the automatic assignment, previewed and confirmed =================================
     set_phase(orga, base, edition_id, "jury", "Jurybewertung")
-    assign_automatically(orga, base, edition_id, first_round, capacity="2", expected_new=4)
+    assign_automatically(orga, base, edition_id, first_round, capacity="2", expected_new=4, round_name="Vorauswahl")
     screenshot(orga, "flow-assignments")
     plan = assignments_of(first_round)
     assert sorted(t for titles in plan.values() for t in titles) == sorted([title_a, title_a, title_b, title_b])
@@ -458,7 +485,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     expect(page.get_by_role("link", name=title_a, exact=True)).to_have_count(0)
     juror_name = dict(JURORS)[conflicted]
     assert f"Befangenheit erklärt: {juror_name}" in inbox.subjects(ORGANISER), inbox.subjects(ORGANISER)
-    assign_automatically(orga, base, edition_id, first_round, capacity="", expected_new=1)
+    assign_automatically(orga, base, edition_id, first_round, capacity="", expected_new=1, round_name="Vorauswahl")
     plan = assignments_of(first_round)
     assert title_a not in plan[conflicted]
     assert sum(title_a in titles for titles in plan.values()) == 2
@@ -493,7 +520,7 @@ def test_the_whole_competition(live_server, live_app, smtp_inbox, make_user, new
     expect(flash(orga)).to_contain_text("Shortlist übernommen: 2 Beiträge kommen in die nächste Runde.")
     screenshot(orga, "flow-shortlist")
 
-    assign_automatically(orga, base, edition_id, final_round, capacity="2", expected_new=4)
+    assign_automatically(orga, base, edition_id, final_round, capacity="2", expected_new=4, round_name="Finale")
     plan = assignments_of(final_round)
     assert title_a not in plan[conflicted]  # the declared conflict holds in the final round too
     totals = {title_a: "8,67", title_b: "6,67"}  # (2 × 9 + 8) / 3 and (2 × 7 + 6) / 3

@@ -26,13 +26,14 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
     page = browser_page
     log_in(page, live_server, organiser.email)
     expect(page).to_have_url(re.compile(r"/organisation/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht für das Organisationsteam")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Übersicht")
+    expect(page.get_by_role("heading", name="Noch keine Ausschreibung")).to_be_visible()  # the empty state
     screenshot(page, "dashboard")
 
     # --- edition -----------------------------------------------------------------------------------------------
-    page.get_by_role("button", name="Neue Wettbewerbsrunde").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Neue Wettbewerbsrunde")
-    page.get_by_label("Name der Wettbewerbsrunde").fill(EDITION)
+    page.get_by_role("button", name="Neue Ausschreibung").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neue Ausschreibung")
+    page.get_by_label("Name der Ausschreibung").fill(EDITION)
     for label, value in [
         ("Beginn der Registrierung", "2026-12-01T09:00"),
         ("Einreichungsfrist", "2027-03-31T23:59"),
@@ -43,7 +44,7 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
         page.get_by_label(label).fill(value)
     page.get_by_role("button", name="Speichern").click()
 
-    expect(page.get_by_role("status")).to_have_text(f"Die Wettbewerbsrunde „{EDITION}“ wurde angelegt.")
+    expect(page.get_by_role("status")).to_have_text(f"Die Ausschreibung „{EDITION}“ wurde angelegt.")
     expect(page.get_by_role("heading", level=1)).to_have_text(EDITION)
     phases = page.locator(".phase-list")
     # Entered and shown in Berlin time (winter and summer time), in the German format.
@@ -99,7 +100,9 @@ def test_organiser_sets_up_an_edition_and_invites_a_juror(
     screenshot(page, "edition")
 
     # --- invite a juror ----------------------------------------------------------------------------------------
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Einladungen").click()
+    menu = page.get_by_role("navigation", name="Organisation")
+    menu.get_by_text("Jury", exact=True).click()
+    menu.get_by_role("link", name="Einladungen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Einladungen")
     page.get_by_label("E-Mail-Adresse").fill(JUROR_EMAIL)
     page.get_by_label("Name (optional)").fill(JUROR_NAME)

@@ -74,12 +74,12 @@ def test_edit_edition_and_phase_override(signed_in_organiser, make_edition):
     db.session.refresh(edition)
     assert edition.name == "Neu benannt"
     assert edition.phase(utcnow()).value == "preparation"  # 2027 dates lie ahead
-    client.post(f"/organisation/editions/{edition.id}/phase", data={"phase": "jury"})
+    client.post(f"/organisation/editions/{edition.id}/phase", data={"phase": "jury", "confirmed": "1"})
     db.session.refresh(edition)
     assert edition.phase(utcnow()).value == "jury"
     page = client.get(f"/organisation/editions/{edition.id}").get_data(as_text=True)
     assert "manuell festgelegt" in page and "Jurybewertung" in page
-    client.post(f"/organisation/editions/{edition.id}/phase", data={"phase": ""})
+    client.post(f"/organisation/editions/{edition.id}/phase", data={"phase": "", "confirmed": "1"})
     db.session.refresh(edition)
     assert edition.phase_override is None
 
@@ -91,7 +91,7 @@ def test_categories(signed_in_organiser, make_edition):
         response = client.post(f"/organisation/editions/{edition.id}/categories", data={"name": name})
         assert response.status_code == 302
     duplicate = client.post(f"/organisation/editions/{edition.id}/categories", data={"name": "mobilität"})
-    assert duplicate.status_code == 422 and "gibt es in dieser Wettbewerbsrunde bereits" in duplicate.get_data(
+    assert duplicate.status_code == 422 and "gibt es in dieser Ausschreibung bereits" in duplicate.get_data(
         as_text=True)
     mobility = db.session.scalar(db.select(Category).where(Category.name == "Mobilität"))
     client.post(f"/organisation/editions/{edition.id}/categories/{mobility.id}/edit",

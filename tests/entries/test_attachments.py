@@ -159,7 +159,7 @@ def test_the_attachment_list_and_upload_form(app, signed_in, entry):
 
 def test_office_files_only_when_the_edition_allows_them(signed_in, entry):
     response = upload(signed_in, entry.id, xlsx_bytes(), "Kalkulation.xlsx")
-    assert "In dieser Wettbewerbsrunde werden keine Office-Dateien angenommen" in follow(signed_in, response)
+    assert "In dieser Ausschreibung werden keine Office-Dateien angenommen" in follow(signed_in, response)
     assert attachment_rows() == []
 
     set_edition(entry, allow_office_files=True)

@@ -146,8 +146,8 @@ def test_if_no_clean_copy_can_be_made_nothing_is_served(client):
     assert db.session.scalar(db.select(AttachmentBlindCopy)) is None
     client.post("/logout")
     sign_in(client, world.organiser)
-    audit = client.get("/organisation/audit?action=attachment.").get_data(as_text=True)
-    assert "attachment.blind_copy_failed" in audit
+    audit = client.get("/organisation/audit?action=attachment.blind_copy_failed").get_data(as_text=True)
+    assert "Anonymisierte Kopie einer Anlage fehlgeschlagen</strong>" in audit
 
 
 def test_a_copy_by_older_rules_or_a_lost_copy_file_is_made_again(client):

@@ -142,7 +142,7 @@ def test_office_files_only_where_the_edition_allows_them(make, expected):
     data = make()
     assert check(data, office=True) is expected
     message = refusal(data, "zahlen.xlsx", office=False)
-    assert message.startswith("In dieser Wettbewerbsrunde werden keine Office-Dateien angenommen")
+    assert message.startswith("In dieser Ausschreibung werden keine Office-Dateien angenommen")
     assert "als PDF" in message
 
 

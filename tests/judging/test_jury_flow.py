@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -168,7 +169,9 @@ def test_juror_profile_and_dashboard(client, login_as, organiser, setup):
     services.add_assignment(judging_round=judging_round, juror=juror, entry=entries[1], by=organiser, now=utcnow())
     db.session.commit()
     page = client.get("/jury").get_data(as_text=True)
-    assert "Beitrag 2" in page and "Bewertungsfrist" in page and "Beitrag 1" not in page
+    assert "Beitrag 2" in page and "Beitrag 1" not in page
+    # the edition is still in the submission phase: no scoring deadline countdown, but why scoring is closed
+    assert "Bewertungen sind nur während der Jurybewertung möglich." in page and "Bewertungsfrist:" not in page
 
 
 def test_assign_command_json_and_dry_run(app, organiser, setup):
@@ -190,7 +193,7 @@ def test_assign_command_json_and_dry_run(app, organiser, setup):
 def test_assign_command_bad_input(app, organiser, setup):
     runner = app.test_cli_runner()
     unknown = runner.invoke(args=["judging", "assign", "--edition", "gibt-es-nicht"])
-    assert unknown.exit_code != 0 and "Unbekannte Wettbewerbsrunde" in unknown.output
+    assert unknown.exit_code != 0 and "Unbekannte Ausschreibung" in unknown.output
     no_round = runner.invoke(args=["judging", "assign", "--edition", "ind-2026", "--round", "7"])
     assert no_round.exit_code != 0 and "keine Bewertungsrunde 7" in no_round.output
 
@@ -267,3 +270,42 @@ def test_a_declared_conflict_covers_the_whole_company_group(organiser, setup):
     preview = services.plan_round(judging_round=judging_round)
     assert all(not (int(j) == jurors[0].id and int(e) in (entries[1].id, entries[2].id))
                for j, e in preview.plan.assignments)
+
+
+def test_preview_shows_each_juror_and_entry_and_why_an_expert_is_missing(client, login_as, organiser, setup,
+                                                                         make_category, make_entry):
+    edition, judging_round, jurors, entries = setup
+    nobody_knows = make_category(edition, name="Kreislaufwirtschaft")
+    lonely = make_entry(category=nobody_knows, status=EntryStatus.ELIGIBLE, number="IND-2026-0099",
+                        title="Späne zu Sinterpulver")
+    login_as(organiser)
+    text = html.unescape(client.post(f"/organisation/editions/{edition.id}/rounds/{judging_round.id}/plan")
+                         .get_data(as_text=True))
+    assert "Je Jurymitglied" in text and "Je Beitrag: wer bewertet was" in text
+    for juror in jurors:
+        assert juror.full_name in text
+    assert "neu: " in text  # what each juror gains
+    assert "1 Beitrag ohne Fachjurymitglied" in text
+    assert ("IND-2026-0099 Späne zu Sinterpulver (Kreislaufwirtschaft): Niemand in der Jury dieser Runde hat "
+            "Fachkenntnis in „Kreislaufwirtschaft“.") in text
+    assert text.count("Fachkenntnis</span>") >= len(entries)  # the other entries each get an expert
+    assert db.session.scalar(db.select(db.func.count()).select_from(Assignment)) == 0  # nothing applied yet
+    assert lonely.id
+
+
+def test_preview_details_are_plain_values():
+    from competition.judging import plan_preview
+
+    changes = plan_preview.juror_changes(jurors={1: "Anna", 2: "Bernd"}, capacities={1: 2, 2: 2}, before={1: 1},
+                                         assignments=[(1, 10), (2, 10), (2, 11)], new=[(2, 10), (2, 11)],
+                                         removed=[(1, 12)], labels={10: "A", 11: "B", 12: "C"})
+    assert [(c.name, c.before, c.after, c.added, c.removed) for c in changes] == [
+        ("Anna", 1, 1, (), ("C",)), ("Bernd", 0, 2, ("A", "B"), ())]
+    plans = plan_preview.entry_plans(entries={10: ("A", 5, "Mobilität"), 11: ("B", 6, "Digital")},
+                                     jurors={1: "Anna", 2: "Bernd"}, expertise={1: {5}},
+                                     assignments=[(1, 10), (2, 10), (2, 11)], new=[(2, 11)], removed=[],
+                                     liked={(2, 11)}, disliked={(2, 10)})
+    a, b = plans
+    assert a.has_expert and not b.has_expert and b.experts_in_pool == 0
+    assert [(m.name, m.is_new, m.preference) for m in b.panel] == [("Bernd", True, "gern")]
+    assert [m.preference for m in a.panel] == ["", "lieber nicht"] and not a.changed and b.changed

@@ -246,19 +246,23 @@ def test_reopen_checks_the_edition(client, login_as, organiser, scored, make_edi
     assert sheet.status is SheetStatus.SUBMITTED
 
 
-def test_audit_lists_events_filters_and_checks_the_chain(client, login_as, organiser, scored):
+def test_audit_lists_events_in_german_filters_and_checks_the_chain(client, login_as, organiser, scored):
     login_as(organiser)
     page = html.unescape(client.get("/organisation/audit").get_data(as_text=True))
-    assert "Protokoll" in page and "sheet.submitted" in page and "assignment.added" in page
-    assert "Jurorin Carla" in page and "Bewertungsbogen #" in page
-    assert "Die Hash-Kette" not in page  # only on request
+    assert "Protokoll" in page and "Bewertungsbogen eingereicht" in page and "Zuweisung hinzugefügt" in page
+    visible = re.sub(r"<[^>]+>", " ", page)  # the text a person sees (option values are not shown)
+    assert "sheet.submitted" not in visible and "assignment.added" not in visible  # no raw keys
+    assert "Jurorin Carla" in page and "Bewertungsbogen Nr. " in page
+    assert "Die Hash-Kette ist intakt" not in page  # only on request
     assert re.search(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", page)
-    assert '"total": "6.67"' in page  # compact JSON
-    filtered = client.get("/organisation/audit?action=sheet.").get_data(as_text=True)
-    assert "sheet.submitted" in filtered and "assignment.added</code>" not in filtered
+    assert "<dt>Gesamtpunktzahl</dt><dd>6,67</dd>" in page  # a small table with a decimal comma, no JSON
+    assert '"total"' not in page and "6.67" not in page
+    filtered = html.unescape(client.get("/organisation/audit?action=sheet.submitted").get_data(as_text=True))
+    assert "Bewertungsbogen eingereicht</strong>" in filtered and "Zuweisung hinzugefügt</strong>" not in filtered
     intact = client.get("/organisation/audit?check=1").get_data(as_text=True)
     total = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent))
     assert f"Die Hash-Kette ist intakt: alle {total} Einträge geprüft" in intact
+    assert intact.index("Die Hash-Kette ist intakt") < intact.index("<table")  # the result stays on top
 
     victim = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "sheet.submitted")
                                .order_by(AuditEvent.id).limit(1))
@@ -266,20 +270,64 @@ def test_audit_lists_events_filters_and_checks_the_chain(client, login_as, organ
                        .values(data={**victim.data, "total": "10.00"}))
     db.session.commit()
     broken = client.get("/organisation/audit?check=1").get_data(as_text=True)
-    assert "Die Hash-Kette ist unterbrochen" in broken and f"Eintrag Nr. {victim.id} (sheet.submitted" in broken
+    assert "Die Hash-Kette ist unterbrochen" in broken
+    assert f"Eintrag Nr. {victim.id} (Bewertungsbogen eingereicht" in broken
     assert f"<mark>{victim.id}</mark>" in broken
 
 
+def test_audit_filters_by_person_entry_and_dates_and_exports_csv(client, login_as, organiser, scored):
+    _edition, _round, _criteria, jurors, entries = scored
+    login_as(organiser)
+    carla = jurors["Carla"]
+    by_person = html.unescape(client.get(f"/organisation/audit?person={carla.id}").get_data(as_text=True))
+    assert "Jurorin Carla" in by_person and "Jurorin Anna" not in by_person.split("<table", 1)[1]
+    entry = entries[0]
+    by_entry = html.unescape(client.get(f"/organisation/audit?entry={entry.number or entry.id}")
+                             .get_data(as_text=True))
+    count = int(re.search(r"(\d+) Einträge? \(gefiltert\)", by_entry).group(1))
+    all_count = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent))
+    assert 0 < count < all_count
+    unknown = html.unescape(client.get("/organisation/audit?entry=XYZ-999").get_data(as_text=True))
+    assert "Einen Beitrag mit der Nummer „XYZ-999“ gibt es nicht." in unknown and 'href="#filter-entry"' in unknown
+    assert 'value="XYZ-999"' in unknown  # what was typed stays
+    future = html.unescape(client.get("/organisation/audit?from=2099-01-01").get_data(as_text=True))
+    assert "Keine Einträge gefunden." in future
+    reversed_range = html.unescape(client.get("/organisation/audit?from=2026-05-02&to=2026-05-01")
+                                   .get_data(as_text=True))
+    assert "Das Ende des Zeitraums liegt vor seinem Anfang" in reversed_range
+    raw_key = client.get("/organisation/audit?action=sheet.").get_data(as_text=True)
+    assert "Diese Art von Eintrag gibt es nicht" in html.unescape(raw_key)
+
+    export = client.get("/organisation/audit.csv?action=sheet.submitted")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    text = export.get_data(as_text=True).lstrip("\ufeff")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Nr.;Zeitpunkt;Person;Aktion")
+    assert len(lines) - 1 == db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)
+                                               .where(AuditEvent.action == "sheet.submitted"))
+    assert all("Bewertungsbogen eingereicht" in line for line in lines[1:])
+
+
+def test_audit_csv_neutralises_formulas(client, login_as, organiser):
+    audit.record(actor=organiser, action="company.renamed", obj_type="company", obj_id=1, now=utcnow(),
+                 legal_name="=HYPERLINK(\"http://evil\")")
+    db.session.commit()
+    login_as(organiser)
+    text = client.get("/organisation/audit.csv").get_data(as_text=True)
+    assert "Firmenname: =HYPERLINK" in text  # inside the details cell, which starts with a label
+    assert not any(cell.startswith("=") for line in text.splitlines() for cell in line.split(";"))
+
+
 def test_audit_is_paginated_newest_first(client, login_as, organiser):
-    for n in range(105):
-        audit.record(actor=organiser, action="test.event", obj_type="entry", obj_id=n, now=utcnow(), n=n)
+    for n in range(55):
+        audit.record(actor=organiser, action="entry.created", obj_type="entry", obj_id=n, now=utcnow(), number=n)
     db.session.commit()
     login_as(organiser)
     first = html.unescape(client.get("/organisation/audit").get_data(as_text=True))
-    assert "105 Einträge" in first and "Seite 1 von 2" in first
-    assert '{"n": 104}' in first and '{"n": 4}' not in first
+    assert "55 Einträge" in first and "Seite 1 von 2" in first
+    assert "Beitrag Nr. 54<" in first and "Beitrag Nr. 4<" not in first
     second = html.unescape(client.get("/organisation/audit?page=2").get_data(as_text=True))
-    assert '{"n": 4}' in second and '{"n": 0}' in second and '{"n": 5}' not in second
+    assert "Beitrag Nr. 4<" in second and "Beitrag Nr. 0<" in second and "Beitrag Nr. 5<" not in second
     assert "Neuere" in second and "Ältere" not in second
 
 

@@ -122,7 +122,7 @@ def test_purge_removes_non_winners_data_and_keeps_winners_scores_and_rankings(ap
 def test_nothing_due_and_an_edition_still_within_its_period(app, scored_demo):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["ops", "purge", "--dry-run"])
-    assert result.exit_code == 0 and "keine Wettbewerbsrunde hat ihre Aufbewahrungsfrist überschritten" in result.output
+    assert result.exit_code == 0 and "keine Ausschreibung hat ihre Aufbewahrungsfrist überschritten" in result.output
     result = runner.invoke(args=["ops", "purge", "--edition", "ind-2026"])
     assert result.exit_code == 2 and "keine Aufbewahrungsfrist gesetzt" in result.output
     edition = db.session.scalar(db.select(Edition).where(Edition.slug == "ind-2026"))
@@ -133,7 +133,7 @@ def test_nothing_due_and_an_edition_still_within_its_period(app, scored_demo):
     assert result.exit_code == 2 and "läuft erst am" in result.output and "nichts gelöscht" in result.output
     assert fingerprint() == before
     result = runner.invoke(args=["ops", "purge", "--edition", "gibt-es-nicht"])
-    assert result.exit_code == 2 and "Unbekannte Wettbewerbsrunde" in result.output
+    assert result.exit_code == 2 and "Unbekannte Ausschreibung" in result.output
 
 
 def test_a_company_with_an_entry_in_a_running_edition_keeps_its_contact(app, make_edition, make_entry, make_category):

@@ -45,5 +45,5 @@ def test_freeze_without_submitted_sheets_or_for_an_unknown_edition(app):
     empty = runner.invoke(args=["rankings", "freeze", "--edition", "ind-2026"])
     assert empty.exit_code != 0 and "noch keine eingereichten Bewertungsbögen" in empty.output
     unknown = runner.invoke(args=["rankings", "freeze", "--edition", "gibt-es-nicht"])
-    assert unknown.exit_code != 0 and "Unbekannte Wettbewerbsrunde" in unknown.output
+    assert unknown.exit_code != 0 and "Unbekannte Ausschreibung" in unknown.output
     assert db.session.scalar(db.select(db.func.count()).select_from(RankingSnapshot)) == 0

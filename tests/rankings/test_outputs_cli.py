@@ -90,7 +90,7 @@ def test_bad_input_exits_2_with_a_german_message(app, snapshot, make_edition, tm
     make_edition(name="Leere Runde", slug="leer")
     cases = [
         (["rankings", "pdf", "--edition", "gibt-es-nicht", "--kind", "internal", "--out", out],
-         "Unbekannte Wettbewerbsrunde „gibt-es-nicht“"),
+         "Unbekannte Ausschreibung „gibt-es-nicht“"),
         (["rankings", "pdf", "--edition", "leer", "--kind", "public", "--out", out],
          "hat noch keine eingefrorene Rangliste"),
         (["rankings", "export", "--edition", "leer", "--format", "csv", "--out", out],

@@ -109,6 +109,7 @@ MATRIX: dict[str, Row] = {
     # organisers
     "/organisation/": ORG,
     "/organisation/audit": ORG,
+    "/organisation/audit.csv": ORG,
     "/organisation/invitations": ORG_BOTH,
     "/organisation/invitations/<invitation_id>/resend": ORG_POST,
     "/organisation/invitations/<invitation_id>/revoke": R(post=ORGANISER, last=True),
