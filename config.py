@@ -119,7 +119,11 @@ class Config:
     # Background jobs: RQ on Redis when REDIS_URL is set (JOBS_BACKEND "auto"), in-process otherwise or when
     # JOBS_BACKEND is "inline". A running job without a heartbeat for JOBS_STALE_MINUTES is re-queued, at most
     # JOBS_MAX_ATTEMPTS runs in all; JOBS_RETRY_DELAY seconds between retries the job itself asks for.
+    # Without Redis the jobs run in a worker thread of each serving process ("thread"); it looks for jobs of dead
+    # processes every JOBS_POLL_SECONDS and takes queued jobs nobody took within JOBS_PICKUP_SECONDS.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "auto")
+    JOBS_POLL_SECONDS = _int("JOBS_POLL_SECONDS", 5)
+    JOBS_PICKUP_SECONDS = _int("JOBS_PICKUP_SECONDS", 30)
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "competition")
     JOBS_STALE_MINUTES = _int("JOBS_STALE_MINUTES", 10)
     JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 3)

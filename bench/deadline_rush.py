@@ -112,7 +112,7 @@ def build_app(database_url: str, upload_folder: Path, instance: Path):
     from competition import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(upload_folder),
-                       "MAIL_BACKEND": "dummy"})
+                       "MAIL_BACKEND": "dummy", "BASE_URL": "http://127.0.0.1"})
 
 
 def seed(app, clients: int) -> dict:

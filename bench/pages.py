@@ -51,7 +51,8 @@ def build_app(database_url: str, upload_folder: Path):
     from competition import create_app
 
     # config.py reads the environment once, at import: the mapping is what counts for a second app.
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(upload_folder)})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(upload_folder),
+                       "BASE_URL": "http://127.0.0.1"})
 
 
 def build_demo(app, *, entries: int, jurors: int) -> None:

@@ -75,6 +75,9 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     from .core.storage import storage_from_config
 
     app.extensions["storage"] = storage_from_config(app.config)  # attachments; get_storage() finds it
+    from .jobs.runner import init_app as init_jobs
+
+    init_jobs(app)  # the embedded default: a worker thread per serving process, started by its first request
 
     @app.before_request
     def load_user_afresh():
