@@ -114,6 +114,9 @@ class Config:
     # Judge deadlines on the time the reverse proxy received the request (X-Request-Start), not when an app server
     # got to it; only with a proxy that sets the header and overwrites what clients send. Older values are ignored.
     TRUST_REQUEST_START = _bool("TRUST_REQUEST_START", False)
+    # Without such a proxy, deadlines are judged on when the app server got the request (before it waited for a free
+    # thread or the database), but never more than this many seconds before the request is handled.
+    REQUEST_ARRIVAL_MAX_WAIT = _int("REQUEST_ARRIVAL_MAX_WAIT", 60)
     REQUEST_START_MAX_AGE = _int("REQUEST_START_MAX_AGE", 300)
 
     # Background jobs: RQ on Redis when REDIS_URL is set (JOBS_BACKEND "auto"), in-process otherwise or when
