@@ -119,6 +119,9 @@ class Config:
     REQUEST_ARRIVAL_MAX_WAIT = _int("REQUEST_ARRIVAL_MAX_WAIT", 60)
     REQUEST_START_MAX_AGE = _int("REQUEST_START_MAX_AGE", 300)
 
+    # /healthz writes, reads and deletes a probe file; a success is reused for this many seconds (0: every check).
+    HEALTHZ_STORAGE_SECONDS = _int("HEALTHZ_STORAGE_SECONDS", 10)
+
     # Background jobs: RQ on Redis when REDIS_URL is set (JOBS_BACKEND "auto"), in-process otherwise or when
     # JOBS_BACKEND is "inline". A running job without a heartbeat for JOBS_STALE_MINUTES is re-queued, at most
     # JOBS_MAX_ATTEMPTS runs in all; JOBS_RETRY_DELAY seconds between retries the job itself asks for.
