@@ -116,7 +116,7 @@ class Config:
     TRUST_REQUEST_START = _bool("TRUST_REQUEST_START", False)
     # Without such a proxy, deadlines are judged on when the app server got the request (before it waited for a free
     # thread or the database), but never more than this many seconds before the request is handled.
-    REQUEST_ARRIVAL_MAX_WAIT = _int("REQUEST_ARRIVAL_MAX_WAIT", 60)
+    REQUEST_ARRIVAL_MAX_WAIT = _int("REQUEST_ARRIVAL_MAX_WAIT", 30)
     REQUEST_START_MAX_AGE = _int("REQUEST_START_MAX_AGE", 300)
 
     # /healthz writes, reads and deletes a probe file; a success is reused for this many seconds (0: every check).

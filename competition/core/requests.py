@@ -86,7 +86,7 @@ def arrival_time(now: datetime | None = None) -> datetime:
     if isinstance(stamped, float) and math.isfinite(stamped) and stamped <= now.timestamp():
         # A request is never judged earlier than REQUEST_ARRIVAL_MAX_WAIT before it is handled: waiting in a queue
         # is forgiven, a body trickled in for minutes is not.
-        max_wait = float(current_app.config.get("REQUEST_ARRIVAL_MAX_WAIT") or 60)
+        max_wait = float(current_app.config.get("REQUEST_ARRIVAL_MAX_WAIT") or 30)
         arrived = max(datetime.fromtimestamp(stamped, tz=UTC), now - timedelta(seconds=max_wait))
     if not current_app.config.get("TRUST_REQUEST_START"):
         return arrived
