@@ -496,6 +496,10 @@ def main() -> None:
         print(f"# refusals of requests sent after the deadline: {dict(refusals.most_common(3))}")
     queued_out = Counter(r.op for r in before if not r.acked and r.detail.startswith("Die Einreichungsfrist"))
     print(f"# sent before the deadline but refused as late (queued until after it): {dict(queued_out)}")
+    if queued_out:  # how close to the deadline: the client's "sent" is taken before its thread gets to send
+        print("#   ms before the deadline when sent, ms until answered: " + ", ".join(
+            f"{r.op} {(deadline.timestamp() - r.sent) * 1000:.0f}/{r.ms:.0f}" for r in before
+            if not r.acked and r.detail.startswith("Die Einreichungsfrist")))
     other = Counter((r.op, r.detail or str(r.status)) for r in before if not r.acked and r.op != "page"
                     and not r.detail.startswith("Die Einreichungsfrist"))
     if other:
