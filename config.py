@@ -118,12 +118,22 @@ class Config:
     # Judge deadlines on the time the reverse proxy received the request (X-Request-Start), not when an app server
     # got to it; only with a proxy that sets the header and overwrites what clients send. Older values are ignored.
     TRUST_REQUEST_START = _bool("TRUST_REQUEST_START", False)
+    # Without such a proxy, deadlines are judged on when the app server got the request (before it waited for a free
+    # thread or the database), but never more than this many seconds before the request is handled.
+    REQUEST_ARRIVAL_MAX_WAIT = _int("REQUEST_ARRIVAL_MAX_WAIT", 30)
     REQUEST_START_MAX_AGE = _int("REQUEST_START_MAX_AGE", 300)
+
+    # /healthz writes, reads and deletes a probe file; a success is reused for this many seconds (0: every check).
+    HEALTHZ_STORAGE_SECONDS = _int("HEALTHZ_STORAGE_SECONDS", 10)
 
     # Background jobs: RQ on Redis when REDIS_URL is set (JOBS_BACKEND "auto"), in-process otherwise or when
     # JOBS_BACKEND is "inline". A running job without a heartbeat for JOBS_STALE_MINUTES is re-queued, at most
     # JOBS_MAX_ATTEMPTS runs in all; JOBS_RETRY_DELAY seconds between retries the job itself asks for.
+    # Without Redis the jobs run in a worker thread of each serving process ("thread"); it looks for jobs of dead
+    # processes every JOBS_POLL_SECONDS and takes queued jobs nobody took within JOBS_PICKUP_SECONDS.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "auto")
+    JOBS_POLL_SECONDS = _int("JOBS_POLL_SECONDS", 5)
+    JOBS_PICKUP_SECONDS = _int("JOBS_PICKUP_SECONDS", 30)
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "competition")
     JOBS_STALE_MINUTES = _int("JOBS_STALE_MINUTES", 10)
     JOBS_MAX_ATTEMPTS = _int("JOBS_MAX_ATTEMPTS", 3)

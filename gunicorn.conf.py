@@ -37,7 +37,9 @@ def _int(name: str, default: int) -> int:
 wsgi_app = "wsgi:app"
 workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
 threads = max(1, _int("GUNICORN_THREADS", 4))
-worker_class = "gthread" if threads > 1 else "sync"
+# The threaded worker, noting when a request was queued for a free thread (deadlines are judged on it, see
+# competition/core/serving.py); one thread means the plain "sync" worker.
+worker_class = "competition.core.serving.ArrivalThreadWorker" if threads > 1 else "sync"
 preload_app = False  # each worker builds its own app and database pool (no connections shared across fork)
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's heartbeat files, as its documentation advises
     worker_tmp_dir = "/dev/shm"  # noqa: S108 - the heartbeat file: never on a slow or full disk

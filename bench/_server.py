@@ -31,7 +31,8 @@ def free_port() -> int:
 
 class GunicornServer:
     def __init__(self, *, env: dict[str, str], workers: int = 1, threads: int = 1, log_path: Path | None = None,
-                 access_log: bool = False):
+                 access_log: bool = False, wsgi_app: str = "wsgi:app"):
+        self.wsgi_app = wsgi_app  # e.g. "bench.hello_app:app" for the floor of the page benchmark
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
@@ -54,7 +55,7 @@ class GunicornServer:
     def start(self, timeout: float = 60) -> GunicornServer:
         self._log = self.log_path.open("ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), self.wsgi_app],
             cwd=ROOT, env=self.env, stdout=self._log, stderr=self._log, start_new_session=True,
         )
         self.wait_ready(timeout)

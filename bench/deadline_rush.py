@@ -1,6 +1,7 @@
 """Deadline rush: 50 companies save, upload and submit in the last seconds while the submission deadline passes.
 
-    .venv/bin/python bench/deadline_rush.py [--clients 50] [--deadline-in 20] [--database-url postgresql+psycopg://…]
+    .venv/bin/python bench/deadline_rush.py [--clients 50] [--deadline-in 20]
+    .venv/bin/python bench/deadline_rush.py --database-url postgresql+psycopg://postgres@127.0.0.1/competition_perf
 
 Builds a fresh database (a SQLite file in a temporary folder by default; with --database-url that database is
 EMPTIED and rebuilt), an edition and one applicant, company and complete draft entry per client, through the
@@ -8,7 +9,9 @@ services. Serves the app with gunicorn and the repository's gunicorn.conf.py (pr
 secure cookies; GUNICORN_WORKERS / GUNICORN_THREADS as set in the environment or the config's defaults). Rate limits
 are off for the run: every client comes from 127.0.0.1, which the per-IP login limit (20 per minute) would stop; in
 a real rush the companies come from many addresses. Mail goes to the "dummy" backend (the receipt PDF is still
-rendered on every submit).
+rendered on every submit: on SQLite by the worker thread of the serving process, the embedded default; with a
+PostgreSQL --database-url by RQ workers on Redis (--redis-url, `flask jobs worker`, --rq-workers of them), as
+deployed).
 
 Each client logs in, then the deadline is set to --deadline-in seconds from now and every client loops until two
 seconds past it: load the entry form, save the draft, upload a small unique PDF, submit. Afterwards the server is
@@ -20,7 +23,13 @@ stopped and the database and upload folder are checked. Prints:
                              an acknowledged upload without its row, a row whose file is missing or differs from its
                              SHA-256, an acknowledged submit without its version; target 0
     accepted_after_deadline  attachments, submitted versions and draft saves stored with a time after the deadline,
-                             plus acknowledgements of requests sent after it; target 0
+                             plus acknowledgements of requests sent after it; target 0 (also printed as accepted_late)
+    refused_in_time          saves, uploads and submits sent before the deadline but refused as late (they waited
+                             in a queue until after it); target 0 with the app alone (no proxy header)
+    cycles_per_s             complete cycles (page, save, upload, submit, all acknowledged) sent before the deadline,
+                             per second from the start of the rush to the deadline
+    jobs_done / jobs_left    receipt jobs done after the rush (the server drains its queue before it stops) and
+                             jobs still queued, running or failed
 
 and, as comments, the counts behind them (requests, refusals, server errors, orphaned or temporary files).
 """
@@ -33,7 +42,9 @@ import hashlib
 import json
 import os
 import re
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -112,7 +123,7 @@ def build_app(database_url: str, upload_folder: Path, instance: Path):
     from competition import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(upload_folder),
-                       "MAIL_BACKEND": "dummy"})
+                       "MAIL_BACKEND": "dummy", "BASE_URL": "http://127.0.0.1"})
 
 
 def seed(app, clients: int) -> dict:
@@ -343,6 +354,43 @@ def verify(app, rush: Rush, upload_folder: Path, deadline: datetime) -> dict:
             "temporaries": len(temporaries), "orphans": len(orphans)}
 
 
+def complete_cycles(records: list[Record], deadline_ts: float) -> int:
+    """Cycles whose four requests were all acknowledged (the page counts when it loaded), sent before the deadline."""
+    by_client: dict[int, list[Record]] = {}
+    for record in sorted(records, key=lambda r: r.sent):
+        by_client.setdefault(record.client, []).append(record)
+    complete = 0
+    for items in by_client.values():
+        for index in range(len(items) - 3):
+            page, save, upload, submit = items[index:index + 4]
+            if ([r.op for r in (page, save, upload, submit)] == ["page", "save", "upload", "submit"]
+                    and page.status == 200 and save.acked and upload.acked and submit.acked
+                    and submit.sent < deadline_ts):
+                complete += 1
+    return complete
+
+
+def wait_for_jobs(app, *, timeout: float) -> dict[str, int]:
+    """Wait until no receipt job is queued or running (the worker thread or the RQ workers finish them)."""
+    from sqlalchemy import func, select
+
+    from competition.extensions import db
+    from competition.jobs import Job, JobStatus
+
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while True:
+            counts = dict(db.session.execute(select(Job.status, func.count()).group_by(Job.status)).all())
+            db.session.rollback()
+            active = counts.get(JobStatus.QUEUED, 0) + counts.get(JobStatus.RUNNING, 0)
+            if not active or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        db.session.remove()
+    done = counts.get(JobStatus.DONE, 0)
+    return {"done": done, "left": sum(counts.values()) - done}
+
+
 def percentile(values: list[float], share: float) -> float:
     if len(values) < 2:
         return values[0] if values else 0.0
@@ -356,6 +404,9 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder (this DB is emptied)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: GUNICORN_WORKERS or the config's)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: GUNICORN_THREADS or the config's)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6",
+                        help="Redis for the RQ jobs when --database-url is PostgreSQL")
+    parser.add_argument("--rq-workers", type=int, default=2, help="`flask jobs worker` processes (PostgreSQL runs)")
     parser.add_argument("--verbose", action="store_true", help="list every lost or late item")
     parser.add_argument("--proxy-arrival", action="store_true",
                         help="clients stamp X-Request-Start like a reverse proxy and the app trusts it "
@@ -374,6 +425,17 @@ def main() -> None:
                "INSTANCE_PATH": str(tmp_path / "instance")}
         if args.proxy_arrival:
             env["TRUST_REQUEST_START"] = "1"
+        rq_workers: list[subprocess.Popen] = []
+        if database_url.startswith("postgresql"):
+            queue = f"rush-{os.getpid()}"
+            env.update(REDIS_URL=args.redis_url, JOBS_QUEUE=queue, JOBS_BACKEND="rq")
+            worker_env = {**os.environ, **env, "COMPETITION_ENV": "production", "SECRET_KEY": SECRET_KEY,
+                          "BASE_URL": "http://127.0.0.1", "MAIL_BACKEND": "dummy", "LOG_LEVEL": "WARNING"}
+            log = (tmp_path / "rq.log").open("ab")
+            for _ in range(args.rq_workers):
+                rq_workers.append(subprocess.Popen(
+                    [sys.executable, "-m", "flask", "--app", "competition:create_app", "jobs", "worker"],
+                    cwd=ROOT, env=worker_env, stdout=log, stderr=log, start_new_session=True))
         workers = args.workers or int(os.environ.get("GUNICORN_WORKERS") or 2 * os.cpu_count() + 1)
         threads = args.threads or int(os.environ.get("GUNICORN_THREADS") or 4)
         server = GunicornServer(env=env, workers=workers, threads=threads, log_path=tmp_path / "gunicorn.log")
@@ -400,8 +462,16 @@ def main() -> None:
                 thread.start()
             for thread in threads_:
                 thread.join()
+            jobs = wait_for_jobs(app, timeout=120)
         finally:
             server.stop()
+            for worker in rq_workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in rq_workers:
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(worker.pid, signal.SIGKILL)
         result = verify(app, rush, upload_folder, deadline)
         log_tail = (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
 
@@ -426,6 +496,10 @@ def main() -> None:
         print(f"# refusals of requests sent after the deadline: {dict(refusals.most_common(3))}")
     queued_out = Counter(r.op for r in before if not r.acked and r.detail.startswith("Die Einreichungsfrist"))
     print(f"# sent before the deadline but refused as late (queued until after it): {dict(queued_out)}")
+    if queued_out:  # how close to the deadline: the client's "sent" is taken before its thread gets to send
+        print("#   ms before the deadline when sent, ms until answered: " + ", ".join(
+            f"{r.op} {(deadline.timestamp() - r.sent) * 1000:.0f}/{r.ms:.0f}" for r in before
+            if not r.acked and r.detail.startswith("Die Einreichungsfrist")))
     other = Counter((r.op, r.detail or str(r.status)) for r in before if not r.acked and r.op != "page"
                     and not r.detail.startswith("Die Einreichungsfrist"))
     if other:
@@ -438,10 +512,18 @@ def main() -> None:
     if args.verbose:
         for item in result["lost"] + result["late"]:
             print(f"#   {item}")
-    print(f"uploads_per_s: {acked_uploads / (deadline.timestamp() - rush.start_at):.1f}")
+    seconds = deadline.timestamp() - rush.start_at
+    print(f"# database: {'PostgreSQL, RQ jobs on Redis' if rq_workers else 'SQLite (WAL), jobs in the worker thread'}"
+          f"; load average {os.getloadavg()[0]:.1f}")
+    print(f"uploads_per_s: {acked_uploads / seconds:.1f}")
+    print(f"cycles_per_s: {complete_cycles(records, deadline.timestamp()) / seconds:.1f}")
     print(f"p95_ms: {percentile([r.ms for r in records], .95):.0f}")
     print(f"lost: {len(result['lost'])}")
     print(f"accepted_after_deadline: {len(result['late'])}")
+    print(f"accepted_late: {len(result['late'])}")
+    print(f"refused_in_time: {sum(queued_out.values())}")
+    print(f"jobs_done: {jobs['done']}")
+    print(f"jobs_left: {jobs['left']}")
 
 
 if __name__ == "__main__":

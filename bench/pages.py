@@ -5,17 +5,22 @@
 The demo edition (`flask demo seed --entries 2000 --jurors 700 --scored`, then the preliminary round's ranking
 frozen as `flask rankings freeze --edition ind-2026` does) is built once into instance/bench/pages-<n>.sqlite and
 reused while the schema is unchanged (a fingerprint of the tables and columns is part of the file name). The app is
-served by gunicorn with the repository's gunicorn.conf.py (production settings). Prints:
+served by gunicorn with the repository's gunicorn.conf.py (production settings); next to it, in the same run and with
+the same gunicorn settings, a bare Flask "hello" (bench/hello_app.py): the floor every figure is measured against.
+Prints:
 
-    hello_rps               requests per second on GET /healthz (the app's most trivial route: one SELECT 1) from
-                            8 concurrent keep-alive clients for 5 s
-    entry_detail_p50_ratio  median time of the organiser's view of one entry (/organisation/entries/<id>: core
-                            fields, answers, attachments, versions) ÷ median time of /healthz; target ≤ 3
-    ranking_page_p50_ratio  median time of the organiser's ranking page of the edition (the latest frozen snapshot)
-                            ÷ median time of /healthz; target ≤ 5
+    floor_rps                requests per second on the bare Flask hello from 8 concurrent keep-alive clients, 5 s
+    hello_rps                the same on the app's GET /healthz (its most trivial route: SELECT 1, storage probe)
+    healthz_floor_ratio      median time of /healthz ÷ median time of the floor; target ≤ 1.5
+    entry_detail_p50_ratio   median time of the organiser's view of one entry (/organisation/entries/<id>: core
+                             fields, answers, attachments, versions) ÷ the floor's; target ≤ 3
+    ranking_page_p50_ratio   median time of the organiser's ranking page of the edition (the latest frozen snapshot)
+                             ÷ the floor's; target ≤ 5
+    entries_list_p50_ratio   median time of the organiser's entries list of the edition (2 000 entries, first page)
+                             ÷ the floor's; target ≤ 5
 
-The medians come from one client requesting the three pages in turn (interleaved, so that noise on the shared
-machine hits all three alike), after a warm-up.
+The medians come from one client per server requesting the floor and the pages in turn (interleaved, so that noise
+on the shared machine hits all of them alike), after a warm-up. The load average is printed with the figures.
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ def build_app(database_url: str, upload_folder: Path):
     from competition import create_app
 
     # config.py reads the environment once, at import: the mapping is what counts for a second app.
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(upload_folder)})
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(upload_folder),
+                       "BASE_URL": "http://127.0.0.1"})
 
 
 def build_demo(app, *, entries: int, jurors: int) -> None:
@@ -127,10 +133,12 @@ def hello_rps(url: str, *, clients: int = 8, seconds: float = 5.0) -> float:
     return sum(counts) / (time.monotonic() - started)
 
 
-def medians(client: Client, paths: dict[str, str], *, rounds: int, warmup: int = 5) -> dict[str, float]:
+def medians(clients: dict[str, Client], paths: dict[str, str], *, rounds: int, warmup: int = 5) -> dict[str, float]:
+    """``paths`` maps a name to (the client of its server, path)."""
     times: dict[str, list[float]] = {name: [] for name in paths}
     for index in range(warmup + rounds):
         for name, path in paths.items():
+            client = clients[name]
             started = time.perf_counter()
             status, _headers, _body = client.get(path)
             elapsed = (time.perf_counter() - started) * 1000
@@ -178,27 +186,38 @@ def main() -> None:
     env = {"DATABASE_URL": database_url, "UPLOAD_FOLDER": str(upload_folder), "RATELIMIT_ENABLED": "0"}
     workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * os.cpu_count() + 1)
     threads = int(os.environ.get("GUNICORN_THREADS") or 4)
-    with GunicornServer(env=env, workers=workers, threads=threads, log_path=CACHE / "gunicorn.log") as server:
+    floor_server = GunicornServer(env=env, workers=workers, threads=threads, log_path=CACHE / "gunicorn-floor.log",
+                                  wsgi_app="bench.hello_app:app")
+    with floor_server, GunicornServer(env=env, workers=workers, threads=threads,
+                                      log_path=CACHE / "gunicorn.log") as server:
+        floor = Client(floor_server.url)
         client = Client(server.url)
         client.log_in(targets["organiser"], targets["password"])
         ranking_path = f"/organisation/editions/{targets['edition_id']}/rankings"
         status, _headers, _body = client.get(ranking_path)
-        paths = {"hello": "/healthz", "entry": f"/organisation/entries/{targets['entry_id']}"}
+        paths = {"floor": "/healthz", "healthz": "/healthz", "entry": f"/organisation/entries/{targets['entry_id']}",
+                 "entries": f"/organisation/entries?edition={targets['edition_id']}"}
         if status == 200:
             paths["ranking"] = ranking_path
-        p50 = medians(client, paths, rounds=args.rounds)
+        clients = {name: floor if name == "floor" else client for name in paths}
+        p50 = medians(clients, paths, rounds=args.rounds)
         client.close()
+        floor.close()
+        floor_rps = hello_rps(floor_server.url)
         rps = hello_rps(server.url)
-    print(f"# gunicorn: {workers} workers × {threads} threads; p50 ms: "
+    print(f"# gunicorn: {workers} workers × {threads} threads; load average {os.getloadavg()[0]:.1f}; p50 ms: "
           + ", ".join(f"{name} {value:.1f}" for name, value in p50.items()))
+    print(f"floor_rps: {floor_rps:.0f}")
     print(f"hello_rps: {rps:.0f}")
-    print(f"entry_detail_p50_ratio: {p50['entry'] / p50['hello']:.2f}")
+    print(f"healthz_floor_ratio: {p50['healthz'] / p50['floor']:.2f}")
+    print(f"entry_detail_p50_ratio: {p50['entry'] / p50['floor']:.2f}")
     if "ranking" in p50:
-        print(f"ranking_page_p50_ratio: {p50['ranking'] / p50['hello']:.2f}")
+        print(f"ranking_page_p50_ratio: {p50['ranking'] / p50['floor']:.2f}")
     elif status == 404:
         print("ranking_page_p50_ratio: n/a (route missing)")
     else:
         print(f"ranking_page_p50_ratio: n/a (status {status}, see {(CACHE / 'gunicorn.log').relative_to(ROOT)})")
+    print(f"entries_list_p50_ratio: {p50['entries'] / p50['floor']:.2f}")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ def create_app(config: type | Mapping | None = None) -> Flask:
                                 x_proto=app.config.get("PROXY_FIX_X_PROTO", 1),
                                 x_host=app.config.get("PROXY_FIX_X_HOST", 0))
 
+    from .core.requests import ArrivalStamp
+
+    app.wsgi_app = ArrivalStamp(app.wsgi_app)  # outermost: the arrival is noted before anything else runs
     from .ops.logging import init_logging
 
     init_logging(app)  # JSON lines or text, request ids; leaves pytest's logging alone unless LOG_FORMAT is given
@@ -75,6 +78,9 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     from .core.storage import storage_from_config
 
     app.extensions["storage"] = storage_from_config(app.config)  # attachments; get_storage() finds it
+    from .jobs.runner import init_app as init_jobs
+
+    init_jobs(app)  # the embedded default: a worker thread per serving process, started by its first request
 
     @app.before_request
     def load_user_afresh():

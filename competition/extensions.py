@@ -34,10 +34,23 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 mail = Mail()
 
 
+SQLITE_BUSY_TIMEOUT_MS = 20_000  # a writer waits this long for the write lock before giving up (rush at a deadline)
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record):
-    """SQLite enforces foreign keys (and ON DELETE rules) only when asked, per connection."""
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite enforces foreign keys (and ON DELETE rules) only when asked, per connection.
+
+    A database file runs in WAL mode (persistent, set once per file): readers never wait for a writer and a writer
+    never waits for readers, which is what a deadline rush needs; ``synchronous`` stays FULL, so an acknowledged
+    commit survives a power cut. Backup and restore go through SQLite's online backup API, which reads and writes
+    through connections and so sees what is still in the -wal file (see ops/backup.py)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        database = cursor.execute("PRAGMA database_list").fetchone()
+        if database is not None and database[2]:  # a file, not an in-memory database
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()

@@ -44,7 +44,10 @@ def make_app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
 
     def factory(**overrides):
-        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(instance / "uploads")}
+        # Jobs run right after the commit, so a test sees their outcome (tests/jobs/test_embedded.py covers the
+        # worker thread of the embedded default, tests/jobs/test_rq.py the RQ back end).
+        settings = {"SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(instance / "uploads"),
+                    "JOBS_BACKEND": "inline"}
         settings.update(overrides)
         return create_app({**{k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}, **settings})
 

@@ -33,6 +33,7 @@ from ..accounts.forms import ConfirmForm
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.outcomes import show_failure
+from ..core.requests import arrival_time
 from ..core.storage import FileTooLarge, SpooledFile, Storage, get_storage
 from ..extensions import csrf, db
 from . import attachments, filetypes, permissions
@@ -138,7 +139,9 @@ def upload(entry_id: int):
     if not permissions.is_member(current_user, entry.company):
         abort(403)
     back = _entry_page(entry.id)
-    now = utcnow()
+    # When the upload reached the platform (before it waited for a free thread or the database; a body that trickles
+    # in for longer than REQUEST_ARRIVAL_MAX_WAIT counts from that much before it is complete).
+    now = arrival_time()
     reason = permissions.why_not_edit(current_user, entry, now)
     if reason is not None:
         flash(str(reason), "error")
@@ -167,9 +170,9 @@ def upload(entry_id: int):
             return redirect(back)
         question = db.session.get(Question, int(form.question_id.data)) if form.question_id.data else None
         uploaded = form.file.data
-        # The clock when the file has arrived: an upload that finishes after the deadline is refused.
+        # Judged again once the file is in: the same arrival, capped by the allowed wait (see above).
         attachment = attachments.add_attachment(entry=entry, stream_or_file=uploaded, filename=uploaded.filename,
-                                                by=current_user, now=utcnow(), question=question)
+                                                by=current_user, now=arrival_time(), question=question)
         db.session.commit()
     except DomainError as exc:
         show_failure(exc)  # a file already stored goes with the transaction

@@ -443,8 +443,9 @@ def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -
 
 
 def _send_receipt(version: EntryVersion) -> None:
-    """The receipt is rendered and mailed by a background job once the submit is stored (inline in the embedded
-    default, so the outcome is known at once; on RQ a worker sends it and retries when the mail server is down)."""
+    """The receipt is rendered and mailed by a background job once the submit is stored: the request does not wait
+    for it (a worker thread of this process or an RQ worker sends it and retries when the mail server is down). Only
+    where the job runs at once (inline) does its failure show here; otherwise the PDF is on the entry's page."""
     from ..jobs import JobStatus, submit
 
     job = submit("entries.receipt", params={"version_id": version.id, "user_id": current_user.id},

@@ -1,15 +1,18 @@
-"""Running background jobs: the task registry, ``submit``, the two back ends (RQ on Redis, inline) and recovery.
+"""Running background jobs: the task registry, ``submit``, the three back ends (RQ on Redis, a worker thread in the
+serving process, inline) and recovery.
 
 How a job travels:
 
 1. ``submit(kind, params=…, by=…, now=…)`` adds a ``Job`` row (status *queued*) and flushes; nothing runs yet.
 2. When the caller's transaction commits, an ``after_commit`` session event dispatches the job: with the RQ back end
-   it is put on the Redis queue; with the inline back end (the embedded default) it runs right there, in-process, in
-   its own app context and database session. A rolled-back transaction dispatches nothing. Views therefore just
-   commit as usual; there is no explicit ``dispatch`` call to forget.
-3. ``run_job(job_id)`` (reached by RQ through ``competition.worker``; called by the inline back end) claims the
+   it is put on the Redis queue; with the embedded default (no Redis) it is handed to the worker thread of the
+   serving process (``embedded.py``), so the request returns at once; with ``JOBS_BACKEND=inline`` (the test suite)
+   and outside a serving process (commands, scripts) it runs right there, in its own app context and session.
+   A rolled-back transaction dispatches nothing. Views therefore just commit as usual; there is no explicit
+   ``dispatch`` call to forget.
+3. ``run_job(job_id)`` (reached by RQ through ``competition.worker``; called by the other back ends) claims the
    row (queued → running, one attempt more), calls the task ``fn(ctx, **params)`` and records done or failed. The
-   UI reads only the row, so it is identical for both back ends.
+   UI reads only the row, so it is identical for every back end.
 
 Tasks report progress with ``ctx.progress(done, total)``, which also refreshes the heartbeat and commits (so the UI
 sees it and finished work is kept). A job whose heartbeat is older than ``JOBS_STALE_MINUTES`` while it is marked
@@ -23,6 +26,7 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,6 +40,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from ..core.clock import utcnow
 from ..core.storage import get_storage
 from ..extensions import db
+from . import embedded
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -156,21 +161,81 @@ def _jobs_after_transaction_end(session: Session, transaction: SessionTransactio
 
 
 def backend(app=None) -> str:
-    """``"rq"`` when ``REDIS_URL`` is set and ``JOBS_BACKEND`` is not ``inline``; ``"inline"`` otherwise."""
+    """``"rq"`` when ``REDIS_URL`` is set (or ``JOBS_BACKEND`` is ``rq``); ``"inline"`` when ``JOBS_BACKEND`` is
+    ``inline``; otherwise ``"thread"``, the embedded default (a worker thread in each serving process)."""
     config = (app or current_app).config
     setting = (config.get("JOBS_BACKEND") or "auto").lower()
-    if setting == "inline":
-        return "inline"
+    if setting in ("inline", "thread"):
+        return setting
     if setting == "rq" or config.get("REDIS_URL"):
         return "rq"
-    return "inline"
+    return "thread"
 
 
 def dispatch(job_id: int, *, attempts: int, delay: int = 0) -> None:
-    if backend() == "rq":
+    kind = backend()
+    if kind == "rq":
         enqueue(job_id, attempts=attempts, delay=delay)
-    else:
+        return
+    worker = embedded.worker_for(current_app._get_current_object()) if kind == "thread" else None
+    if worker is not None:
+        worker.push(job_id, delay=delay)
+    else:  # inline, or outside a serving process (a command, a script): run it right here
         run_job(job_id)
+
+
+# --- the embedded back end (a worker thread per serving process; see embedded.py) --------------------------------
+
+def init_app(app) -> None:
+    """In the embedded default, the first request a process serves starts its worker thread."""
+    if backend(app) != "thread":
+        return
+
+    @app.before_request
+    def _start_embedded_worker():
+        if embedded.worker_for(app) is None:
+            start_embedded_worker(app)
+
+
+def start_embedded_worker(app) -> embedded.EmbeddedWorker:
+    return embedded.ensure_worker(app, run=lambda job_id: run_job(job_id, app=app),
+                                  poll=lambda: _poll_embedded(app),
+                                  poll_seconds=float(app.config.get("JOBS_POLL_SECONDS") or 5))
+
+
+def _poll_embedded(app) -> list[int]:
+    """Recover jobs of dead workers, then list queued jobs that no worker thread has taken."""
+    with app.app_context():
+        try:
+            now = utcnow()
+            recover(now=now)
+            db.session.commit()  # re-queued jobs are pushed to this process's thread after the commit
+            waited = float(app.config.get("JOBS_PICKUP_SECONDS") or 30) + float(app.config.get("JOBS_RETRY_DELAY")
+                                                                                   or 0)
+            return list(db.session.scalars(
+                select(Job.id).where(Job.status == JobStatus.QUEUED,
+                                     func.coalesce(Job.heartbeat_at, Job.created_at) < now - timedelta(seconds=waited))
+                .order_by(Job.id).limit(50)))
+        finally:
+            db.session.remove()
+
+
+def drain(app=None, *, timeout: float = 30) -> int:
+    """Run every queued job now, in this thread, until none is left (tests and scripts; the claim keeps a job that a
+    worker thread takes at the same time from running twice). Returns how many runs were started."""
+    app = app or current_app._get_current_object()
+    runs = 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            ids = list(db.session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.id)))
+            db.session.remove()
+        if not ids:
+            return runs
+        for job_id in ids:
+            run_job(job_id, app=app)
+            runs += 1
+    raise TimeoutError("jobs still queued after the drain's timeout")
 
 
 # --- the RQ back end -------------------------------------------------------------------------------------------------
@@ -227,10 +292,10 @@ def _rq_job_is_waiting(job_id: int, attempts: int) -> bool:
 RQ_ENTRY_POINT = "competition.worker.run_job"
 
 
-def run_job(job_id: int) -> None:
-    """Run one job in its own app context and session (called by the inline back end and, through
-    `competition.worker`, by RQ)."""
-    with current_app._get_current_object().app_context():
+def run_job(job_id: int, *, app=None) -> None:
+    """Run one job in its own app context and session (called by the worker thread of the serving process with its
+    app, by the inline back end and, through `competition.worker`, by RQ)."""
+    with (app or current_app._get_current_object()).app_context():
         try:
             _run(job_id)
         finally:
@@ -334,7 +399,7 @@ def retry_or_fail(job: Job, *, reason: str, now: datetime) -> str:
     job.heartbeat_at = now
     job.message = german(_l("Versuch %(n)s von %(limit)s ist nicht fertig geworden: %(reason)s Der Auftrag wurde "
                             "erneut eingereiht.", n=job.attempts, limit=limit, reason=reason))
-    delay = int(current_app.config.get("JOBS_RETRY_DELAY") or 0) if backend() == "rq" else 0
+    delay = int(current_app.config.get("JOBS_RETRY_DELAY") or 0) if backend() != "inline" else 0
     _dispatch_after_commit(job, delay=delay)
     log.warning("job %s requeued after attempt %s: %s", job.id, job.attempts, reason)
     return "requeued"

@@ -134,7 +134,9 @@ def _dump_database(dialect: str, target: Path) -> None:
         try:
             destination = sqlite3.connect(target)
             try:
-                raw.driver_connection.backup(destination)  # online backup API: a consistent copy
+                raw.driver_connection.backup(destination)  # online backup API: a consistent copy, WAL included
+                # The copy is one self-contained file (no -wal beside it in the archive), whatever the source's mode.
+                destination.execute("PRAGMA journal_mode=DELETE")
             finally:
                 destination.close()
         finally:
@@ -351,6 +353,7 @@ def _restore_database(dialect: str, dump: Path) -> None:
         raw = db.engine.raw_connection()
         try:
             source.backup(raw.driver_connection)  # replaces the (empty) target database page by page
+            raw.driver_connection.execute("PRAGMA journal_mode=WAL")  # the target keeps running in WAL mode
         finally:
             raw.close()
             source.close()

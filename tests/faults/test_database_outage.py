@@ -69,10 +69,12 @@ def _sqlite_locked_for(seconds: float) -> threading.Thread:
     thread = threading.Thread(target=hold)
     thread.start()
     assert locked.wait(5)
-    # While it holds, nobody can even read the file.
-    probe = sqlite3.connect(path, timeout=0)
+    # While it holds, nobody else can write (readers still read: the database runs in WAL mode).
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    assert probe.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert probe.execute("SELECT count(*) FROM entries").fetchone()[0] >= 1
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        probe.execute("SELECT count(*) FROM entries").fetchone()
+        probe.execute("BEGIN IMMEDIATE")
     probe.close()
     return thread
 

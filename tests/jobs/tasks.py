@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -42,3 +43,27 @@ def quiet(ctx, *, seconds: float):
     with db.engine.connect() as conn:
         beat = conn.scalar(select(Job.heartbeat_at).where(Job.id == ctx.job.id))
     ctx.set_message("beat" if beat > started else "still")
+
+
+GATES: dict[str, threading.Event] = {}  # name → opened by the test when the task may finish
+RUNS: list[tuple[int, int, str]] = []  # (job id, attempt, thread name) of every run of the tasks below
+
+
+@task("tests.gated")
+def gated(ctx, *, gate: str):
+    """Waits until the test opens its gate: shows that nobody waited for it."""
+    RUNS.append((ctx.job.id, ctx.job.attempts, threading.current_thread().name))
+    if not GATES[gate].wait(20):
+        raise RuntimeError("the gate was never opened")
+    ctx.set_message("durch")
+
+
+@task("tests.once")
+def once(ctx, *, retry_first: bool = False):
+    """Records each run; asks to be retried later in its first attempt when told so."""
+    from competition.jobs import RetryLater
+
+    RUNS.append((ctx.job.id, ctx.job.attempts, threading.current_thread().name))
+    time.sleep(0.01)
+    if retry_first and ctx.job.attempts == 1:
+        raise RetryLater("Der Mailserver antwortet gerade nicht.")

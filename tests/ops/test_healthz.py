@@ -36,3 +36,22 @@ def test_unwritable_storage_gives_503_naming_it(make_app, tmp_path):
     assert response.status_code == 503
     body = response.get_json()
     assert body["storage"] == "unwritable" and body["failed"] == ["storage"] and body["redis"] == "disabled"
+
+
+def test_a_storage_success_is_reused_briefly_and_a_failure_never(make_app, tmp_path):
+    import shutil
+    import time
+
+    folder = tmp_path / "uploads"
+    app = make_app(UPLOAD_FOLDER=str(folder), HEALTHZ_STORAGE_SECONDS=1)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    shutil.rmtree(folder)
+    folder.write_text("the disk is gone")  # the store cannot be written any more
+    assert client.get("/healthz").get_json()["storage"] == "ok"  # the success a moment ago still counts
+    time.sleep(1.1)
+    first, second = client.get("/healthz"), client.get("/healthz")
+    assert first.status_code == second.status_code == 503  # once it failed, every check probes again
+    assert second.get_json()["storage"] == "unwritable"
+    folder.unlink()
+    assert client.get("/healthz").status_code == 200  # and sees the store back at once
