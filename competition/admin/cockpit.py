@@ -153,7 +153,7 @@ def _round_todos(edition: Edition, judging_round: JudgingRound, now: datetime, p
                                      .order_by(RankingSnapshot.id.desc()).limit(1))
         if snapshot is not None and freezing.staleness(snapshot):
             todos.append(Todo("stale_ranking", str(_l(
-                "Die eingefrorene Rangliste der Bewertungsrunde „%(name)s“ ist nicht mehr aktuell.",
+                "Der eingefrorene Stand der Bewertungsrunde „%(name)s“ ist nicht mehr aktuell.",
                 name=judging_round.name)), 1, "rankings.index", {"edition_id": edition.id},
                 str(_l("Rangliste prüfen")), urgent=True))
     return todos

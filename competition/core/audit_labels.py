@@ -191,7 +191,7 @@ DETAIL_LABELS: dict[str, object] = {
     "size_bytes": _l("Größe in Byte"),
     "skipped": _l("übersprungen"),
     "slug": _l("Kurzname"),
-    "snapshot": _l("eingefrorene Rangliste Nr."),
+    "snapshot": _l("eingefrorener Stand Nr."),
     "source": _l("Herkunft"),
     "status": _l("Status"),
     "to_rank": _l("auf Rang"),

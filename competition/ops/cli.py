@@ -46,7 +46,7 @@ def backup_command(out: Path):
         _refuse(str(error))
     click.echo(f"Backup geschrieben: {result.path}")
     click.echo(f"  Datenbank: {result.dialect}; Dateien: {result.files}; zusammen {_size(result.bytes)}; "
-               f"eingefrorene Ranglisten: {result.snapshots}")
+               f"eingefrorene Stände: {result.snapshots}")
     if result.missing_files:
         click.echo(f"  Warnung: {len(result.missing_files)} Anlage(n) ohne Datei im Speicher, z. B. "
                    f"{result.missing_files[0]}", err=True)
@@ -61,7 +61,7 @@ def restore_command(archive: Path):
     except backups.BackupError as error:
         _refuse(str(error))
     click.echo(f"Backup eingespielt ({result.dialect}): {result.files} Dateien.")
-    click.echo(f"  Anlagen mit korrekter SHA-256: {result.attachments_ok}; eingefrorene Ranglisten mit "
+    click.echo(f"  Anlagen mit korrekter SHA-256: {result.attachments_ok}; eingefrorene Stände mit "
                f"korrektem Hash: {result.snapshots_ok}; Alembic-Revision: {result.revision or '–'}")
     for warning in result.warnings:
         click.echo(f"  Hinweis: {warning}")

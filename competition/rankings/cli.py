@@ -237,7 +237,7 @@ def pick_snapshot(slug: str, snapshot_id: int | None, *, last_round: bool):
         query = query.order_by(RankingSnapshot.created_at.desc(), RankingSnapshot.id.desc())
     snapshot = db.session.scalars(query.limit(1)).first()
     if snapshot is None:
-        raise OutputRefused(f"„{edition.name}“ hat noch keine eingefrorene Rangliste. Zuerst einfrieren: "
+        raise OutputRefused(f"„{edition.name}“ hat noch keinen eingefrorenen Stand. Zuerst einfrieren: "
                             f"flask rankings freeze --edition {slug}")
     return snapshot
 

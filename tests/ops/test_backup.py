@@ -66,7 +66,7 @@ def test_round_trip_keeps_frozen_rankings_and_every_attachment(app, archive, tar
     result = run_in(target_app, "ops", "restore", str(archive))
     assert result.exit_code == 0, result.output
     assert f"Anlagen mit korrekter SHA-256: {len(before['files'])}" in result.output
-    assert f"eingefrorene Ranglisten mit korrektem Hash: {len(before['snapshots'])}" in result.output
+    assert f"eingefrorene Stände mit korrektem Hash: {len(before['snapshots'])}" in result.output
     assert "Prüfung bestanden" in result.output
 
     with target_app.app_context():
