@@ -19,6 +19,16 @@ def sanitise(value: str | None) -> str:
     return cleaned.strip()
 
 
+def plain_text(value: str | None) -> str:
+    """The text a reader sees, without markup: paragraphs and list items joined by blanks, entities decoded (for
+    summaries in lists, galleries and PDFs, which escape it again when they print it)."""
+    cleaned = sanitise(value)
+    if not cleaned:
+        return ""
+    spaced = re.sub(r"<(?:/p|br ?/?|/li)>", " ", cleaned)
+    return re.sub(r"\s+", " ", html.unescape(_TAG.sub("", spaced))).strip()
+
+
 def visible_length(value: str | None) -> int:
     """Characters a reader sees: tags do not count, entities count once."""
     if not value:

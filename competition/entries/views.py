@@ -37,7 +37,7 @@ from .forms import (
 from .labels import CORE_FIELD_LABELS, STATUS_LABELS
 from .models import CompanyInvite, District, Entry, EntryStatus, EntryVersion, TurnoverBand
 from .outcomes import outcome_of
-from .text import sanitise
+from .text import plain_text, sanitise
 
 bp = Blueprint("entries", __name__)
 
@@ -45,6 +45,12 @@ bp = Blueprint("entries", __name__)
 @bp.app_context_processor
 def entry_labels():
     return {"STATUS_LABELS": STATUS_LABELS, "CORE_FIELD_LABELS": CORE_FIELD_LABELS}
+
+
+@bp.app_template_filter("plaintext")
+def plaintext_filter(value: str | None) -> str:
+    """Entry text without markup (escaped again by Jinja when printed)."""
+    return plain_text(value)
 
 
 @bp.app_template_filter("richtext")
