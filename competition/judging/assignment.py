@@ -582,6 +582,19 @@ def _price(ix: _Index, routed: _Routed, pe: np.ndarray, pj: np.ndarray) -> np.nd
     entry_pot = pot[2 + np.arange(ix.n)]
     slot_pot = np.where(routed.slot_node >= 0, pot[np.maximum(routed.slot_node, 0)], entry_pot)
     juror_pot = pot[2 + ix.n + cols]
+    # a lower bound per entry (the preference cost is ≥ 0, −π(juror) ≥ −max π of the expert or non-expert jurors
+    # of its category): entries whose bound is ≥ 0 need no cell-by-cell look
+    expert_cols = ix.expert[cols]  # jurors × categories
+    low = np.iinfo(np.int64).min
+    top_expert = np.where(expert_cols, juror_pot[:, None], low).max(axis=0)[ix.entry_cat[rows_all]]
+    top_other = np.where(~expert_cols, juror_pot[:, None], low).max(axis=0)[ix.entry_cat[rows_all]]
+    covered = ix.pre_covered[rows_all]
+    bound_expert = np.where(covered, w.no_expert + entry_pot[rows_all], slot_pot[rows_all])
+    bound_other = w.no_expert + w.non_expert + entry_pot[rows_all]
+    rows_all = rows_all[((top_expert > low) & (bound_expert < top_expert))
+                        | ((top_other > low) & (bound_other < top_other))]
+    if not rows_all.size:
+        return np.zeros(0, np.int64)
     # cells that are no new arc: blocked (conflicted or kept) or already a candidate
     skip = _sorted_unique(np.concatenate([ix.blocked_e * J + ix.blocked_j, pe * J + pj]))
     skip_e, skip_j = skip // J, skip % J
