@@ -45,7 +45,8 @@ proves that no cycle through them can lower the cost, so the plan is the exact o
 five goals and both priorities (the same cost as `candidates=None`), not only of the candidate graph. Widening by
 symptoms alone (short, uncovered, a "lieber nicht" left) missed plans that are better on a higher goal, e.g. level
 loads under priority "loads" traded for a "lieber nicht" fewer. On the benchmark rounds the first candidate
-optimum already passes; the check costs one pass over all entry × juror cells.
+optimum already passes; the check costs one Bellman–Ford pass over the candidate graph and a lower bound per
+entry (only entries whose bound is negative are looked at pair by pair).
 """
 
 from __future__ import annotations
