@@ -267,6 +267,7 @@ def test_pruning_never_causes_a_false_infeasible(seed, candidates):
     plan = solve(problem, candidates=candidates)
     assert_obeys_rules(problem, plan)
     assert plan.pruned == (len(problem.jurors) > candidates)
+    assert plan.objective == full.objective  # pruned or not: the exact optimum
     if not plan.pruned:
         assert plan == full
 
