@@ -223,7 +223,7 @@ def juror_leniency(jurors: Sequence[Leniency], *, title: str | None = None) -> M
     """A bar per juror from zero to the juror's offset (points above or below the panel); jurors left out of the
     calibration are drawn hatched in grey with the note "nicht kalibriert"."""
     label_w, plot_w, row_h, top = 150.0, 300.0, 16.0, 8.0
-    width = label_w + plot_w + 70
+    width = label_w + plot_w + 100  # room for the note "±0 (nicht kalibriert)"
     height = top + row_h * max(len(jurors), 1) + 18
     largest = max([abs(j.offset) for j in jurors] + [0.5])
     bound = next((b for b in (0.5, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100) if b >= largest), largest)
