@@ -171,9 +171,10 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float, float, floa
 
 
 def score_distribution(groups: Sequence[Distribution], *, scale_min: float, scale_max: float,
-                       title: str | None = None) -> Markup:
-    """One row per category: every entry's score as a dot, the box from the lower to the upper quartile, the
-    median as a bar, the whiskers from minimum to maximum."""
+                       title: str | None = None, row_label: str | None = None) -> Markup:
+    """One row per group (a category, or within one category the total and each criterion): every entry's value as
+    a dot, the box from the lower to the upper quartile, the median as a bar, the whiskers from minimum to maximum.
+    `row_label` names the row axis (default "Kategorie")."""
     label_w, plot_w, row_h, top = 150.0, 330.0, 26.0, 8.0
     width = label_w + plot_w + 20
     height = top + row_h * max(len(groups), 1) + 18
@@ -202,7 +203,8 @@ def score_distribution(groups: Sequence[Distribution], *, scale_min: float, scal
         sentences.append(_("%(label)s: %(n)s Beiträge, Minimum %(lo)s, Median %(med)s, Maximum %(hi)s",
                            label=group.label, n=len(group.values), lo=_n(lo, 2), med=_n(med, 2), hi=_n(hi, 2)))
     return _svg(width, height, title or _("Verteilung der Punktzahlen je Kategorie"), "; ".join(sentences) + ".",
-                body, "chart-distribution", sentences=sentences, x_label=_("Punktzahl"), y_label=_("Kategorie"),
+                body, "chart-distribution", sentences=sentences, x_label=_("Punktzahl"),
+                y_label=row_label or _("Kategorie"),
                 label_w=label_w,
                 legend=[(_dot(INK), _("ein Beitrag")), (_box(LIGHT, BLUE), _("mittlere Hälfte")),
                         (_bar(BLUE), _("Median"))])
@@ -221,7 +223,7 @@ def juror_leniency(jurors: Sequence[Leniency], *, title: str | None = None) -> M
     """A bar per juror from zero to the juror's offset (points above or below the panel); jurors left out of the
     calibration are drawn hatched in grey with the note "nicht kalibriert"."""
     label_w, plot_w, row_h, top = 150.0, 300.0, 16.0, 8.0
-    width = label_w + plot_w + 70
+    width = label_w + plot_w + 100  # room for the note "±0 (nicht kalibriert)"
     height = top + row_h * max(len(jurors), 1) + 18
     largest = max([abs(j.offset) for j in jurors] + [0.5])
     bound = next((b for b in (0.5, 1, 1.5, 2, 3, 4, 5, 10, 20, 50, 100) if b >= largest), largest)

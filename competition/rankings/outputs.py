@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -196,19 +197,63 @@ def _interval_chart(rows: list[dict], title: str) -> Any:
          for r in rows], title=title)
 
 
-def page_charts(snapshot: RankingSnapshot) -> dict[str, Any]:
-    """The charts of the organisers' ranking page (the same SVGs as in the jury ranking PDF)."""
+def _category_distribution(content: dict, category: dict, rows: list[dict], scale: dict) -> Any:
+    """One category's spread: the total score and each criterion's average, one row each."""
+    groups = [charts.Distribution(str(_l("Gesamtpunktzahl")),
+                                  [r["score"] for r in rows if r.get("score") is not None])]
+    for criterion in content.get("criteria") or []:
+        values = [(r.get("criteria") or {}).get(criterion["id"]) for r in rows]
+        groups.append(charts.Distribution(criterion.get("name", ""), [v for v in values if v is not None]))
+    return charts.score_distribution(groups, scale_min=scale["min"], scale_max=scale["max"],
+                                     title=str(_l("Verteilung der Punktzahlen: %(name)s", name=category["name"])),
+                                     row_label=str(_l("Punktzahl und Kriterien")))
+
+
+def _leniency_chart(jurors: list[dict], title: str | None = None) -> Any:
+    return charts.juror_leniency([charts.Leniency(j["name"], j.get("offset") or 0.0, bool(j.get("calibrated")))
+                                  for j in jurors], title=title)
+
+
+@dataclass(frozen=True)
+class ChartPanel:
+    """The charts of one category (or of all categories together) on the organisers' ranking page."""
+
+    key: str
+    name: str
+    heading: str
+    charts: tuple[Any, ...]
+
+
+OVERALL_PANEL = "gesamt"
+
+
+def page_charts(snapshot: RankingSnapshot) -> list[ChartPanel]:
+    """The charts of the organisers' ranking page, one panel per category (its ranking with rank intervals, its
+    spread, its jury's leniency) and one for all categories together; the same SVGs as in the jury ranking PDF."""
     content = _content(snapshot)
     scale = _common(snapshot)["scale"]
+    panels = []
+    for category in _categories(content):
+        ranking = _category_ranking(content, category["id"])
+        rows = _rows(content, ranking)
+        if not rows:
+            continue
+        name = category["name"]
+        jurors = _jurors(content, ranking)
+        panel_charts = [_interval_chart(rows, str(_l("Rangliste %(name)s mit Rangintervallen", name=name))),
+                        _category_distribution(content, category, rows, scale)]
+        if jurors:
+            panel_charts.append(_leniency_chart(jurors, str(_l("Milde und Strenge der Jury: %(name)s", name=name))))
+        panels.append(ChartPanel(category["id"], name, str(_l("Kategorie %(name)s", name=name)),
+                                 tuple(panel_charts)))
     overall = content.get("overall") or {}
     jurors = _jurors(content, overall)
-    return {
-        "distribution": charts.score_distribution(_score_groups(content), scale_min=scale["min"],
-                                                  scale_max=scale["max"]),
-        "leniency": charts.juror_leniency([charts.Leniency(j["name"], j.get("offset") or 0.0,
-                                                           bool(j.get("calibrated"))) for j in jurors]),
-        "intervals": _interval_chart(_rows(content, overall), str(_l("Gesamtrangliste mit Rangintervallen"))),
-    }
+    panels.append(ChartPanel(OVERALL_PANEL, str(_l("Alle Kategorien")), str(_l("Alle Kategorien im Vergleich")), (
+        _interval_chart(_rows(content, overall), str(_l("Gesamtrangliste mit Rangintervallen"))),
+        charts.score_distribution(_score_groups(content), scale_min=scale["min"], scale_max=scale["max"]),
+        _leniency_chart(jurors),
+    )))
+    return panels
 
 
 # --- internal jury ranking ----------------------------------------------------------------------------------------
@@ -228,6 +273,8 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
             sections.append({"category": category, "rows": rows,
                              "chart": _interval_chart(rows, str(_l("Rangliste %(name)s mit Rangintervallen",
                                                                      name=category["name"]))),
+                             "distribution": _category_distribution(content, category, rows, context["scale"])
+                             if rows else None,
                              "kendall_tau": (ranking.get("agreement") or {}).get("kendall_tau")})
         overall = content.get("overall") or {}
         overall_rows = _rows(content, overall)
@@ -241,8 +288,7 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
             jurors=jurors, kendall_tau=(overall.get("agreement") or {}).get("kendall_tau"),
             distribution_chart=charts.score_distribution(_score_groups(content), scale_min=scale["min"],
                                                          scale_max=scale["max"]),
-            leniency_chart=charts.juror_leniency([charts.Leniency(j["name"], j.get("offset") or 0.0,
-                                                                  bool(j.get("calibrated"))) for j in jurors]),
+            leniency_chart=_leniency_chart(jurors),
             decisions=_decisions(content), tie_rules=TIE_RULE_LABELS,
             category_names={c["id"]: c["name"] for c in _categories(content)}, reliability=reliability,
         )

@@ -152,7 +152,7 @@ def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Ma
 
     def build():
         vm = view_model(snapshot, limit=None if show_all else ROWS_PER_CATEGORY)
-        context = dict(snapshot=snapshot, vm=vm, charts=_charts(snapshot), METHOD_LABELS=METHOD_LABELS,
+        context = dict(snapshot=snapshot, vm=vm, METHOD_LABELS=METHOD_LABELS,
                        FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS, AWARD_LABELS=AWARD_LABELS,
                        limit=ROWS_PER_CATEGORY, show_all=show_all)
         # Autoescaped output of our own templates, so it is safe HTML.
@@ -191,10 +191,19 @@ def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[s
             "verified": services.verify_snapshot(snapshot)}
 
 
-def _charts(snapshot: RankingSnapshot) -> dict[str, Any]:
+def chart_fragment(snapshot: RankingSnapshot, *, chosen: str | None) -> Markup:
+    """The charts section: every panel (one per category, one for all together) with only the chosen one shown
+    (an unknown or missing choice shows the first category); the panels are made once per snapshot and language."""
+    from flask_babel import get_locale
+
     from .outputs import page_charts
 
-    return page_charts(snapshot)
+    panels = _cached(("charts", snapshot.id, snapshot.sha256, str(get_locale())), lambda: page_charts(snapshot))
+    keys = [panel.key for panel in panels]
+    selected = chosen if chosen in keys else (keys[0] if keys else None)
+    # Autoescaped output of our own template, so it is safe HTML.
+    return Markup(render_template("rankings/_charts.html", panels=panels, selected=selected,  # noqa: S704
+                                  snapshot=snapshot))  # nosec B704
 
 
 @bp.get("", endpoint="index")
@@ -221,12 +230,14 @@ def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: 
     publication = services.publication_of(edition)
     show_all = request.args.get("all") == "1"
     facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
+    chart_section = chart_fragment(snapshot, chosen=request.args.get("kategorie")) if snapshot else None
     meter = reliability_context(judging_round, snapshot, history, cached=_cached)
     return render_template(
         "rankings/index.html", edition=edition, judging_round=judging_round, snapshot=snapshot, history=history,
         reopen_form=reopen_form or ReopenRoundForm(formdata=None),
         reopened=freezing.last_reopening(judging_round) if judging_round is not None else None,
-        facts=facts, tables=tables, stale=freezing.staleness(snapshot) if snapshot else [], **meter,
+        facts=facts, tables=tables, chart_section=chart_section,
+        stale=freezing.staleness(snapshot) if snapshot else [], **meter,
         freeze_form=FreezeForm(line=meter["line_default"]),
         publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
         and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
