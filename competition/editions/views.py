@@ -148,6 +148,9 @@ def set_phase(edition_id: int):
         return redirect(url_for("editions.show_edition", edition_id=edition.id))
     now = utcnow()
     phase = Phase(form.phase.data) if form.phase.data else None
+    if phase is Phase.SUBMISSION and why_not_open(edition):  # refused before asking, not after confirming
+        flash(str(why_not_open(edition)), "error")
+        return redirect(url_for("editions.show_edition", edition_id=edition.id))
     if request.form.get("confirmed") != "1":
         new = phase if phase is not None else phase_from_dates(edition.dates, now)
         return render_template("editions/phase_confirm.html", edition=edition, form=form, now=now,
