@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..editions.models import Edition
-from ..entries.models import Attachment, Entry, EntryStatus, Question, Visibility
+from ..editions.models import Category, Edition
+from ..entries.models import Attachment, Company, Entry, EntryStatus, Question, Visibility
 from ..extensions import db
 from ..judging.models import ShortlistEntry
 from .models import AudienceVote, Ballot
@@ -118,3 +118,14 @@ def counts(vote_id: int) -> dict[str, int]:
         func.count(Ballot.id), func.count(Ballot.entry_id),
         func.count(Ballot.excluded_at)).where(Ballot.vote_id == vote_id)).one()
     return {"requested": row[0], "confirmed": row[1], "excluded": row[2]}
+
+
+def confirmed_choice(vote_id: int, entry_id: int):
+    """What the confirmation page names, in one query: the entry's title, company and category, the end of the vote
+    and the edition's slug (for the link back to the gallery)."""
+    return db.session.execute(
+        select(Entry.title, Company.legal_name.label("company"), Category.name.label("category"),
+               AudienceVote.closes_at, Edition.slug)
+        .join(Company, Company.id == Entry.company_id).join(Category, Category.id == Entry.category_id)
+        .join(AudienceVote, AudienceVote.id == vote_id).join(Edition, Edition.id == AudienceVote.edition_id)
+        .where(Entry.id == entry_id)).one()

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..core.clock import utcnow
 from ..core.errors import DomainError
@@ -81,7 +80,7 @@ def entry_page(slug: str, entry_id: int):
         if category_id is None:
             abort(404)
         try:
-            ballot = services.request_vote(vote=vote, entry_id=entry_id, category_id=category_id,
+            ballot_id = services.request_vote(vote=vote, entry_id=entry_id, category_id=category_id,
                                            email=form.email.data, network=network_of(get_remote_address()),
                                            locale=str(get_locale() or "de")[:5], now=now)
         except DomainError as exc:
@@ -93,7 +92,7 @@ def entry_page(slug: str, entry_id: int):
         else:
             db.session.commit()
             return redirect(url_for(".requested", slug=slug, entry_id=entry_id,
-                                    state="already" if ballot is None else "sent"))
+                                    state="already" if ballot_id is None else "sent"))
     entry = _gallery_entry(vote, entry_id)
     images = queries.images_of([entry.id])
     return render_template("audience/entry.html", edition=edition, vote=vote, entry=entry, form=form,
@@ -117,15 +116,13 @@ def confirm(token: str):
     form = ConfirmForm(meta={"csrf": False})
     if request.method == "POST":
         try:
-            ballot = services.confirm_vote(token=token, now=utcnow())
+            confirmed = services.confirm_vote(token=token, now=utcnow())
         except DomainError as exc:
             db.session.rollback()
             return render_template("audience/confirm.html", error=str(exc.message), form=form, token=token), 400
         db.session.commit()
-        vote = db.session.get(AudienceVote, ballot.vote_id)
-        entry = db.session.scalar(select(Entry).options(joinedload(Entry.company), joinedload(Entry.category))
-                                  .where(Entry.id == ballot.entry_id))
-        return render_template("audience/confirmed.html", vote=vote, edition=vote.edition, entry=entry)
+        shown = queries.confirmed_choice(confirmed.vote_id, confirmed.entry_id)
+        return render_template("audience/confirmed.html", shown=shown)
     return render_template("audience/confirm.html", error=None, form=form, token=token)
 
 
