@@ -68,6 +68,21 @@ def votable_category(vote: AudienceVote, entry_id: int) -> int | None:
         Entry.publish_summary.is_(True)))
 
 
+def vote_and_category(slug: str, entry_id: int) -> tuple[AudienceVote | None, int | None]:
+    """The vote of the edition ``slug`` and the category ``entry_id`` may be voted in (as ``votable_category``), in
+    one query for the vote request."""
+    category = (select(Entry.category_id)
+                .where(Entry.id == entry_id, Entry.edition_id == AudienceVote.edition_id,
+                       Entry.status.in_(CANDIDATE_STATUSES), Entry.publish_summary.is_(True))
+                .correlate(AudienceVote).scalar_subquery())
+    row = db.session.execute(select(AudienceVote, category).join(Edition, Edition.id == AudienceVote.edition_id)
+                             .where(Edition.slug == slug)).first()
+    if row is None:
+        return None, None
+    vote, category_id = row
+    return vote, (category_id if entry_id in (vote.entry_ids or []) else None)
+
+
 def public_attachment():
     """An attachment the public may see: not one uploaded for a question the organisers keep for the jury or for
     themselves (``Question.visibility``); attachments without a question belong to the entry's core."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from ..core import audit
 from ..core.errors import InvalidToken, Locked, ValidationFailed
@@ -200,11 +200,11 @@ def request_vote(*, vote: AudienceVote, entry_id: int, category_id: int, email: 
         raise ValidationFailed(_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
                                field="email") from exc
     nonce = secrets.token_urlsafe(12)
-    ballot_id = db.session.scalar(_upsert_ballot(
+    ballot_id = _upsert_ballot(
         dict(vote_id=vote.id, category_id=category_id, voter_hash=address_hash(f"{local}@{domain}", salt=vote.salt),
              consent_at=now, requested_at=now, email=email.strip()[:254], local=local, domain=domain,
              network=network, locale=locale, pending_entry_id=entry_id, nonce=nonce, mail_sent_at=None),
-        entry_id=entry_id))
+        entry_id=entry_id)
     if ballot_id is None:  # the conflicting row already counts this entry and waits for nothing
         return None
     submit("audience.confirmation", params={"ballot_id": ballot_id, "nonce": nonce}, by=None, now=now,
@@ -216,20 +216,29 @@ _RENEWED = ("email", "local", "domain", "network", "locale", "pending_entry_id",
             "mail_sent_at")
 
 
+_UPSERTS: dict[str, object] = {}
+
+
 def _upsert_ballot(values: dict, *, entry_id: int):
     """INSERT … ON CONFLICT (vote, category, voter) DO UPDATE the request's fields, unless the existing ballot
-    already counts ``entry_id`` with no change pending; RETURNING the id (none in that case)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Ballot).values(**values)
-    table = Ballot.__table__
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.vote_id, table.c.category_id, table.c.voter_hash],
-        set_={name: statement.excluded[name] for name in _RENEWED},
-        where=or_(table.c.entry_id.is_(None), table.c.entry_id != entry_id, table.c.pending_entry_id.is_not(None)),
-    ).returning(table.c.id)
+    already counts ``entry_id`` with no change pending; RETURNING the id (none in that case). The statement is built
+    once per dialect with bound parameters (SQLAlchemy then reuses its compiled form)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = Ballot.__table__
+        statement = insert(table).values({name: bindparam(name) for name in values})
+        statement = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[table.c.vote_id, table.c.category_id, table.c.voter_hash],
+            set_={name: statement.excluded[name] for name in _RENEWED},
+            where=or_(table.c.entry_id.is_(None), table.c.entry_id != bindparam("chosen_entry"),
+                      table.c.pending_entry_id.is_not(None)),
+        ).returning(table.c.id)
+    return db.session.scalar(statement, {**values, "chosen_entry": entry_id})
 
 
 @dataclass(frozen=True)

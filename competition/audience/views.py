@@ -71,13 +71,13 @@ def _vote_limits():
 @limiter.limit(lambda: current_app.config["RATELIMIT_AUDIENCE_PER_ADDRESS"], key_func=address_key, methods=["POST"])
 @csrf.exempt  # no session and no account is involved: a forged request could do nothing the sender cannot do
 def entry_page(slug: str, entry_id: int):
-    edition, vote = _vote(slug)
     now = utcnow()
     form = VoteForm(meta={"csrf": False})
     if request.method == "POST" and form.validate():
-        # Lean on purpose (a viral vote): one narrow query for the entry, no page rendering before the redirect.
-        category_id = queries.votable_category(vote, entry_id)
-        if category_id is None:
+        # Lean on purpose (a viral vote): one query for the vote and the entry's category, one upsert, one job row;
+        # the page is rendered only when something is wrong.
+        vote, category_id = queries.vote_and_category(slug, entry_id)
+        if vote is None or category_id is None:
             abort(404)
         try:
             ballot_id = services.request_vote(vote=vote, entry_id=entry_id, category_id=category_id,
@@ -93,6 +93,7 @@ def entry_page(slug: str, entry_id: int):
             db.session.commit()
             return redirect(url_for(".requested", slug=slug, entry_id=entry_id,
                                     state="already" if ballot_id is None else "sent"))
+    edition, vote = _vote(slug)
     entry = _gallery_entry(vote, entry_id)
     images = queries.images_of([entry.id])
     return render_template("audience/entry.html", edition=edition, vote=vote, entry=entry, form=form,
