@@ -267,3 +267,24 @@ def test_the_same_person_at_the_same_moment_gets_one_ballot(world, organiser, ap
     db.session.commit()
     assert db.session.get(Ballot, ballot_id).pending_entry_id == shown[1].id
     assert db.session.scalar(select(func.count(Ballot.id))) == 1
+
+
+def test_a_link_clicked_after_the_vote_closed_counts_nothing(client, login_as, organiser, world, outbox):
+    """The one guarded UPDATE of a confirmation checks that the vote is still open; a stale ballot id is refused."""
+    snapshot, entries = world
+    published, _hidden = _open_vote(client, login_as, organiser, snapshot, entries)
+    _vote(client, "ind-2026", published[0], "spaet.klicker@web.de")
+    link = link_in(outbox[0], "/publikumspreis/bestaetigen/")
+    login_as(organiser)
+    client.post(f"/organisation/editions/{snapshot.edition_id}/publikumspreis/close")
+    client.post("/logout")
+    late = client.post(link)
+    assert late.status_code == 400 and "Die Abstimmung ist geschlossen" in late.get_data(as_text=True)
+    ballot = db.session.scalar(select(Ballot))
+    db.session.refresh(ballot)
+    assert ballot.entry_id is None and ballot.pending_entry_id == published[0].id
+    # a well-signed link whose ballot is gone
+    from competition.audience.services import confirm_token
+
+    gone = client.post(f"/publikumspreis/bestaetigen/{confirm_token(ballot.id + 999, 'x')}")
+    assert gone.status_code == 400 and "keine Stimme mehr" in gone.get_data(as_text=True)
