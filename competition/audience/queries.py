@@ -58,19 +58,9 @@ def gallery_entries(vote: AudienceVote, *, category_id: int | None = None, distr
     return entries
 
 
-def votable_category(vote: AudienceVote, entry_id: int) -> int | None:
-    """The category of an entry a vote may be cast for (in the gallery and still allowed), or None: one narrow
-    query for the vote request."""
-    if entry_id not in (vote.entry_ids or []):
-        return None
-    return db.session.scalar(select(Entry.category_id).where(
-        Entry.id == entry_id, Entry.edition_id == vote.edition_id, Entry.status.in_(CANDIDATE_STATUSES),
-        Entry.publish_summary.is_(True)))
-
-
 def vote_and_category(slug: str, entry_id: int) -> tuple[AudienceVote | None, int | None]:
-    """The vote of the edition ``slug`` and the category ``entry_id`` may be voted in (as ``votable_category``), in
-    one query for the vote request."""
+    """The vote of the edition ``slug`` and the category of ``entry_id`` if a vote may be cast for it (in the gallery
+    and still allowed: a candidate whose company agreed to publication), else None; one query for the vote request."""
     category = (select(Entry.category_id)
                 .where(Entry.id == entry_id, Entry.edition_id == AudienceVote.edition_id,
                        Entry.status.in_(CANDIDATE_STATUSES), Entry.publish_summary.is_(True))
