@@ -1,6 +1,6 @@
 """Audience vote under a viral peak: people vote, receive the confirmation link and click it, for 60 s.
 
-    .venv/bin/python bench/votes.py [--seconds 60] [--clients 24] [--changers 2]
+    .venv/bin/python bench/votes.py [--seconds 60] [--clients 24] [--changers 2] [--workers 5] [--threads 4]
                                     [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/competition_votes_bench]
                                     [--redis-url redis://127.0.0.1:6379/9]
 
@@ -325,6 +325,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=24, help="threads that vote (as many click links)")
     parser.add_argument("--changers", type=int, default=2, help="threads that vote, confirm and change their vote")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
+                        help="gunicorn processes (default: gunicorn.conf.py's production default, 2 × cores + 1)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per process (default: gunicorn.conf.py's production default, 4)")
     parser.add_argument("--database-url", default=os.environ.get("VOTES_BENCH_DATABASE_URL", DEFAULT_DB),
                         help="PostgreSQL; this database is EMPTIED")
     parser.add_argument("--redis-url", default=os.environ.get("VOTES_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"))
@@ -338,7 +342,8 @@ def main() -> None:
         env = {"DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url, "JOBS_BACKEND": "rq",
                "JOBS_QUEUE": queue_name, "INSTANCE_PATH": str(Path(tmp) / "instance"), "PROXY_FIX_X_FOR": "1",
                "UPLOAD_FOLDER": str(Path(tmp) / "uploads"), "RATELIMIT_ENABLED": "1"}
-        with GunicornServer(env=env, log_path=Path(tmp) / "gunicorn.log") as server:
+        with GunicornServer(env=env, log_path=Path(tmp) / "gunicorn.log", workers=args.workers,
+                            threads=args.threads) as server:
             run = Run(server.url, world["entries"], args.seconds)
             threads = [threading.Thread(target=run.mailbox, args=(args.database_url,), daemon=True)]
             threads += [threading.Thread(target=run.clicking, daemon=True) for _ in range(args.clients)]
@@ -369,7 +374,7 @@ def main() -> None:
     in_window = sum(1 for at, _w in run.confirm_acks if at <= ended)
     latencies = sorted(run.latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0
-    print(f"# load: {load}")
+    print(f"# load: {load}; gunicorn {args.workers} workers × {args.threads} threads")
     print(f"# {len(run.votes_acked)} votes acknowledged, {len(run.confirm_acks)} confirmations acknowledged "
           f"({in_window} within the {duration:.0f} s), {result['jobs']} mails queued, {result['ballots']} ballots, "
           f"{result['counted']} counted; median {statistics.median(latencies) if latencies else 0:.0f} ms; "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..editions.models import Edition
-from ..entries.models import Attachment, Entry, EntryStatus, Question, Visibility
+from ..editions.models import Category, Edition
+from ..entries.models import Attachment, Company, Entry, EntryStatus, Question, Visibility
 from ..extensions import db
 from ..judging.models import ShortlistEntry
 from .models import AudienceVote, Ballot
@@ -58,14 +58,19 @@ def gallery_entries(vote: AudienceVote, *, category_id: int | None = None, distr
     return entries
 
 
-def votable_category(vote: AudienceVote, entry_id: int) -> int | None:
-    """The category of an entry a vote may be cast for (in the gallery and still allowed), or None: one narrow
-    query for the vote request."""
-    if entry_id not in (vote.entry_ids or []):
-        return None
-    return db.session.scalar(select(Entry.category_id).where(
-        Entry.id == entry_id, Entry.edition_id == vote.edition_id, Entry.status.in_(CANDIDATE_STATUSES),
-        Entry.publish_summary.is_(True)))
+def vote_and_category(slug: str, entry_id: int) -> tuple[AudienceVote | None, int | None]:
+    """The vote of the edition ``slug`` and the category of ``entry_id`` if a vote may be cast for it (in the gallery
+    and still allowed: a candidate whose company agreed to publication), else None; one query for the vote request."""
+    category = (select(Entry.category_id)
+                .where(Entry.id == entry_id, Entry.edition_id == AudienceVote.edition_id,
+                       Entry.status.in_(CANDIDATE_STATUSES), Entry.publish_summary.is_(True))
+                .correlate(AudienceVote).scalar_subquery())
+    row = db.session.execute(select(AudienceVote, category).join(Edition, Edition.id == AudienceVote.edition_id)
+                             .where(Edition.slug == slug)).first()
+    if row is None:
+        return None, None
+    vote, category_id = row
+    return vote, (category_id if entry_id in (vote.entry_ids or []) else None)
 
 
 def public_attachment():
@@ -118,3 +123,14 @@ def counts(vote_id: int) -> dict[str, int]:
         func.count(Ballot.id), func.count(Ballot.entry_id),
         func.count(Ballot.excluded_at)).where(Ballot.vote_id == vote_id)).one()
     return {"requested": row[0], "confirmed": row[1], "excluded": row[2]}
+
+
+def confirmed_choice(vote_id: int, entry_id: int):
+    """What the confirmation page names, in one query: the entry's title, company and category, the end of the vote
+    and the edition's slug (for the link back to the gallery)."""
+    return db.session.execute(
+        select(Entry.title, Company.legal_name.label("company"), Category.name.label("category"),
+               AudienceVote.closes_at, Edition.slug)
+        .join(Company, Company.id == Entry.company_id).join(Category, Category.id == Entry.category_id)
+        .join(AudienceVote, AudienceVote.id == vote_id).join(Edition, Edition.id == AudienceVote.edition_id)
+        .where(Entry.id == entry_id)).one()

@@ -15,11 +15,11 @@ Decisions (issue 20):
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, func, or_, select, update
 
 from ..core import audit
 from ..core.errors import InvalidToken, Locked, ValidationFailed
@@ -188,9 +188,10 @@ def verify_vote(vote: AudienceVote) -> bool:
 # --- the voters' side ---------------------------------------------------------------------------------------------
 
 def request_vote(*, vote: AudienceVote, entry_id: int, category_id: int, email: str, network: str, locale: str,
-                 now: datetime) -> Ballot | None:
-    """Record a requested vote and queue its confirmation mail. Returns None when the address already has this
-    confirmed choice (nothing to do). Lean on purpose: a few statements and one job row."""
+                 now: datetime) -> int | None:
+    """Record a requested vote and queue its confirmation mail; returns the ballot's id, or None when the address
+    already has this confirmed choice (nothing to do). Lean on purpose (a viral vote): one upsert on the unique key
+    of the ballot (so two requests of one address at the same moment cannot make two ballots) and one job row."""
     if not vote.is_open(now):
         raise Locked(_l("Die Abstimmung ist geschlossen; es können keine Stimmen mehr abgegeben werden."))
     try:
@@ -198,38 +199,62 @@ def request_vote(*, vote: AudienceVote, entry_id: int, category_id: int, email: 
     except AddressInvalid as exc:
         raise ValidationFailed(_l("Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."),
                                field="email") from exc
-    voter = address_hash(f"{local}@{domain}", salt=vote.salt)
-    ballot = _ballot_of(vote.id, category_id, voter)
-    if ballot is None:
-        fresh = Ballot(vote_id=vote.id, category_id=category_id, voter_hash=voter, consent_at=now, requested_at=now,
-                       domain=domain)
-        try:  # the same person twice at the same moment: the unique key decides, the loser uses the winner's row
-            with db.session.begin_nested():
-                db.session.add(fresh)
-            ballot = fresh
-        except IntegrityError:
-            ballot = _ballot_of(vote.id, category_id, voter, lock=True)
-    elif ballot.entry_id == entry_id and ballot.pending_entry_id is None:
-        return None
     nonce = secrets.token_urlsafe(12)
-    ballot.email, ballot.local, ballot.domain = email.strip()[:254], local, domain
-    ballot.network, ballot.locale = network, locale
-    ballot.pending_entry_id, ballot.nonce = entry_id, nonce
-    ballot.requested_at, ballot.mail_sent_at = now, None
-    db.session.flush()
-    submit("audience.confirmation", params={"ballot_id": ballot.id, "nonce": nonce}, by=None, now=now,
+    ballot_id = _upsert_ballot(
+        dict(vote_id=vote.id, category_id=category_id, voter_hash=address_hash(f"{local}@{domain}", salt=vote.salt),
+             consent_at=now, requested_at=now, email=email.strip()[:254], local=local, domain=domain,
+             network=network, locale=locale, pending_entry_id=entry_id, nonce=nonce, mail_sent_at=None),
+        entry_id=entry_id)
+    if ballot_id is None:  # the conflicting row already counts this entry and waits for nothing
+        return None
+    submit("audience.confirmation", params={"ballot_id": ballot_id, "nonce": nonce}, by=None, now=now,
            edition_id=vote.edition_id)
-    return ballot
+    return ballot_id
 
 
-def _ballot_of(vote_id: int, category_id: int, voter: str, *, lock: bool = False) -> Ballot | None:
-    statement = select(Ballot).where(Ballot.vote_id == vote_id, Ballot.category_id == category_id,
-                                     Ballot.voter_hash == voter)
-    return db.session.scalar(statement.with_for_update() if lock else statement)
+_RENEWED = ("email", "local", "domain", "network", "locale", "pending_entry_id", "nonce", "requested_at",
+            "mail_sent_at")
 
 
-def confirm_vote(*, token: str, now: datetime) -> Ballot:
-    """Count the choice the link names (the link of the latest request of this address in this category)."""
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_ballot(values: dict, *, entry_id: int):
+    """INSERT … ON CONFLICT (vote, category, voter) DO UPDATE the request's fields, unless the existing ballot
+    already counts ``entry_id`` with no change pending; RETURNING the id (none in that case). The statement is built
+    once per dialect with bound parameters (SQLAlchemy then reuses its compiled form)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        table = Ballot.__table__
+        statement = insert(table).values({name: bindparam(name) for name in values})
+        statement = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[table.c.vote_id, table.c.category_id, table.c.voter_hash],
+            set_={name: statement.excluded[name] for name in _RENEWED},
+            where=or_(table.c.entry_id.is_(None), table.c.entry_id != bindparam("chosen_entry"),
+                      table.c.pending_entry_id.is_not(None)),
+        ).returning(table.c.id)
+    return db.session.scalar(statement, {**values, "chosen_entry": entry_id})
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What the confirmation page shows: the vote and the entry the ballot now counts."""
+
+    vote_id: int
+    entry_id: int
+
+
+def confirm_vote(*, token: str, now: datetime) -> Confirmed:
+    """Count the choice the link names (the link of the latest request of this address in this category).
+
+    Lean on purpose: one UPDATE that moves the pending choice only if the link's nonce is still the ballot's and the
+    vote is open; only when it changes nothing do further queries find out why (clicked twice, a newer link, closed).
+    """
     try:
         data = read_token(TOKEN_PURPOSE, token, max_age=TOKEN_MAX_AGE)
     except TokenExpired as exc:
@@ -237,21 +262,29 @@ def confirm_vote(*, token: str, now: datetime) -> Ballot:
     except TokenInvalid as exc:
         raise InvalidToken(_l("Dieser Bestätigungslink ist ungültig. Bitte kopieren Sie ihn vollständig aus der "
                               "E-Mail oder stimmen Sie erneut ab.")) from exc
-    ballot = db.session.get(Ballot, int(data.get("b") or 0), with_for_update=True)
+    ballot_id, nonce = int(data.get("b") or 0), data.get("n")
+    is_open = (select(AudienceVote.id)
+               .where(AudienceVote.id == Ballot.vote_id, AudienceVote.closed_at.is_(None),
+                      AudienceVote.published_at.is_(None), AudienceVote.opens_at <= now, AudienceVote.closes_at > now)
+               .exists())
+    row = db.session.execute(
+        update(Ballot)
+        .where(Ballot.id == ballot_id, Ballot.nonce == nonce, Ballot.nonce.is_not(None),
+               Ballot.pending_entry_id.is_not(None), is_open)
+        .values(entry_id=Ballot.pending_entry_id, pending_entry_id=None, nonce=None, confirmed_at=now)
+        .returning(Ballot.vote_id, Ballot.entry_id)
+        .execution_options(synchronize_session=False)).first()
+    if row is not None:
+        return Confirmed(row.vote_id, row.entry_id)
+    ballot = db.session.get(Ballot, ballot_id)
     if ballot is None:
         raise InvalidToken(_l("Zu diesem Link gibt es keine Stimme mehr."))
-    vote = db.session.get(AudienceVote, ballot.vote_id)
-    if ballot.nonce != data.get("n"):
+    if ballot.nonce != nonce:
         if ballot.nonce is None and ballot.entry_id is not None:
-            return ballot  # clicked twice: already counted
+            return Confirmed(ballot.vote_id, ballot.entry_id)  # clicked twice: already counted
         raise InvalidToken(_l("Dieser Link gilt nicht mehr: Mit dieser Adresse wurde in dieser Kategorie später "
                               "noch einmal abgestimmt. Bitte verwenden Sie den Link aus der neuesten E-Mail."))
-    if not vote.is_open(now):
-        raise Locked(_l("Die Abstimmung ist geschlossen; diese Stimme kann nicht mehr bestätigt werden."))
-    ballot.entry_id, ballot.pending_entry_id, ballot.nonce = ballot.pending_entry_id, None, None
-    ballot.confirmed_at = now
-    db.session.flush()
-    return ballot
+    raise Locked(_l("Die Abstimmung ist geschlossen; diese Stimme kann nicht mehr bestätigt werden."))
 
 
 def category_of(entry: Entry) -> Category:

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..core.clock import utcnow
 from ..core.errors import DomainError
@@ -72,16 +71,16 @@ def _vote_limits():
 @limiter.limit(lambda: current_app.config["RATELIMIT_AUDIENCE_PER_ADDRESS"], key_func=address_key, methods=["POST"])
 @csrf.exempt  # no session and no account is involved: a forged request could do nothing the sender cannot do
 def entry_page(slug: str, entry_id: int):
-    edition, vote = _vote(slug)
     now = utcnow()
     form = VoteForm(meta={"csrf": False})
     if request.method == "POST" and form.validate():
-        # Lean on purpose (a viral vote): one narrow query for the entry, no page rendering before the redirect.
-        category_id = queries.votable_category(vote, entry_id)
-        if category_id is None:
+        # Lean on purpose (a viral vote): one query for the vote and the entry's category, one upsert, one job row;
+        # the page is rendered only when something is wrong.
+        vote, category_id = queries.vote_and_category(slug, entry_id)
+        if vote is None or category_id is None:
             abort(404)
         try:
-            ballot = services.request_vote(vote=vote, entry_id=entry_id, category_id=category_id,
+            ballot_id = services.request_vote(vote=vote, entry_id=entry_id, category_id=category_id,
                                            email=form.email.data, network=network_of(get_remote_address()),
                                            locale=str(get_locale() or "de")[:5], now=now)
         except DomainError as exc:
@@ -93,7 +92,8 @@ def entry_page(slug: str, entry_id: int):
         else:
             db.session.commit()
             return redirect(url_for(".requested", slug=slug, entry_id=entry_id,
-                                    state="already" if ballot is None else "sent"))
+                                    state="already" if ballot_id is None else "sent"))
+    edition, vote = _vote(slug)
     entry = _gallery_entry(vote, entry_id)
     images = queries.images_of([entry.id])
     return render_template("audience/entry.html", edition=edition, vote=vote, entry=entry, form=form,
@@ -117,15 +117,13 @@ def confirm(token: str):
     form = ConfirmForm(meta={"csrf": False})
     if request.method == "POST":
         try:
-            ballot = services.confirm_vote(token=token, now=utcnow())
+            confirmed = services.confirm_vote(token=token, now=utcnow())
         except DomainError as exc:
             db.session.rollback()
             return render_template("audience/confirm.html", error=str(exc.message), form=form, token=token), 400
         db.session.commit()
-        vote = db.session.get(AudienceVote, ballot.vote_id)
-        entry = db.session.scalar(select(Entry).options(joinedload(Entry.company), joinedload(Entry.category))
-                                  .where(Entry.id == ballot.entry_id))
-        return render_template("audience/confirmed.html", vote=vote, edition=vote.edition, entry=entry)
+        shown = queries.confirmed_choice(confirmed.vote_id, confirmed.entry_id)
+        return render_template("audience/confirmed.html", shown=shown)
     return render_template("audience/confirm.html", error=None, form=form, token=token)
 
 

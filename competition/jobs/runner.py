@@ -253,9 +253,16 @@ def redis_connection():
 
 
 def rq_queue():
+    """The app's RQ queue, made once per process: a fresh ``Queue`` asks Redis for its server version (``INFO``)
+    before its first job, which would be one more round trip for every vote's confirmation mail."""
     from rq import Queue
 
-    return Queue(current_app.config.get("JOBS_QUEUE") or "competition", connection=redis_connection())
+    app = current_app._get_current_object()
+    name = app.config.get("JOBS_QUEUE") or "competition"
+    cached = app.extensions.get("jobs.rq_queue")
+    if cached is None or cached.name != name:
+        cached = app.extensions["jobs.rq_queue"] = Queue(name, connection=redis_connection())
+    return cached
 
 
 def rq_job_id(job_id: int, attempts: int) -> str:
@@ -269,8 +276,11 @@ def enqueue(job_id: int, *, attempts: int, delay: int = 0) -> None:
                    result_ttl=3600, failure_ttl=7 * 24 * 3600, description=f"competition job {job_id}")
     if delay:
         queue.enqueue_in(timedelta(seconds=delay), RQ_ENTRY_POINT, job_id, **options)
-    else:
-        queue.enqueue(RQ_ENTRY_POINT, job_id, **options)
+        return
+    # One round trip: the queue's registration, the job's hash and the push go to Redis in one pipeline.
+    with queue.connection.pipeline() as pipe:
+        queue.enqueue(RQ_ENTRY_POINT, job_id, pipeline=pipe, **options)
+        pipe.execute()
 
 
 def _rq_job_is_waiting(job_id: int, attempts: int) -> bool:

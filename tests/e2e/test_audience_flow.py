@@ -74,6 +74,8 @@ def test_the_audience_vote_from_gallery_to_certificate(live_server, live_outbox,
     screenshot(visitor, "audience-confirm")
     visitor.get_by_role("button", name="Ja, meine Stimme bestätigen").click()
     expect(visitor.get_by_role("heading", name="Vielen Dank, Ihre Stimme zählt")).to_be_visible()
+    expect(visitor.get_by_text(first.title, exact=False).first).to_be_visible()  # what she voted for, by name
+    screenshot(visitor, "audience-confirmed")
     assert db.session.scalar(select(Ballot.entry_id)) == first.id
 
     # she changes her mind (another spelling of the same address): one ballot, moved after its own confirmation

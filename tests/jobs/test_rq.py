@@ -53,6 +53,34 @@ def test_submit_enqueues_after_commit_and_a_worker_runs_it(app, rq_backend, orga
     assert queue.count == 0
 
 
+def test_a_job_reaches_redis_in_one_round_trip(app, rq_backend, organiser):
+    """A vote's confirmation mail is a job: after the first one, each costs one round trip to Redis (the queue's
+    registration, the job's hash and the push in one pipeline; no server-version query per job)."""
+    import redis.connection
+
+    queue = Queue(rq_backend, connection=Redis.from_url(REDIS_URL))
+    submit("tests.count", params={"n": 1}, by=organiser, now=utcnow())
+    db.session.commit()
+    sent = []
+    real = redis.connection.Connection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command)
+        return real(self, command, *args, **kwargs)
+
+    redis.connection.Connection.send_packed_command = counting
+    try:
+        job = submit("tests.count", params={"n": 2}, by=organiser, now=utcnow())
+        db.session.commit()
+    finally:
+        redis.connection.Connection.send_packed_command = real
+    assert len(sent) == 1
+    assert queue.job_ids[-1] == f"{rq_backend}-job-{job.id}-0" and queue.count == 2
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == JobStatus.DONE
+
+
 def test_rolled_back_submit_enqueues_nothing(rq_backend, organiser):
     queue = Queue(rq_backend, connection=Redis.from_url(REDIS_URL))
     submit("tests.count", params={"n": 1}, by=organiser, now=utcnow())
