@@ -59,6 +59,7 @@ def _sheet_round(session: Session, sheet_id: int | None) -> int | None:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     rounds = _pending(session)
+    sheet_rounds: dict[int, int | None] = {}  # a saved sheet flushes all its scores at once: one query per sheet
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, _WITH_ROUND):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
@@ -67,7 +68,9 @@ def _after_flush(session: Session, _context) -> None:
         elif isinstance(obj, Score):
             if obj in session.dirty and not session.is_modified(obj, include_collections=False):
                 continue
-            rounds.add(_sheet_round(session, obj.sheet_id))
+            if obj.sheet_id not in sheet_rounds:
+                sheet_rounds[obj.sheet_id] = _sheet_round(session, obj.sheet_id)
+            rounds.add(sheet_rounds[obj.sheet_id])
         elif isinstance(obj, JudgingRound) and obj in session.dirty:
             state = obj.__dict__.get("_sa_instance_state")
             if state is not None and any(state.attrs[name].history.has_changes() for name in _ROUND_SETTINGS):
