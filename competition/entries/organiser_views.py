@@ -17,7 +17,6 @@ from ..core.clock import to_berlin, utcnow
 from ..core.i18n import current_language, datetime_filter, datetime_parts
 from ..core.ids import db_int
 from ..core.outcomes import run_service
-from ..core.pagination import paginate
 from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions.models import Category, Edition
@@ -121,7 +120,7 @@ def _list_rows(entries: list[Entry]) -> list[dict[str, Any]]:
 def list_entries():
     filters = _filters(request.args)
     page = max(request.args.get("page", 1, type=db_int) or 1, 1)
-    pagination = paginate(db.session, queries.entry_list(filters), page=page, per_page=PER_PAGE)
+    pagination = db.paginate(queries.entry_list(filters), page=page, per_page=PER_PAGE, error_out=False)
     rows = _list_rows(pagination.items)
     editions_query, categories_query = queries.filter_choices()
     editions = db.session.scalars(editions_query).all()
