@@ -151,6 +151,9 @@ def _register_blueprints(app: Flask) -> None:
     from .entries import phase_effects as _entries_phase_effects  # noqa: F401
     from .judging import phase_effects as _judging_phase_effects  # noqa: F401
 
+    # Every write to a round's sheets, scores, assignments or criteria bumps its inputs revision (rankings staleness).
+    from .judging import revisions as _judging_revisions  # noqa: F401
+
 
 # Lower modules offer registries and signals that higher ones subscribe to, so imports keep running one way
 # (docs/architecture.md): each module erases its own part of a person (accounts.erasure), privacy records consent

@@ -132,6 +132,11 @@ class JudgingRound(db.Model):
     # Set by the rankings module when a ranking of this round is frozen; cleared when an organiser reopens the
     # round with a reason. While set, the round's sheets and assignments cannot change (see judging.permissions).
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Counts the writes that could change what a ranking of this round counts (its sheets, scores, assignments,
+    # criteria and scale); bumped by judging.revisions in the same flush as the write, never set by hand. A snapshot
+    # records it at freeze, so the ranking page knows with one query that nothing changed since (read it with a
+    # query: the in-memory attribute is not refreshed by the bump).
+    inputs_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     edition: Mapped[Edition] = relationship(back_populates="rounds")
     criteria: Mapped[list[Criterion]] = relationship(

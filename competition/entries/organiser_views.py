@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..accounts.models import Role, User
 from ..core.clock import to_berlin, utcnow
-from ..core.i18n import datetime_filter
+from ..core.i18n import current_language, datetime_filter, datetime_parts
 from ..core.ids import db_int
 from ..core.outcomes import run_service
 from ..core.permissions import role_required
@@ -23,7 +23,7 @@ from ..editions.models import Category, Edition
 from ..extensions import db
 from . import exports, permissions, queries, rules, services, versions
 from .forms import EligibilityForm, ExtensionForm
-from .labels import DISTRICT_LABELS, TURNOVER_LABELS, VISIBILITY_LABELS
+from .labels import DISTRICT_LABELS, STATUS_LABELS, TURNOVER_LABELS, VISIBILITY_LABELS
 from .models import District, Entry, EntryStatus
 from .queries import EntryFilters, Proposal, Sort
 
@@ -94,13 +94,34 @@ def _concerns(entry: Entry) -> list[str]:
 
 # --- list ----------------------------------------------------------------------------------------------------------
 
+def _list_rows(entries: list[Entry]) -> list[dict[str, Any]]:
+    """What each row of the list shows, worked out once per page: one `url_for` for all links, the labels
+    translated once, dates formatted without Babel per row, the eligibility proposal once per kind of company."""
+    link = url_for("entries_admin.show_entry", entry_id=0)
+    prefix, suffix = link.rsplit("/0", 1)
+    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
+    districts = {district: str(label) for district, label in DISTRICT_LABELS.items()}
+    moment = datetime_parts(current_language())
+    concerns: dict[tuple, list[str]] = {}
+    rows = []
+    for entry in entries:
+        company = entry.company
+        key = (company.district, company.employees, entry.edition.max_employees)
+        if key not in concerns:
+            concerns[key] = _concerns(entry)
+        rows.append({"entry": entry, "concerns": concerns[key], "url": f"{prefix}/{entry.id}{suffix}",
+                     "status": statuses[entry.status], "district": districts.get(company.district, ""),
+                     "submitted": moment(entry.last_submitted_at) if entry.last_submitted_at else None})
+    return rows
+
+
 @bp.get("/entries")
 @organiser_only
 def list_entries():
     filters = _filters(request.args)
     page = max(request.args.get("page", 1, type=db_int) or 1, 1)
     pagination = db.paginate(queries.entry_list(filters), page=page, per_page=PER_PAGE, error_out=False)
-    rows = [{"entry": entry, "concerns": _concerns(entry)} for entry in pagination.items]
+    rows = _list_rows(pagination.items)
     editions_query, categories_query = queries.filter_choices()
     editions = db.session.scalars(editions_query).all()
     categories = db.session.scalars(categories_query).all()

@@ -109,13 +109,13 @@ def record_consents(*, user: User, now: datetime, kinds=CONSENT_KINDS) -> list[C
     return rows
 
 
-def missing_consents(user: User) -> list[LegalKind]:
+def missing_consents(user: User, *, versions: dict[LegalKind, str] | None = None) -> list[LegalKind]:
     """The texts whose current version this user has not agreed to yet.
 
     The initial version is the baseline: accounts from before consents were recorded (or made on the command
     line) are asked only once a text gets a new version, which is what "a new version asks again" means.
     """
-    versions = current_versions()
+    versions = versions or current_versions()
     pending = [kind for kind in CONSENT_KINDS if versions[kind] != INITIAL_VERSION]
     if not pending:
         return []

@@ -12,6 +12,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -49,6 +50,7 @@ ENDPOINTS = {LegalKind.IMPRINT: "privacy.imprint", LegalKind.PRIVACY: "privacy.p
 
 # Reachable while a consent to a new version is outstanding: the texts themselves, the consent page, leaving
 # (logout, or taking one's data and deleting the account instead of agreeing), and what every page needs.
+CONSENTED = "consented_versions"
 CONSENT_EXEMPT = {"privacy.consent", "privacy.imprint", "privacy.privacy_notice", "privacy.terms",
                   "privacy.data_page", "privacy.data_export", "privacy.delete_account", "accounts.logout",
                   "core.healthz", "core.set_language", "static"}
@@ -71,7 +73,16 @@ def require_current_consent():
     for an expired session; what was typed stays on the page."""
     if request.endpoint is None or request.endpoint in CONSENT_EXEMPT:
         return None
-    if not current_user.is_authenticated or not services.missing_consents(current_user):
+    if not current_user.is_authenticated:
+        return None
+    # Consents are only ever added: once this session saw the user agree to today's versions, it need not ask the
+    # database again until a text gets a new version (one query for the versions, none for the consents).
+    versions = services.current_versions()
+    agreed = [current_user.id, sorted([kind.value, version] for kind, version in versions.items())]
+    if session.get(CONSENTED) == agreed:
+        return None
+    if not services.missing_consents(current_user, versions=versions):
+        session[CONSENTED] = agreed
         return None
     if request.headers.get("HX-Request"):
         # 200 on purpose: htmx swaps only 2xx responses, and the message must appear where the status is shown.

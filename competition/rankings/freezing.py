@@ -7,7 +7,9 @@ Each snapshot records what it counted by database identity (`services.counted_in
 counted sheets, the round's assignment ids and the round's scoring settings) with a SHA-256 of it. `staleness`
 compares that hash with today's, one narrow query per table and no recomputation, so it notices everything that
 changes the counted inputs: a sheet submitted, reopened, changed and submitted again, voided, a removed or added
-assignment. Only when the hash differs are the recorded ids read to say what changed. Use cases flush, never
+assignment. Only when the hash differs are the recorded ids read to say what changed. Cheaper still, each
+snapshot records the round's `inputs_revision` (judging.revisions bumps it with every write to the round's sheets,
+scores, assignments or criteria): while it is unchanged the hash is not computed at all. Use cases flush, never
 commit.
 """
 
@@ -84,7 +86,10 @@ def staleness(snapshot: RankingSnapshot) -> list[str]:
     """Why the snapshot no longer shows the current state; empty when it does."""
     judging_round = snapshot.round
     reasons: list[str] = []
-    if snapshot.counted_sha256 is None:  # frozen before the counted inputs were recorded: compare the values
+    revision = db.session.scalar(select(JudgingRound.inputs_revision).where(JudgingRound.id == snapshot.round_id))
+    if snapshot.inputs_revision is not None and snapshot.inputs_revision == revision:
+        pass  # no write touched the round's sheets, scores, assignments or criteria since the freeze
+    elif snapshot.counted_sha256 is None:  # frozen before the counted inputs were recorded: compare the values
         if canonical_sha256(round_inputs(judging_round)) != snapshot.inputs_sha256:
             reasons.append(str(_l("Die gezählten Bewertungen haben sich seitdem geändert.")))
     else:

@@ -34,6 +34,9 @@ class RankingSnapshot(db.Model):
     # NULL for snapshots frozen before it was recorded. Not part of the hashed content (database ids, not results).
     counted: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     counted_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The round's `inputs_revision` when the snapshot was made: while it is unchanged nothing counted can have
+    # changed, and `freezing.staleness` needs no further query. NULL for older snapshots (then the hash decides).
+    inputs_revision: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -287,11 +287,12 @@ def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None,
         raise ValidationFailed(_l("Die Linie muss nach Platz 1 oder später liegen."), field="line")
     content = build_content(judging_round, method=method, by=by, now=now)
     counted = counted_inputs(judging_round)
+    revision = db.session.scalar(select(JudgingRound.inputs_revision).where(JudgingRound.id == judging_round.id))
     content["reliability"] = reliability_content(content, line=line or default_line(judging_round))
     snapshot = RankingSnapshot(edition_id=judging_round.edition_id, round_id=judging_round.id, method=method,
                                content=content, people=snapshot_people(content),
                                inputs_sha256=content["inputs_sha256"], counted=counted,
-                               counted_sha256=canonical_sha256(counted),
+                               counted_sha256=canonical_sha256(counted), inputs_revision=revision,
                                sha256=canonical_sha256(content), created_at=now,
                                created_by_id=by.id if by else None)
     db.session.add(snapshot)
