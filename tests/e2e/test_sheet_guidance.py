@@ -57,7 +57,11 @@ def _open_sheet(page, live_server, assignment):
     page.goto(f"{live_server}/jury/assignments/{assignment.id}")
     if page.get_by_role("button", name="Ich bin nicht befangen").count():
         page.get_by_role("button", name="Ich bin nicht befangen").click()
+        # wait for the page after the confirmation: typing into the old one would be lost with its navigation
+        expect(page.get_by_role("button", name="Ich bin nicht befangen")).to_have_count(0)
+    expect(page.locator("#score-form")).to_be_visible()
     expect(page.locator("#sheet-bar")).to_be_visible()
+    page.wait_for_load_state("load")
 
 
 def _stored(assignment) -> ScoreSheet:
