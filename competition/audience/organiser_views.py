@@ -7,12 +7,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
 from ..core.clock import berlin_midnight, utcnow
+from ..core.ids import db_int
 from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition
@@ -150,14 +151,17 @@ def exclude(edition_id: int):
         ids = list(matching[0].ballot_ids)
     else:
         try:
-            ids = [int(i) for i in (form.ballot_ids.data or "").replace(",", " ").split()]
-        except ValueError:
-            abort(400)
+            ids = [db_int(i) for i in (form.ballot_ids.data or "").replace(",", " ").split()]
+        except ValueError:  # a tampered or out-of-range number: said, and the typed reason kept
+            flash(_("Die Auswahl der Stimmen ist ungültig; bitte laden Sie die Seite neu und wählen Sie erneut."),
+                  "error")
+            return _monitor_page(edition, vote, exclude_form=form, status=422)
     ok, count = run_service(form, lambda: services.exclude_ballots(vote=vote, ballot_ids=ids, reason=form.reason.data,
                                                                    by=current_user, now=utcnow(), pattern=pattern))
     if not ok:
         return _monitor_page(edition, vote, exclude_form=form, status=422)
-    flash(_("%(num)s Stimmen sind ausgeschlossen; die Begründung steht im Protokoll.", num=count), "success")
+    flash(ngettext("%(num)s Stimme ist ausgeschlossen; die Begründung steht im Protokoll.",
+                   "%(num)s Stimmen sind ausgeschlossen; die Begründung steht im Protokoll.", count), "success")
     return redirect(url_for(".monitor", edition_id=edition.id))
 
 

@@ -132,6 +132,18 @@ def _table(ranking: Ranking) -> str:
     return "\n".join(lines)
 
 
+def read_json_file(path: Path) -> Any:
+    """The JSON in `path`, or a usage error (exit 2) that says in German why it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"Die Datei „{path}“ lässt sich nicht lesen: {exc.strerror}.") from None
+    try:
+        return json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.UsageError(f"Die Datei „{path}“ ist kein gültiges JSON: {exc}.") from None
+
+
 @cli.command("rank")
 @click.option("--input", "input_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Bögen als JSON: scale, criteria, sheets.")
@@ -140,14 +152,7 @@ def _table(ranking: Ranking) -> str:
 @click.option("--seed", type=int, default=0, show_default=True, help="Startwert für das Bootstrap-Resampling.")
 def rank_command(input_path: Path, method: str, as_json: bool, seed: int) -> None:
     """Rank the entries of a sheets file (no database)."""
-    try:
-        text = input_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise click.UsageError(f"Die Datei „{input_path}“ lässt sich nicht lesen: {exc.strerror}.") from None
-    try:
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise click.UsageError(f"Die Datei „{input_path}“ ist kein gültiges JSON: {exc}.") from None
+    data = read_json_file(input_path)
     try:
         parsed = parse_input(data)
     except InputError as exc:

@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from . import reliability as rel
-from .cli import InputError, RankingInput, cli, parse_input
+from .cli import InputError, RankingInput, cli, parse_input, read_json_file
 from .ranking import METHODS, Sheet
 
 DEFAULT_LINE = 3
@@ -97,14 +97,7 @@ def _text(name: str | None, r: rel.Reliability) -> list[str]:
 def reliability_command(input_path: Path, line: int | None, budget: int | None, method: str, seed: int,
                         as_json: bool) -> None:
     """How reliable the jury's ranking is, whether the line is stable, where extra reviews help (no database)."""
-    try:
-        text = input_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise click.UsageError(f"Die Datei „{input_path}“ lässt sich nicht lesen: {exc.strerror}.") from None
-    try:
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise click.UsageError(f"Die Datei „{input_path}“ ist kein gültiges JSON: {exc}.") from None
+    data = read_json_file(input_path)
     try:
         parsed = parse_input(data)
         categories = parse_categories(data, parsed)

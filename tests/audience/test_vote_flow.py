@@ -136,6 +136,12 @@ def test_the_whole_vote(client, login_as, organiser, world, outbox):
                         data={"pattern": "disposable:mailinator.com", "reason": "kurz"})
     assert short.status_code == 422 and "mindestens 10 Zeichen" in short.get_data(as_text=True)
     assert ">kurz</textarea>" in short.get_data(as_text=True)  # what was typed stays
+    for tampered in ("12x", "99999999999999999999999", "-1"):  # a forged selection: said, the reason kept, nothing out
+        forged = client.post(f"/organisation/editions/{snapshot.edition_id}/publikumspreis/exclude",
+                             data={"ballot_ids": tampered, "reason": "Verdacht auf gekaufte Stimmen"})
+        assert forged.status_code == 422 and "Auswahl der Stimmen ist ungültig" in forged.get_data(as_text=True)
+        assert "Verdacht auf gekaufte Stimmen" in forged.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Ballot.id)).where(Ballot.excluded_reason.is_not(None))) == 0
     client.post(f"/organisation/editions/{snapshot.edition_id}/publikumspreis/exclude",
                 data={"pattern": "disposable:mailinator.com", "reason": "Wegwerf-Adresse, Person nicht prüfbar"})
     excluded = db.session.scalar(select(Ballot).where(Ballot.domain == "mailinator.com"))
