@@ -29,6 +29,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of ``url`` when it is missing (benchmarks empty and rebuild it anyway)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 class GunicornServer:
     def __init__(self, *, env: dict[str, str], workers: int = 1, threads: int = 1, log_path: Path | None = None,
                  access_log: bool = False, wsgi_app: str = "wsgi:app"):

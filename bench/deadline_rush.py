@@ -58,7 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._server import SECRET_KEY, Client, GunicornServer  # noqa: E402
+from bench._server import SECRET_KEY, Client, GunicornServer, ensure_database  # noqa: E402
 
 PASSWORD = "Bench-Passwort-2026!"
 CORE = {
@@ -134,6 +134,7 @@ def seed(app, clients: int) -> dict:
     from competition.accounts.passwords import hash_password
     from competition.core.clock import utcnow
     from competition.editions import services as edition_services
+    from competition.editions.conditions import publish_conditions
     from competition.editions.phases import PhaseDates
     from competition.entries import services as entry_services
     from competition.entries.models import District, TurnoverBand
@@ -158,6 +159,9 @@ def seed(app, clients: int) -> dict:
             max_file_mb=20, max_entry_mb=2000, max_files=500), by=organiser, now=now)
         categories = [edition_services.add_category(edition=edition, name=name, description="", by=organiser)
                       for name in ("Mobilität", "Digitalisierung", "Kreislaufwirtschaft")]
+        # Without Teilnahmebedingungen an edition takes no submissions (issue 16): publish them as an organiser does.
+        publish_conditions(edition=edition, body="## Teilnahmebedingungen\n\nTeilnehmen können Unternehmen aus "
+                           "Südwestsachsen.", pdf=None, pdf_name="", by=organiser, now=now)
         accounts = []
         for index in range(clients):
             email = f"kontakt{index + 1:03d}@firma{index + 1:03d}.example"
@@ -279,8 +283,9 @@ def run_client(rush: Rush, number: int, client: Client, entry_id: int, ready: th
             record.detail = record.detail or (flash[1][:60] if flash and not record.acked else "")
         elif result and result[0] == 200:  # the form again, with the reason shown on the page
             page = result[2].decode("utf-8", "replace")
+            reason = re.search(r'class="(?:field-error|notice notice-error)"[^>]*>([^<]+)<', page)
             record.detail = ("Die Einreichungsfrist ist abgelaufen" if "Einreichungsfrist ist abgelaufen" in page
-                             else "submit form shown again")
+                             else f"submit form shown again: {reason.group(1).strip()[:60] if reason else '?'}")
     client.close()
 
 
@@ -416,6 +421,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="deadline-rush-") as tmp:
         tmp_path = Path(tmp)
         database_url = args.database_url or f"sqlite:///{tmp_path / 'rush.sqlite'}"
+        if database_url.startswith("postgresql"):
+            ensure_database(database_url)
         upload_folder = tmp_path / "uploads"
         app = build_app(database_url, upload_folder, tmp_path / "instance")
         started = time.perf_counter()

@@ -48,22 +48,12 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._server import SECRET_KEY, Client, GunicornServer  # noqa: E402
+from bench._server import SECRET_KEY, Client, GunicornServer, ensure_database  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/competition_votes_bench"
 SLUG = "ind-votes"
 FIRST = ["anna", "ben", "clara", "david", "emma", "felix", "greta", "hans", "ida", "jonas", "karla", "lukas"]
 DOMAINS = ["web.de", "gmx.de", "gmail.com", "t-online.de", "posteo.de", "outlook.de"]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(database_url: str, instance: Path) -> dict:
