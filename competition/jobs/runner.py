@@ -187,8 +187,15 @@ def dispatch(job_id: int, *, attempts: int, delay: int = 0) -> None:
 # --- the embedded back end (a worker thread per serving process; see embedded.py) --------------------------------
 
 def init_app(app) -> None:
-    """In the embedded default, the first request a process serves starts its worker thread."""
-    if backend(app) != "thread":
+    """In the embedded default, the first request a process serves starts its worker thread. With RQ, the queue's
+    library is imported with the app, not by the first request that queues a job (in the deadline rush that import
+    cost each gunicorn worker a few hundred milliseconds of CPU in the middle of the rush)."""
+    kind = backend(app)
+    if kind == "rq":
+        import rq  # noqa: F401
+
+        return
+    if kind != "thread":
         return
 
     @app.before_request

@@ -20,6 +20,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -56,10 +57,14 @@ def safe_path() -> str:
 
 
 def _current_user_id() -> int | None:
-    user = g.get("_login_user")  # only what Flask-Login already loaded: logging never queries the database
-    if user is not None and getattr(user, "is_authenticated", False):
-        return getattr(user, "id", None)
-    return None
+    """Only what Flask-Login already loaded: logging never queries the database. After a commit the user's
+    attributes are expired, and reading ``is_authenticated`` or ``id`` would load the row again (one more query
+    for every request that writes); the identity key the session keeps for the object needs no query."""
+    user = g.get("_login_user")
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    if state is None or not state.identity:  # anonymous (not a mapped object) or never stored
+        return None
+    return state.identity[0]
 
 
 class RequestContextFilter(logging.Filter):

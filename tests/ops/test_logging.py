@@ -74,6 +74,43 @@ def test_user_id_is_logged_and_no_password_token_or_cookie(json_log, make_user):
     assert any(line["user_id"] == user.id for line in lines() if line["path"] == "/")
 
 
+def test_a_request_that_commits_logs_its_user_without_reading_the_user_again(json_log, make_user):
+    """After a commit the user's attributes are expired: the access log line takes the id from the session's
+    identity key, not from a fresh SELECT of the user (one query less on every saving request)."""
+    from sqlalchemy import event
+
+    from competition.extensions import db
+
+    app, lines, _stream = json_log
+    user = make_user(email="nico.neu@firma.example")
+    user_reads: list[str] = []
+
+    @app.post("/_commit_probe")
+    def commit_probe():
+        from flask_login import current_user
+
+        assert current_user.is_authenticated
+        db.session.commit()  # expires the loaded user
+        event.listen(db.engine, "before_cursor_execute", watch)
+        return "ok"
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if "FROM users" in statement:
+            user_reads.append(statement)
+
+    client = app.test_client()
+    assert login(client, user.email, PASSWORD).status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        assert client.post("/_commit_probe").status_code == 200
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", watch)
+    line = next(line for line in lines() if line.get("path") == "/_commit_probe")
+    assert line["user_id"] == user.id
+    assert user_reads == []
+
+
 def test_log_records_inside_a_request_carry_its_id(json_log):
     app, lines, _stream = json_log
 
