@@ -69,9 +69,13 @@ test: install system-deps lint
 
 # Each benchmark runs alone and prints its figures; bench/pdf.py joins when present.
 BENCHMARKS := uploads assignment conflicts ranking deadline_rush pages pdf votes
+# The deadline rush runs twice: on the embedded default (SQLite) and on PostgreSQL with RQ jobs on Redis.
+BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/competition_rush_bench
 bench: install
 	@set -e; for b in $(BENCHMARKS); do \
-	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; fi; done
+	  if [ -f bench/$$b.py ]; then echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; fi; \
+	  if [ $$b = deadline_rush ]; then echo "== bench/deadline_rush.py --database-url (PostgreSQL + Redis)"; \
+	    $(BIN)/python bench/deadline_rush.py --database-url $(BENCH_PG_URL); fi; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
