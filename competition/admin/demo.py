@@ -299,6 +299,7 @@ def demo_png(label: str, seed: int) -> bytes:
 def _seed_entries(edition: Edition, plan: DemoPlan, users: list[User], *, seed: int, now: datetime) -> None:
     """A company per applicant and an entry each; most are submitted with a PDF and a picture, some stay drafts."""
     from ..entries import attachments as attachment_services
+    from ..entries import company_services as entry_company_services
     from ..entries import services as entry_services
     from ..entries.models import District, TurnoverBand
 
@@ -309,7 +310,7 @@ def _seed_entries(edition: Edition, plan: DemoPlan, users: list[User], *, seed: 
         if legal_form in ("KG", "AG") and name.endswith("& Co."):
             name, legal_form = name.removesuffix(" & Co."), "GmbH & Co. KG"
         employees = rng.choice([8, 25, 60, 140, 230, 480])
-        company = entry_services.create_company(
+        company = entry_company_services.create_company(
             data={
                 "legal_name": person.organisation, "legal_form": legal_form, "street": f"Industriestraße {index + 1}",
                 "postal_code": POSTAL_CODES[person.region], "city": person.town,

@@ -24,7 +24,7 @@ from ..core.requests import arrival_time
 from ..editions.conditions import current_conditions, why_not_open
 from ..editions.models import Category
 from ..extensions import db
-from . import mails, permissions, services
+from . import company_services, mails, permissions, queries, services
 from . import tasks as _tasks  # noqa: F401 - the receipt job
 from .forms import (
     CompanyForm,
@@ -109,19 +109,19 @@ def dashboard():
     if company is None:
         if current_user.is_organiser:
             return redirect(url_for("admin.dashboard"))
-        return render_template("entries/dashboard.html", company=None, editions=services.open_editions(now), now=now)
-    entries = db.session.scalars(services.entries_of(company)).all()
+        return render_template("entries/dashboard.html", company=None, editions=queries.open_editions(now), now=now)
+    entries = db.session.scalars(queries.entries_of(company)).all()
     rows = []
     for entry in entries:
         rows.append({
             "entry": entry,
-            "gaps": services.entry_gaps(entry) if entry.status in permissions.EDITABLE else [],
+            "gaps": queries.entry_gaps(entry) if entry.status in permissions.EDITABLE else [],
             "deadline": permissions.deadline_for(entry),
             "state": permissions.submission_state(entry, now),
             "can_edit": permissions.can_edit_entry(current_user, entry, now),
-            "unsubmitted": services.has_unsubmitted_changes(entry),
+            "unsubmitted": queries.has_unsubmitted_changes(entry),
         })
-    editions = services.open_editions(now)
+    editions = queries.open_editions(now)
     taken = {e.category_id for e in entries}
     form = NewEntryForm(formdata=None)
     form.category_id.choices = [(c.id, f"{c.name} ({e.name})") for e in editions for c in e.categories
@@ -143,16 +143,17 @@ def company_profile():
             form.district.data = company.district.value
             form.turnover_band.data = company.turnover_band.value
     if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in services.COMPANY_FIELDS}
+        data = {name: getattr(form, name).data for name in company_services.COMPANY_FIELDS}
         data["district"] = District(data["district"])
         data["turnover_band"] = TurnoverBand(data["turnover_band"])
         if company is None:
-            ok, created = run_service(form, lambda: services.create_company(data=data, by=current_user, now=utcnow()))
+            ok, created = run_service(form, lambda: company_services.create_company(data=data, by=current_user,
+                                                                                    now=utcnow()))
             message = _("Ihr Unternehmensprofil ist angelegt. Jetzt können Sie einen Beitrag anlegen.")
             if ok:
                 mails.tell_organisers_juror_joined(user=current_user, company=created, now=utcnow())
         else:
-            ok, _result = run_service(form, lambda: services.update_company(company=company, data=data,
+            ok, _result = run_service(form, lambda: company_services.update_company(company=company, data=data,
                                                                             by=current_user, now=utcnow()))
             message = _("Das Unternehmensprofil wurde gespeichert. Bereits eingereichte Beiträge behalten die Angaben "
                         "vom Zeitpunkt der Einreichung.")
@@ -171,7 +172,7 @@ def invite_colleague():
         abort(403)
     form = InviteColleagueForm()
     if form.validate_on_submit():
-        ok, invite = run_service(form, lambda: services.invite_colleague(company=company, email=form.email.data,
+        ok, invite = run_service(form, lambda: company_services.invite_colleague(company=company, email=form.email.data,
                                                                          by=current_user, now=utcnow()))
         if ok:
             token = tokens.make_token("company-invite", {"i": invite.id, "e": invite.email})
@@ -201,8 +202,8 @@ def join_company(token: str):
                                          "erneut einladen.")), 400
     form = ConfirmForm()
     if form.validate_on_submit():
-        ok, _result = run_service(form, lambda: services.accept_colleague_invite(invite=invite, user=current_user,
-                                                                                 now=utcnow()))
+        ok, _result = run_service(form, lambda: company_services.accept_colleague_invite(
+            invite=invite, user=current_user, now=utcnow()))
         if ok:
             mails.tell_organisers_juror_joined(user=current_user, company=invite.company, now=utcnow())
             flash(_("Sie gehören jetzt zu %(name)s.", name=invite.company.legal_name), "success")
@@ -238,7 +239,7 @@ def new_entry():
 
 
 def _entry_form(entry: Entry, *, formdata=None):
-    questions = services.active_questions(entry.edition_id)
+    questions = queries.active_questions(entry.edition_id)
     form_class = entry_form_class(questions)
     if formdata is None:
         form = form_class(formdata=None, obj=entry)
@@ -267,7 +268,7 @@ def _entry_input(form, questions) -> services.EntryInput:
             answers[question.id] = request.form.get(key)
     return services.EntryInput(
         category_id=form.category_id.data if form.category_id.data else None,
-        core={name: request.form.get(name, "") for name in services.CORE_FIELDS},
+        core={name: request.form.get(name, "") for name in queries.CORE_FIELDS},
         answers=answers,
         publish_summary=request.form.get("publish_summary") == "y",
     )
@@ -330,10 +331,10 @@ def _render_edit(entry, form, questions):
 
     now = utcnow()
     return render_template(
-        "entries/edit.html", entry=entry, form=form, questions=questions, gaps=services.entry_gaps(entry),
+        "entries/edit.html", entry=entry, form=form, questions=questions, gaps=queries.entry_gaps(entry),
         deadline=permissions.deadline_for(entry),
         state=permissions.submission_state(entry, now), now=now, attachments=entry.attachments, can_edit=True,
-        upload_form=upload_form_for(entry), unsubmitted=services.has_unsubmitted_changes(entry),
+        upload_form=upload_form_for(entry), unsubmitted=queries.has_unsubmitted_changes(entry),
     )
 
 
@@ -372,11 +373,11 @@ def show_entry(entry_id: int):
         can_edit=permissions.can_edit_entry(current_user, entry, now),
         can_withdraw=(permissions.is_member(current_user, entry.company) and entry.status in permissions.EDITABLE
                       and permissions.submissions_open_for(entry, now)),
-        questions=services.active_questions(entry.edition_id),
+        questions=queries.active_questions(entry.edition_id),
         answers={a.question_id: a.value for a in entry.answers},
-        unsubmitted=services.has_unsubmitted_changes(entry),
+        unsubmitted=queries.has_unsubmitted_changes(entry),
         outcome=outcome_of(entry, now=now) if permissions.is_member(current_user, entry.company) else None,
-        agreed=services.agreed_conditions(entry),
+        agreed=queries.agreed_conditions(entry),
     )
 
 
@@ -393,7 +394,7 @@ def submit_entry(entry_id: int):
             version = _submit_with_retry(entry, form, now)
         except services.StaleEdit:
             db.session.rollback()
-            if entry.status is EntryStatus.SUBMITTED and not services.has_unsubmitted_changes(entry):
+            if entry.status is EntryStatus.SUBMITTED and not queries.has_unsubmitted_changes(entry):
                 flash(_("Ihr Beitrag ist bereits eingereicht (Version %(n)s). Es wurde nichts doppelt gespeichert.",
                         n=entry.latest_version.number), "info")
                 return redirect(url_for("entries.show_entry", entry_id=entry.id))
@@ -414,7 +415,7 @@ def submit_entry(entry_id: int):
             return redirect(url_for("entries.show_entry", entry_id=entry.id))
     now = utcnow()
     conditions = current_conditions(entry.edition_id)
-    return render_template("entries/submit.html", entry=entry, form=form, gaps=services.entry_gaps(entry),
+    return render_template("entries/submit.html", entry=entry, form=form, gaps=queries.entry_gaps(entry),
                            deadline=permissions.deadline_for(entry), state=permissions.submission_state(entry, now),
                            now=now, conditions=conditions,
                            conditions_html=_conditions_html(conditions),
