@@ -1,4 +1,5 @@
-"""Use cases of companies and entries. They flush, never commit; `by` and `now` are explicit."""
+"""Use cases of entries: create, save, submit, withdraw; deadline extensions and eligibility. They flush, never commit;
+`by` and `now` are explicit."""
 
 from __future__ import annotations
 
