@@ -282,8 +282,7 @@ def show_entry(entry_id: int):
         "entries/show.html", entry=entry, now=now, deadline=permissions.deadline_for(entry),
         state=permissions.submission_state(entry, now),
         can_edit=permissions.can_edit_entry(current_user, entry, now),
-        can_withdraw=(permissions.is_member(current_user, entry.company) and entry.status in permissions.EDITABLE
-                      and permissions.submissions_open_for(entry, now)),
+        can_withdraw=permissions.can_withdraw_entry(current_user, entry, now),
         questions=queries.active_questions(entry.edition_id),
         answers={a.question_id: a.value for a in entry.answers},
         unsubmitted=queries.has_unsubmitted_changes(entry),
