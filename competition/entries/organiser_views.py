@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role
+from ..accounts.queries import users_by_id
 from ..core.clock import to_berlin, utcnow
 from ..core.i18n import current_language, datetime_filter, datetime_parts
 from ..core.ids import db_int
@@ -182,8 +182,7 @@ def _render_detail(entry: Entry, *, eligibility_form: EligibilityForm | None = N
         if extension is not None:
             extension_form.until.data = extension.extended_until
     people_ids = {i for i in (entry.eligibility_decided_by_id, extension.granted_by_id if extension else None) if i}
-    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(people_ids)))} \
-        if people_ids else {}
+    people = users_by_id(people_ids)
     files_by_question: dict[Any, list[dict]] = {}
     for attachment in content.get("attachments", []):
         files_by_question.setdefault(attachment.get("question_id"), []).append(attachment)

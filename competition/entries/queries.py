@@ -16,7 +16,7 @@ from ..editions.models import Category, Edition, ParticipationConditions
 from ..editions.services import running_editions
 from ..extensions import db
 from . import rules
-from .models import Answer, Attachment, Company, District, Entry, EntryStatus, EntryVersion, Question
+from .models import Answer, Attachment, Company, District, Entry, EntryStatus, EntryVersion, Question, QuestionKind
 from .text import visible_length
 
 CORE_FIELDS = ("title", "summary", "description", "implementation", "regional_benefit", "sustainability", "video_url")
@@ -257,6 +257,26 @@ def has_unsubmitted_changes(entry: Entry) -> bool:
 
 def entries_of(company: Company):
     return select(Entry).where(Entry.company_id == company.id).order_by(Entry.created_at, Entry.id)
+
+
+def file_questions(edition_id: int) -> list[Question]:
+    """The edition's active questions that take a file (an upload can belong to one of them)."""
+    return list(db.session.scalars(
+        select(Question)
+        .where(Question.edition_id == edition_id, Question.kind == QuestionKind.FILE,
+               Question.archived_at.is_(None))
+        .order_by(Question.position, Question.id)
+    ))
+
+
+def archived_questions(edition_id: int) -> list[Question]:
+    return list(db.session.scalars(select(Question).where(Question.edition_id == edition_id,
+                                                          Question.archived_at.is_not(None))))
+
+
+def submitted_count(edition_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.edition_id == edition_id, Entry.last_submitted_at.is_not(None)))
 
 
 def answer_count(question: Question) -> int:

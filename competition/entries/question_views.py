@@ -17,7 +17,7 @@ from ..extensions import db
 from . import queries, question_services
 from .forms import ArchiveQuestionForm, QuestionForm
 from .labels import QUESTION_KIND_LABELS, VISIBILITY_LABELS
-from .models import Entry, Question, QuestionKind, Visibility
+from .models import Question, QuestionKind, Visibility
 
 bp = Blueprint("questions", __name__, url_prefix="/organisation/editions/<int:edition_id>/questions")
 organiser_only = role_required(Role.ORGANISER)
@@ -36,17 +36,12 @@ def _data(form: QuestionForm) -> question_services.QuestionData:
     )
 
 
-def _submitted_count(edition: Edition) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(Entry).where(
-        Entry.edition_id == edition.id, Entry.last_submitted_at.is_not(None)))
-
-
 def _needs_required_warning(form: QuestionForm, edition: Edition, was_required: bool = False) -> int:
     """Entries already submitted when a question becomes required and the organiser has not confirmed yet: those
     entries have no answer to it. Returns their number (0: go ahead)."""
     if not form.is_required.data or was_required or request.form.get("confirm_required") == "1":
         return 0
-    return _submitted_count(edition)
+    return queries.submitted_count(edition.id)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -62,8 +57,7 @@ def list_questions(edition_id: int):
             flash(_("Die Frage „%(label)s“ wurde angelegt.", label=question.label), "success")
             return redirect(url_for("questions.list_questions", edition_id=edition.id))
     questions = queries.active_questions(edition.id)
-    archived = db.session.scalars(db.select(Question).where(Question.edition_id == edition.id,
-                                                            Question.archived_at.is_not(None))).all()
+    archived = queries.archived_questions(edition.id)
     counts = {q.id: queries.answer_count(q) for q in questions}
     return render_template("entries/questions.html", edition=edition, questions=questions, archived=archived,
                            form=form, counts=counts, action_form=ConfirmForm(), required_warning=required_warning,
