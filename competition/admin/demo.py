@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from ..accounts import queries as account_queries
 from ..accounts import services as account_services
 from ..accounts.models import Role, User
 from ..accounts.passwords import hash_password
@@ -183,7 +184,7 @@ class SeedResult:
 
 
 def _user(person_email: str, full_name: str, roles: list[Role], now: datetime, password_hash: str) -> User:
-    existing = account_services.get_user_by_email(person_email)
+    existing = account_queries.get_user_by_email(person_email)
     if existing is not None:
         for role in roles:
             account_services.grant_role(user=existing, role=role, now=now)
@@ -202,7 +203,7 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
     organiser = _user(ORGANISER_EMAIL, "Organisationsteam Masterplan Südwestsachsen", [Role.ORGANISER], now,
                       demo_hash)
     if existing is not None:
-        people = [account_services.get_user_by_email(p.email) for p in plan.jurors + plan.applicants]
+        people = [account_queries.get_user_by_email(p.email) for p in plan.jurors + plan.applicants]
         found = [p for p in people if p is not None]
         return SeedResult(
             created=False,

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import Role, User
-from ..accounts.services import grant_role, normalize_email
+from ..accounts.queries import normalize_email
+from ..accounts.services import grant_role
 from ..core import audit
 from ..core.errors import AlreadyExists, PermissionDenied, ValidationFailed
 from ..extensions import db

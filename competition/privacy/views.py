@@ -248,7 +248,7 @@ def delete_account():
 # --- organisers: requests by mail ------------------------------------------------------------------------------------
 
 def _person(form: PersonForm):
-    from ..accounts.services import get_user_by_email
+    from ..accounts.queries import get_user_by_email
 
     user = get_user_by_email(form.email.data or "")
     if user is None or erasure.is_erased(user):
