@@ -136,6 +136,7 @@ def seed(app, clients: int) -> dict:
     from competition.editions import services as edition_services
     from competition.editions.conditions import publish_conditions
     from competition.editions.phases import PhaseDates
+    from competition.entries import company_services as entry_company_services
     from competition.entries import services as entry_services
     from competition.entries.models import District, TurnoverBand
     from competition.extensions import db
@@ -168,7 +169,7 @@ def seed(app, clients: int) -> dict:
             user = account_services.create_verified_user(
                 email=email, full_name=f"Ansprechperson {index + 1}", password=PASSWORD, roles=[Role.APPLICANT],
                 locale="de", now=now, password_hash=password_hash)
-            company = entry_services.create_company(data={
+            company = entry_company_services.create_company(data={
                 "legal_name": f"Rush Präzisionstechnik {index + 1} GmbH", "legal_form": "GmbH",
                 "street": f"Industriestraße {index + 1}", "postal_code": "09111", "city": "Chemnitz",
                 "district": District.CHEMNITZ, "employees": 40, "turnover_band": list(TurnoverBand)[1],

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from ..core import tokens
 from ..core.errors import AlreadyExists, DomainError, InvalidToken, PermissionDenied, ValidationFailed
 from ..extensions import db
 from .models import Invitation, Role, User, UserRole
 from .passwords import PasswordProblem, hash_password, needs_rehash, password_problems, verify_password
+from .queries import get_user_by_email, normalize_email
 
 PASSWORD_MESSAGES = {
     PasswordProblem.TOO_SHORT: _l("Das Passwort muss mindestens 12 Zeichen lang sein."),
@@ -37,14 +37,6 @@ class EmailNotVerified(DomainError):
                "Ihnen den Link erneut senden.")
         )
         self.user = user
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def check_password_policy(password: str, *, email: str | None) -> None:
@@ -316,10 +308,6 @@ def revoke_invitation(*, invitation: Invitation, by: User, now: datetime) -> Non
     db.session.flush()
 
 
-def list_invitations():
-    return select(Invitation).order_by(Invitation.created_at.desc(), Invitation.id.desc())
-
-
 # --- administration ----------------------------------------------------------------------------------------------
 
 def create_admin(*, email: str, password: str, full_name: str, now: datetime) -> User:
@@ -336,10 +324,6 @@ def create_admin(*, email: str, password: str, full_name: str, now: datetime) ->
     grant_role(user=user, role=Role.ORGANISER, now=now)
     db.session.flush()
     return user
-
-
-def count_organisers() -> int:
-    return db.session.scalar(select(func.count()).select_from(UserRole).where(UserRole.role == Role.ORGANISER))
 
 
 def create_verified_user(

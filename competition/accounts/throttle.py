@@ -23,7 +23,7 @@ from flask import g, request, session
 from flask_limiter.util import get_remote_address
 
 from .models import User
-from .services import get_user_by_email, normalize_email
+from .queries import get_user_by_email, normalize_email
 
 SESSION_KEY = "login_after_reset"  # session entry: [user id, unix time]
 PASS_SECONDS = 3600

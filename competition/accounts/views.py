@@ -12,7 +12,7 @@ from ..core.permissions import role_required
 from ..core.redirects import safe_next
 from ..core.sessions import reset_session
 from ..extensions import db, limiter, login_manager
-from . import mails, services, signals, throttle
+from . import mails, queries, services, signals, throttle
 from .forms import (
     AcceptInvitationForm,
     ChangeEmailForm,
@@ -149,7 +149,7 @@ def register():
             if not sent:
                 flash(mail_failed(), "error")
             # The same page either way: whether an address is registered is never revealed.
-            return render_template("accounts/check_mail.html", email=services.normalize_email(form.email.data))
+            return render_template("accounts/check_mail.html", email=queries.normalize_email(form.email.data))
     form.password.data = form.password_repeat.data = ""
     return render_template("accounts/register.html", form=form)
 
@@ -173,11 +173,11 @@ def verify_email(token: str):
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        user = services.get_user_by_email(form.email.data)
+        user = queries.get_user_by_email(form.email.data)
         if (user is not None and not user.is_email_verified
                 and not mails.send_verification_mail(user, services.make_verification_token(user))):
             flash(mail_failed(), "error")
-        return render_template("accounts/check_mail.html", email=services.normalize_email(form.email.data))
+        return render_template("accounts/check_mail.html", email=queries.normalize_email(form.email.data))
     return render_template("accounts/resend.html", form=form)
 
 
@@ -186,12 +186,12 @@ def resend_verification():
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
-        user = services.get_user_by_email(form.email.data)
+        user = queries.get_user_by_email(form.email.data)
         if (user is not None and user.is_active_account
                 and not mails.send_reset_mail(user, services.make_reset_token(user))):
             flash(mail_failed(), "error")
         return render_template(
-            "accounts/check_mail.html", email=services.normalize_email(form.email.data), reset=True
+            "accounts/check_mail.html", email=queries.normalize_email(form.email.data), reset=True
         )
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -304,7 +304,7 @@ def accept_invitation(token: str):
         invitation = services.load_invitation(token=token, now=now)
     except InvalidToken as exc:
         return render_template("accounts/link_problem.html", message=exc.message), 400
-    has_account = services.get_user_by_email(invitation.email) is not None
+    has_account = queries.get_user_by_email(invitation.email) is not None
     form = AcceptInvitationForm() if not has_account else ConfirmForm()
     if not has_account and request.method == "GET" and invitation.full_name:
         form.full_name.data = invitation.full_name
@@ -360,7 +360,7 @@ def invitations():
                 flash(_("Die Einladung wurde gespeichert, aber die E-Mail konnte nicht versendet werden. Bitte "
                         "senden Sie sie später erneut."), "error")
             return redirect(url_for("accounts.invitations"))
-    rows = db.session.scalars(services.list_invitations()).all()
+    rows = db.session.scalars(queries.list_invitations()).all()
     return render_template(
         "accounts/invitations.html", form=form, invitations=rows, now=utcnow(), action_form=ConfirmForm()
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from ..accounts import queries as account_queries
 from ..accounts import services as account_services
 from ..accounts.models import Role, User
 from ..accounts.passwords import hash_password
@@ -183,7 +184,7 @@ class SeedResult:
 
 
 def _user(person_email: str, full_name: str, roles: list[Role], now: datetime, password_hash: str) -> User:
-    existing = account_services.get_user_by_email(person_email)
+    existing = account_queries.get_user_by_email(person_email)
     if existing is not None:
         for role in roles:
             account_services.grant_role(user=existing, role=role, now=now)
@@ -202,7 +203,7 @@ def seed_demo(*, entries: int, jurors: int, seed: int, now: datetime) -> SeedRes
     organiser = _user(ORGANISER_EMAIL, "Organisationsteam Masterplan Südwestsachsen", [Role.ORGANISER], now,
                       demo_hash)
     if existing is not None:
-        people = [account_services.get_user_by_email(p.email) for p in plan.jurors + plan.applicants]
+        people = [account_queries.get_user_by_email(p.email) for p in plan.jurors + plan.applicants]
         found = [p for p in people if p is not None]
         return SeedResult(
             created=False,
@@ -299,6 +300,7 @@ def demo_png(label: str, seed: int) -> bytes:
 def _seed_entries(edition: Edition, plan: DemoPlan, users: list[User], *, seed: int, now: datetime) -> None:
     """A company per applicant and an entry each; most are submitted with a PDF and a picture, some stay drafts."""
     from ..entries import attachments as attachment_services
+    from ..entries import company_services as entry_company_services
     from ..entries import services as entry_services
     from ..entries.models import District, TurnoverBand
 
@@ -309,7 +311,7 @@ def _seed_entries(edition: Edition, plan: DemoPlan, users: list[User], *, seed: 
         if legal_form in ("KG", "AG") and name.endswith("& Co."):
             name, legal_form = name.removesuffix(" & Co."), "GmbH & Co. KG"
         employees = rng.choice([8, 25, 60, 140, 230, 480])
-        company = entry_services.create_company(
+        company = entry_company_services.create_company(
             data={
                 "legal_name": person.organisation, "legal_form": legal_form, "street": f"Industriestraße {index + 1}",
                 "postal_code": POSTAL_CODES[person.region], "city": person.town,

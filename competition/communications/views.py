@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Role
@@ -18,12 +17,12 @@ from ..core.ids import db_int
 from ..core.outcomes import run_service, show_failure
 from ..core.permissions import role_required
 from ..editions import services as edition_services
-from ..editions.models import Category, Edition
+from ..editions.models import Edition
 from ..extensions import db
-from . import catalog, rendering, services
+from . import catalog, queries, rendering, services
 from .audiences import recipients
 from .forms import AUDIENCE_LABELS, LOCALE_LABELS, CampaignForm, CustomTemplateForm, TemplateForm
-from .models import Audience, Campaign, MailLog, MailStatus, MailTemplate
+from .models import Audience, Campaign, MailStatus
 from .tasks import personalise, placeholders
 
 bp = Blueprint("communications", __name__, url_prefix="/organisation/communications")
@@ -54,42 +53,27 @@ templates_bp.context_processor(_helpers)
 
 # --- group mails -----------------------------------------------------------------------------------------------------
 
-def _counts(campaign_ids: list[int]) -> dict[int, dict[MailStatus, int]]:
-    counts: dict[int, dict[MailStatus, int]] = {cid: {} for cid in campaign_ids}
-    if campaign_ids:
-        rows = db.session.execute(select(MailLog.campaign_id, MailLog.status, func.count())
-                                  .where(MailLog.campaign_id.in_(campaign_ids))
-                                  .group_by(MailLog.campaign_id, MailLog.status))
-        for campaign_id, status, count in rows:
-            counts[campaign_id][status] = count
-    return counts
-
-
 @bp.get("")
 @role_required(Role.ORGANISER)
 def list_campaigns():
-    campaigns = db.session.scalars(select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())).all()
+    campaigns = db.session.scalars(queries.campaigns()).all()
     return render_template("communications/list.html", campaigns=campaigns,
-                           counts=_counts([c.id for c in campaigns]))
+                           counts=queries.status_counts([c.id for c in campaigns]))
 
 
 @bp.get("/<int:campaign_id>")
 @role_required(Role.ORGANISER)
 def show_campaign(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    logs = db.session.scalars(select(MailLog).where(MailLog.campaign_id == campaign.id)
-                              .order_by(MailLog.status, MailLog.address)).all()
+    logs = db.session.scalars(queries.mail_log_of(campaign.id)).all()
     return render_template("communications/show.html", campaign=campaign, logs=logs,
-                           counts=_counts([campaign.id])[campaign.id])
+                           counts=queries.status_counts([campaign.id])[campaign.id])
 
 
 def _campaign_form(editions: list[Edition]) -> CampaignForm:
     form = CampaignForm()
     form.edition_id.choices = [SelectChoice(e.id, e.name) for e in editions]
-    categories = db.session.execute(
-        select(Category.id, Category.name, Edition.name).join(Edition, Edition.id == Category.edition_id)
-        .order_by(Edition.registration_opens_at.desc(), Category.position)
-    ).all()
+    categories = db.session.execute(queries.category_choices()).all()
     form.category_id.choices = [SelectChoice("", _("– keine –"))] + [
         SelectChoice(cid, f"{ename}: {cname}") for cid, cname, ename in categories]
     return form
@@ -164,7 +148,7 @@ def new_campaign():
 @templates_bp.get("")
 @role_required(Role.ORGANISER)
 def list_templates():
-    stored = {(t.key, t.locale): t for t in db.session.scalars(select(MailTemplate))}
+    stored = {(t.key, t.locale): t for t in db.session.scalars(queries.stored_templates())}
     return render_template("communications/templates.html", system=catalog.system_templates(), stored=stored,
                            custom=services.custom_templates(), locales=services.LOCALES)
 

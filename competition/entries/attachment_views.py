@@ -36,8 +36,8 @@ from ..core.outcomes import show_failure
 from ..core.requests import arrival_time
 from ..core.storage import FileTooLarge, SpooledFile, Storage, get_storage
 from ..extensions import csrf, db
-from . import attachments, filetypes, permissions
-from .models import Attachment, Entry, Question, QuestionKind
+from . import attachments, filetypes, permissions, queries
+from .models import Attachment, Entry, Question
 
 log = logging.getLogger(__name__)
 bp = Blueprint("attachments", __name__)
@@ -52,17 +52,8 @@ class AttachmentUploadForm(FlaskForm):
     question_labels: dict[int, str] = {}  # file questions of the entry's edition, for the list of attachments
 
 
-def _file_questions(entry: Entry) -> list[Question]:
-    return list(db.session.scalars(
-        db.select(Question)
-        .where(Question.edition_id == entry.edition_id, Question.kind == QuestionKind.FILE,
-               Question.archived_at.is_(None))
-        .order_by(Question.position, Question.id)
-    ))
-
-
 def _with_choices(form: AttachmentUploadForm, entry: Entry) -> AttachmentUploadForm:
-    questions = _file_questions(entry)
+    questions = queries.file_questions(entry.edition_id)
     form.question_id.choices = [SelectChoice("", _("Allgemeine Anlage"))] + [
         SelectChoice(str(q.id), q.label) for q in questions
     ]

@@ -12,9 +12,9 @@ from ..accounts.erasure import PersonErasure, erasure_step
 from ..core.storage import delete_after_commit, get_storage
 from ..extensions import db
 from . import blind_copies
+from .company_services import end_membership
 from .models import Attachment, Company, CompanyInvite, CompanyMember, Entry, EntryVersion
 from .receipts import snapshot_sha256
-from .services import end_membership
 
 
 @erasure_step("entries.company", order=10)

@@ -16,8 +16,8 @@ from ..core.mail import send_mail
 from ..core.mail_text import mail_kind
 from ..core.placeholders import person
 from ..core.urls import external_url
+from .queries import juror_in_running_edition
 from .receipts import ReceiptData
-from .services import juror_in_running_edition
 
 
 def receipt_values(*, number: str, title: str, edition_name: str, submitted_at_text: str, version: int,

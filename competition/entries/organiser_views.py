@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role
+from ..accounts.queries import users_by_id
 from ..core.clock import to_berlin, utcnow
 from ..core.i18n import current_language, datetime_filter, datetime_parts
 from ..core.ids import db_int
@@ -21,7 +21,7 @@ from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions.models import Category, Edition
 from ..extensions import db
-from . import exports, permissions, queries, rules, services, versions
+from . import company_services, exports, permissions, queries, rules, services, versions
 from .forms import EligibilityForm, ExtensionForm
 from .labels import DISTRICT_LABELS, STATUS_LABELS, TURNOVER_LABELS, VISIBILITY_LABELS
 from .models import District, Entry, EntryStatus
@@ -143,11 +143,11 @@ def _working_content(entry: Entry) -> dict[str, Any]:
     answers = {a.question_id: a.value for a in entry.answers}
     company = entry.company
     return {
-        "entry": {name: getattr(entry, name) for name in services.CORE_FIELDS},
+        "entry": {name: getattr(entry, name) for name in queries.CORE_FIELDS},
         "company": {name: getattr(getattr(company, name), "value", getattr(company, name))
-                    for name in services.COMPANY_FIELDS},
+                    for name in company_services.COMPANY_FIELDS},
         "answers": [{"question_id": q.id, "label": q.label, "kind": q.kind.value, "visibility": q.visibility.value,
-                     "value": answers.get(q.id)} for q in services.active_questions(entry.edition_id)],
+                     "value": answers.get(q.id)} for q in queries.active_questions(entry.edition_id)],
         "attachments": [{"id": a.id, "name": a.original_name, "kind": a.kind, "size_bytes": a.size_bytes,
                          "sha256": a.sha256, "question_id": a.question_id} for a in entry.attachments],
     }
@@ -182,8 +182,7 @@ def _render_detail(entry: Entry, *, eligibility_form: EligibilityForm | None = N
         if extension is not None:
             extension_form.until.data = extension.extended_until
     people_ids = {i for i in (entry.eligibility_decided_by_id, extension.granted_by_id if extension else None) if i}
-    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(people_ids)))} \
-        if people_ids else {}
+    people = users_by_id(people_ids)
     files_by_question: dict[Any, list[dict]] = {}
     for attachment in content.get("attachments", []):
         files_by_question.setdefault(attachment.get("question_id"), []).append(attachment)
@@ -191,7 +190,7 @@ def _render_detail(entry: Entry, *, eligibility_form: EligibilityForm | None = N
     return render_template(
         "entries/admin/show.html", entry=entry, version=version, content=content, company=company,
         company_changes=_company_changes(entry, company) if version is not None else [],
-        unsubmitted=services.has_unsubmitted_changes(entry), concerns=_concerns(entry),
+        unsubmitted=queries.has_unsubmitted_changes(entry), concerns=_concerns(entry),
         eligibility_form=eligibility_form, extension_form=extension_form, extension=extension, people=people,
         can_decide=entry.status in DECIDABLE, files_by_question=files_by_question,
         deadline=permissions.deadline_for(entry), answer_text=exports.answer_value,
@@ -285,7 +284,7 @@ def export_entries(fmt: str):
     if filters.edition_id is not None:
         editions = {filters.edition_id: None}
     order = sorted(editions.items(), key=lambda item: (item[1].submission_deadline_at, item[0]) if item[1] else 0)
-    questions = [q for edition_id, _edition in order for q in services.active_questions(edition_id)]
+    questions = [q for edition_id, _edition in order for q in queries.active_questions(edition_id)]
     table = exports.entries_table(entries, questions=questions, snapshots=snapshots)
     data = exports.to_xlsx(table) if fmt == "xlsx" else exports.to_csv(table)
     filename = f"beitraege-{to_berlin(utcnow()).date().isoformat()}.{fmt}"

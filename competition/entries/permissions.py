@@ -111,3 +111,22 @@ def why_not_edit(user: User | None, entry: Entry, now: datetime):
 
 def can_edit_entry(user: User | None, entry: Entry, now: datetime) -> bool:
     return why_not_edit(user, entry, now) is None
+
+
+def why_not_withdraw(user: User | None, entry: Entry, now: datetime):
+    """None if the user may withdraw the entry now (a member, while it is still editable and submission is open),
+    else the reason."""
+    if not is_member(user, entry.company):
+        return _l("Dieser Beitrag gehört zu einem anderen Unternehmen.")
+    if entry.status is EntryStatus.WITHDRAWN:
+        return _l("Dieser Beitrag wurde bereits zurückgezogen.")
+    if entry.status not in EDITABLE:
+        return _l("Dieser Beitrag ist bereits in der Prüfung und kann nicht mehr geändert werden.")
+    if not submissions_open_for(entry, now):
+        return _l("Nach Ablauf der Einreichungsfrist kann ein Beitrag nicht mehr zurückgezogen werden. "
+                  "Bitte wenden Sie sich an das Organisationsteam.")
+    return None
+
+
+def can_withdraw_entry(user: User | None, entry: Entry, now: datetime) -> bool:
+    return why_not_withdraw(user, entry, now) is None

@@ -1,16 +1,25 @@
-"""Reads of entries that several organiser views share (list, exports, ZIP). Each returns a `select(...)`."""
+"""Reads of entries: those several organiser views share (list, exports, ZIP), each returning a `select(...)`, and
+those of an applicant's pages and the use cases (their entries, the questions, what is still missing, what changed
+since the last submit)."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..editions.models import Category, Edition
+from ..accounts.models import Role, User
+from ..editions.models import Category, Edition, ParticipationConditions
+from ..editions.services import running_editions
+from ..extensions import db
 from . import rules
-from .models import Attachment, Company, District, Entry, EntryStatus, EntryVersion
+from .models import Answer, Attachment, Company, District, Entry, EntryStatus, EntryVersion, Question, QuestionKind
+from .text import visible_length
+
+CORE_FIELDS = ("title", "summary", "description", "implementation", "regional_benefit", "sustainability", "video_url")
 
 
 class Proposal(enum.StrEnum):
@@ -183,3 +192,98 @@ def filter_choices() -> tuple[Select[tuple[Edition]], Select[tuple[Category]]]:
         .order_by(Edition.submission_deadline_at.desc(), Category.position, Category.id)
     )
     return editions, categories
+
+
+# --- an applicant's entries and the entry form ----------------------------------------------------------------
+
+def juror_in_running_edition(user: User, now: datetime) -> list[Edition]:
+    """The running editions, when this person is a juror: joining a company then makes them conflicted with its
+    entries (judging.conflict_check sees that at once), and the organisers must hear of it."""
+    return running_editions(now) if user.has_role(Role.JUROR) else []
+
+
+def open_editions(now: datetime) -> list[Edition]:
+    """Editions whose submission phase is running: the effective phase decides (an organiser may open submission
+    by hand before the calendar does), so every page agrees with it."""
+    editions = db.session.scalars(select(Edition)).all()
+    return [e for e in editions if e.flags(now).submissions_open]
+
+
+def active_questions(edition_id: int) -> list[Question]:
+    return list(db.session.scalars(
+        select(Question).where(Question.edition_id == edition_id, Question.archived_at.is_(None))
+        .order_by(Question.position, Question.id)
+    ))
+
+
+def entry_gaps(entry: Entry) -> list[rules.Gap]:
+    questions = active_questions(entry.edition_id)
+    answers = {a.question_id: a.value for a in entry.answers}
+    file_questions = {a.question_id for a in entry.attachments if a.question_id}
+    draft = rules.EntryDraft(
+        core={name: getattr(entry, name) for name in CORE_FIELDS},
+        answers=answers,
+        file_question_ids=frozenset(file_questions),
+        attachment_count=len(entry.attachments),
+    )
+    specs = [rules.QuestionSpec(q.id, q.label, q.kind.value, q.is_required, q.max_length, tuple(q.choices or ()))
+             for q in questions]
+    return rules.gaps(draft, specs, visible_length=visible_length)
+
+
+def agreed_conditions(entry: Entry) -> ParticipationConditions | None:
+    """The version of the Teilnahmebedingungen the company agreed to with its latest submit (None before)."""
+    version = entry.latest_version if entry.versions else None
+    if version is None or version.conditions_id is None:
+        return None
+    return db.session.get(ParticipationConditions, version.conditions_id)
+
+
+def has_unsubmitted_changes(entry: Entry) -> bool:
+    version = entry.latest_version
+    if version is None:
+        return False
+    submitted = version.content
+    current = {name: getattr(entry, name) for name in CORE_FIELDS}
+    if any(submitted["entry"].get(name) != value for name, value in current.items()):
+        return True
+    if submitted["entry"].get("category") != entry.category.name:
+        return True
+    answers = {a["question_id"]: a["value"] for a in submitted["answers"]}
+    if any(answers.get(a.question_id) != a.value for a in entry.answers):
+        return True
+    return sorted(a["id"] for a in submitted["attachments"]) != sorted(a.id for a in entry.attachments)
+
+
+def entries_of(company: Company):
+    return select(Entry).where(Entry.company_id == company.id).order_by(Entry.created_at, Entry.id)
+
+
+def file_questions(edition_id: int) -> list[Question]:
+    """The edition's active questions that take a file (an upload can belong to one of them)."""
+    return list(db.session.scalars(
+        select(Question)
+        .where(Question.edition_id == edition_id, Question.kind == QuestionKind.FILE,
+               Question.archived_at.is_(None))
+        .order_by(Question.position, Question.id)
+    ))
+
+
+def archived_questions(edition_id: int) -> list[Question]:
+    return list(db.session.scalars(select(Question).where(Question.edition_id == edition_id,
+                                                          Question.archived_at.is_not(None))))
+
+
+def submitted_count(edition_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry).where(
+        Entry.edition_id == edition_id, Entry.last_submitted_at.is_not(None)))
+
+
+def answer_count(question: Question) -> int:
+    answered = db.session.scalar(
+        select(func.count()).select_from(Answer).where(Answer.question_id == question.id, Answer.value.is_not(None))
+    ) or 0
+    files = db.session.scalar(
+        select(func.count()).select_from(Attachment).where(Attachment.question_id == question.id)
+    ) or 0
+    return answered + files

@@ -14,10 +14,10 @@ from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition
 from ..extensions import db
-from . import services
+from . import queries, question_services
 from .forms import ArchiveQuestionForm, QuestionForm
 from .labels import QUESTION_KIND_LABELS, VISIBILITY_LABELS
-from .models import Entry, Question, QuestionKind, Visibility
+from .models import Question, QuestionKind, Visibility
 
 bp = Blueprint("questions", __name__, url_prefix="/organisation/editions/<int:edition_id>/questions")
 organiser_only = role_required(Role.ORGANISER)
@@ -27,18 +27,13 @@ def _question(edition: Edition, question_id: int) -> Question:
     return get_child_or_404(Question, question_id, edition_id=edition.id)
 
 
-def _data(form: QuestionForm) -> services.QuestionData:
+def _data(form: QuestionForm) -> question_services.QuestionData:
     choices = [line.strip() for line in (form.choices.data or "").splitlines() if line.strip()]
-    return services.QuestionData(
+    return question_services.QuestionData(
         kind=QuestionKind(form.kind.data), label=form.label.data, help_text=form.help_text.data or "",
         is_required=form.is_required.data, max_length=form.max_length.data, choices=choices,
         visibility=Visibility(form.visibility.data),
     )
-
-
-def _submitted_count(edition: Edition) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(Entry).where(
-        Entry.edition_id == edition.id, Entry.last_submitted_at.is_not(None)))
 
 
 def _needs_required_warning(form: QuestionForm, edition: Edition, was_required: bool = False) -> int:
@@ -46,7 +41,7 @@ def _needs_required_warning(form: QuestionForm, edition: Edition, was_required: 
     entries have no answer to it. Returns their number (0: go ahead)."""
     if not form.is_required.data or was_required or request.form.get("confirm_required") == "1":
         return 0
-    return _submitted_count(edition)
+    return queries.submitted_count(edition.id)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -56,15 +51,14 @@ def list_questions(edition_id: int):
     form = QuestionForm()
     required_warning = 0
     if form.validate_on_submit() and not (required_warning := _needs_required_warning(form, edition)):
-        ok, question = run_service(form, lambda: services.add_question(edition=edition, data=_data(form),
+        ok, question = run_service(form, lambda: question_services.add_question(edition=edition, data=_data(form),
                                                                        by=current_user, now=utcnow()))
         if ok:
             flash(_("Die Frage „%(label)s“ wurde angelegt.", label=question.label), "success")
             return redirect(url_for("questions.list_questions", edition_id=edition.id))
-    questions = services.active_questions(edition.id)
-    archived = db.session.scalars(db.select(Question).where(Question.edition_id == edition.id,
-                                                            Question.archived_at.is_not(None))).all()
-    counts = {q.id: services.answer_count(q) for q in questions}
+    questions = queries.active_questions(edition.id)
+    archived = queries.archived_questions(edition.id)
+    counts = {q.id: queries.answer_count(q) for q in questions}
     return render_template("entries/questions.html", edition=edition, questions=questions, archived=archived,
                            form=form, counts=counts, action_form=ConfirmForm(), required_warning=required_warning,
                            KIND_LABELS=QUESTION_KIND_LABELS, VISIBILITY_LABELS=VISIBILITY_LABELS)
@@ -84,13 +78,13 @@ def edit_question(edition_id: int, question_id: int):
     required_warning = 0
     if form.validate_on_submit() and not (required_warning := _needs_required_warning(
             form, edition, was_required=question.is_required)):
-        ok, _result = run_service(form, lambda: services.update_question(question=question, data=_data(form),
+        ok, _result = run_service(form, lambda: question_services.update_question(question=question, data=_data(form),
                                                                          by=current_user))
         if ok:
             flash(_("Die Frage wurde gespeichert."), "success")
             return redirect(url_for("questions.list_questions", edition_id=edition.id))
     return render_template("entries/question_form.html", edition=edition, question=question, form=form,
-                           count=services.answer_count(question), archive_form=ArchiveQuestionForm(formdata=None),
+                           count=queries.answer_count(question), archive_form=ArchiveQuestionForm(formdata=None),
                            required_warning=required_warning)
 
 
@@ -102,7 +96,7 @@ def delete_question(edition_id: int, question_id: int):
     form = ArchiveQuestionForm()
     if form.validate_on_submit():
         label = question.label
-        ok, outcome = run_service(form, lambda: services.delete_question(
+        ok, outcome = run_service(form, lambda: question_services.delete_question(
             question=question, by=current_user, now=utcnow(), archive_confirmed=form.confirm_archive.data))
         if ok:
             if outcome == "deleted":
@@ -123,6 +117,6 @@ def move_question(edition_id: int, question_id: int, direction: str):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        run_service(form, lambda: services.move_question(question=question, direction=-1 if direction == "up" else 1,
-                                                         by=current_user))
+        run_service(form, lambda: question_services.move_question(
+            question=question, direction=-1 if direction == "up" else 1, by=current_user))
     return redirect(url_for("questions.list_questions", edition_id=edition.id))

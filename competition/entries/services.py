@@ -1,160 +1,46 @@
-"""Use cases of companies and entries. They flush, never commit; `by` and `now` are explicit."""
+"""Use cases of entries: create, save, submit, withdraw; deadline extensions and eligibility. They flush, never commit;
+`by` and `now` are explicit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
-from ..accounts.models import Role, User
-from ..accounts.services import grant_role, normalize_email
+from ..accounts.models import User
 from ..core import audit
 from ..core.errors import AlreadyExists, DomainError, Locked, PermissionDenied, ValidationFailed
-from ..core.permissions import require_organiser
 from ..editions.conditions import NOT_YET, current_conditions
-from ..editions.models import Category, Edition, ParticipationConditions
-from ..editions.services import running_editions
+from ..editions.models import Category, Edition
 from ..extensions import db
 from . import permissions, rules
+from .company_services import COMPANY_FIELDS
 from .models import (
     Answer,
     Company,
-    CompanyInvite,
-    CompanyMember,
     DeadlineExtension,
     Entry,
     EntryStatus,
     EntryVersion,
-    PastCompanyMembership,
     Question,
     QuestionKind,
-    Visibility,
 )
+from .queries import CORE_FIELDS, active_questions, entry_gaps
 from .receipts import snapshot_sha256
 from .text import sanitise, visible_length
 
-CORE_FIELDS = ("title", "summary", "description", "implementation", "regional_benefit", "sustainability", "video_url")
 RICH_FIELDS = ("description", "implementation", "regional_benefit", "sustainability")
-COMPANY_FIELDS = ("legal_name", "legal_form", "street", "postal_code", "city", "district", "employees",
-                  "turnover_band", "industry", "website", "contact_name", "contact_email", "contact_phone")
 
 
 class StaleEdit(DomainError):
     """The entry was saved elsewhere (another tab or colleague) after this form was loaded."""
 
 
-# --- companies ---------------------------------------------------------------------------------------------------
-
-def create_company(*, data: dict[str, Any], by: User, now: datetime) -> Company:
-    if permissions.membership(by) is not None:
-        raise AlreadyExists(_l("Sie gehören bereits zu einem Unternehmen."))
-    company = Company(created_at=now, updated_at=now, **{k: data[k] for k in COMPANY_FIELDS})
-    company.members.append(CompanyMember(user_id=by.id, is_admin=True, joined_at=now))
-    db.session.add(company)
-    grant_role(user=by, role=Role.APPLICANT, now=now)
-    db.session.flush()
-    audit.record(actor=by, action="company.created", obj_type="company", obj_id=company.id, now=now,
-                 legal_name=company.legal_name)
-    if juror_in_running_edition(by, now):
-        _record_joining(user=by, company=company, action="company.member_joined", now=now)
-    return company
-
-
-# Changes of these fields are recorded with their values (public business data); of the others only which changed
-# (contact details are personal data and stay out of the audit trail).
-AUDITED_VALUES = ("legal_name", "legal_form", "city", "district")
-
-
-def _plain_value(value: Any) -> Any:
-    return getattr(value, "value", value)
-
-
-def update_company(*, company: Company, data: dict[str, Any], by: User, now: datetime) -> None:
-    """Change the company profile. What was submitted stays in the entries' versions (and is what is published);
-    a change of name is audited as `company.renamed`, other changes as `company.updated`."""
-    if not permissions.is_member(by, company):
-        raise PermissionDenied(_l("Sie gehören nicht zu diesem Unternehmen."))
-    before = {key: _plain_value(getattr(company, key)) for key in COMPANY_FIELDS}
-    for key in COMPANY_FIELDS:
-        setattr(company, key, data[key])
-    company.updated_at = now
-    db.session.flush()
-    after = {key: _plain_value(getattr(company, key)) for key in COMPANY_FIELDS}
-    changed = [key for key in COMPANY_FIELDS if before[key] != after[key]]
-    if "legal_name" in changed:
-        audit.record(actor=by, action="company.renamed", obj_type="company", obj_id=company.id, now=now,
-                     before=before["legal_name"], after=after["legal_name"])
-    others = [key for key in changed if key != "legal_name"]
-    if others:
-        audit.record(actor=by, action="company.updated", obj_type="company", obj_id=company.id, now=now,
-                     changed=others, values={key: [before[key], after[key]] for key in others
-                                             if key in AUDITED_VALUES})
-
-
-def invite_colleague(*, company: Company, email: str, by: User, now: datetime) -> CompanyInvite:
-    if not permissions.is_company_admin(by, company):
-        raise PermissionDenied(_l("Nur die Administration Ihres Unternehmens kann Kolleginnen und Kollegen "
-                                  "einladen."))
-    email = normalize_email(email)
-    existing = db.session.scalar(select(User).where(User.email == email))
-    if existing is not None and permissions.membership(existing) is not None:
-        raise AlreadyExists(_l("Diese Person gehört bereits zu einem Unternehmen."), field="email")
-    invite = CompanyInvite(company=company, email=email, created_by_id=by.id, created_at=now,
-                           expires_at=now + timedelta(days=14))
-    db.session.add(invite)
-    db.session.flush()
-    return invite
-
-
-def accept_colleague_invite(*, invite: CompanyInvite, user: User, now: datetime) -> None:
-    if invite.accepted_at is not None or invite.expires_at <= now:
-        raise ValidationFailed(_l("Diese Einladung ist nicht mehr gültig. Bitte lassen Sie sich erneut einladen."))
-    if user.email != invite.email:
-        raise PermissionDenied(_l("Diese Einladung gilt für %(email)s. Bitte melden Sie sich mit dieser Adresse "
-                                  "an.", email=invite.email))
-    if permissions.membership(user) is not None:
-        raise AlreadyExists(_l("Sie gehören bereits zu einem Unternehmen."))
-    invite.company.members.append(CompanyMember(user_id=user.id, is_admin=False, joined_at=now))
-    grant_role(user=user, role=Role.APPLICANT, now=now)
-    invite.accepted_at = now
-    db.session.flush()
-    _record_joining(user=user, company=invite.company, action="company.member_joined", now=now,
-                    invited_by=invite.created_by_id)
-
-
-def juror_in_running_edition(user: User, now: datetime) -> list[Edition]:
-    """The running editions, when this person is a juror: joining a company then makes them conflicted with its
-    entries (judging.conflict_check sees that at once), and the organisers must hear of it."""
-    return running_editions(now) if user.has_role(Role.JUROR) else []
-
-
-def _record_joining(*, user: User, company: Company, action: str, now: datetime, **data) -> None:
-    editions = juror_in_running_edition(user, now)
-    audit.record(actor=user, action=action, obj_type="company", obj_id=company.id, now=now, user=user.id,
-                 juror_of_running_editions=[e.id for e in editions], **data)
-
-
-def end_membership(*, membership: CompanyMember, now: datetime) -> None:
-    """Someone leaves a company's account. The membership is kept as a past one: having belonged to the company
-    stays a conflict of interest with its entries."""
-    db.session.add(PastCompanyMembership(company_id=membership.company_id, user_id=membership.user_id,
-                                         joined_at=membership.joined_at, left_at=now))
-    membership.company.members.remove(membership)
-    db.session.flush()
-
-
 # --- entries -----------------------------------------------------------------------------------------------------
-
-def open_editions(now: datetime) -> list[Edition]:
-    """Editions whose submission phase is running: the effective phase decides (an organiser may open submission
-    by hand before the calendar does), so every page agrees with it."""
-    editions = db.session.scalars(select(Edition)).all()
-    return [e for e in editions if e.flags(now).submissions_open]
-
 
 def create_entry(*, company: Company, category: Category, by: User, now: datetime) -> Entry:
     if not permissions.is_member(by, company):
@@ -176,13 +62,6 @@ def create_entry(*, company: Company, category: Category, by: User, now: datetim
     audit.record(actor=by, action="entry.created", obj_type="entry", obj_id=entry.id, now=now,
                  category=category.name)
     return entry
-
-
-def active_questions(edition_id: int) -> list[Question]:
-    return list(db.session.scalars(
-        select(Question).where(Question.edition_id == edition_id, Question.archived_at.is_(None))
-        .order_by(Question.position, Question.id)
-    ))
 
 
 def parse_answer(question: Question, raw: Any) -> Any:
@@ -304,21 +183,6 @@ def save_draft(
     return problems
 
 
-def entry_gaps(entry: Entry) -> list[rules.Gap]:
-    questions = active_questions(entry.edition_id)
-    answers = {a.question_id: a.value for a in entry.answers}
-    file_questions = {a.question_id for a in entry.attachments if a.question_id}
-    draft = rules.EntryDraft(
-        core={name: getattr(entry, name) for name in CORE_FIELDS},
-        answers=answers,
-        file_question_ids=frozenset(file_questions),
-        attachment_count=len(entry.attachments),
-    )
-    specs = [rules.QuestionSpec(q.id, q.label, q.kind.value, q.is_required, q.max_length, tuple(q.choices or ()))
-             for q in questions]
-    return rules.gaps(draft, specs, visible_length=visible_length)
-
-
 def snapshot(entry: Entry, *, version: int, by: User, now: datetime) -> dict[str, Any]:
     company = entry.company
     questions = active_questions(entry.edition_id)
@@ -362,14 +226,6 @@ def _next_number(entry: Entry) -> str:
     last = db.session.scalar(select(func.max(Entry.number)).where(Entry.number.like(f"{prefix}%")))
     sequence = int(last.removeprefix(prefix)) + 1 if last else 1
     return rules.entry_number(year, sequence)
-
-
-def agreed_conditions(entry: Entry) -> ParticipationConditions | None:
-    """The version of the Teilnahmebedingungen the company agreed to with its latest submit (None before)."""
-    version = entry.latest_version if entry.versions else None
-    if version is None or version.conditions_id is None:
-        return None
-    return db.session.get(ParticipationConditions, version.conditions_id)
 
 
 def submit_entry(*, entry: Entry, consent: bool, lock_version: int | None, by: User, now: datetime) -> EntryVersion:
@@ -420,130 +276,6 @@ def withdraw_entry(*, entry: Entry, by: User, now: datetime) -> None:
     entry.withdrawn_at = now
     db.session.flush()
     audit.record(actor=by, action="entry.withdrawn", obj_type="entry", obj_id=entry.id, now=now)
-
-
-def has_unsubmitted_changes(entry: Entry) -> bool:
-    version = entry.latest_version
-    if version is None:
-        return False
-    submitted = version.content
-    current = {name: getattr(entry, name) for name in CORE_FIELDS}
-    if any(submitted["entry"].get(name) != value for name, value in current.items()):
-        return True
-    if submitted["entry"].get("category") != entry.category.name:
-        return True
-    answers = {a["question_id"]: a["value"] for a in submitted["answers"]}
-    if any(answers.get(a.question_id) != a.value for a in entry.answers):
-        return True
-    return sorted(a["id"] for a in submitted["attachments"]) != sorted(a.id for a in entry.attachments)
-
-
-def entries_of(company: Company):
-    return select(Entry).where(Entry.company_id == company.id).order_by(Entry.created_at, Entry.id)
-
-
-# --- questions (organisers) --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class QuestionData:
-    kind: QuestionKind
-    label: str
-    help_text: str
-    is_required: bool
-    max_length: int | None
-    choices: list[str]
-    visibility: Visibility
-
-
-def _check_question(data: QuestionData) -> None:
-    if data.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE) and len(data.choices) < 2:
-        raise ValidationFailed(_l("Bitte geben Sie mindestens zwei Antwortmöglichkeiten an, eine pro Zeile."),
-                               field="choices")
-    if len(set(data.choices)) != len(data.choices):
-        raise ValidationFailed(_l("Jede Antwortmöglichkeit darf nur einmal vorkommen."), field="choices")
-
-
-def _require_organiser(by: User) -> None:
-    require_organiser(by, _l("Nur das Organisationsteam kann Fragen festlegen."))
-
-
-def add_question(*, edition: Edition, data: QuestionData, by: User, now: datetime) -> Question:
-    _require_organiser(by)
-    _check_question(data)
-    position = (db.session.scalar(select(func.max(Question.position)).where(Question.edition_id == edition.id))
-                or 0) + 1
-    question = Question(edition_id=edition.id, position=position, created_at=now, **_question_values(data))
-    db.session.add(question)
-    db.session.flush()
-    return question
-
-
-def _question_values(data: QuestionData) -> dict[str, Any]:
-    uses_choices = data.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
-    uses_length = data.kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
-    return {
-        "kind": data.kind, "label": data.label.strip(), "help_text": data.help_text.strip(),
-        "is_required": data.is_required, "max_length": data.max_length if uses_length else None,
-        "choices": data.choices if uses_choices else [], "visibility": data.visibility,
-    }
-
-
-def answer_count(question: Question) -> int:
-    answered = db.session.scalar(
-        select(func.count()).select_from(Answer).where(Answer.question_id == question.id, Answer.value.is_not(None))
-    ) or 0
-    from .models import Attachment
-
-    files = db.session.scalar(
-        select(func.count()).select_from(Attachment).where(Attachment.question_id == question.id)
-    ) or 0
-    return answered + files
-
-
-def update_question(*, question: Question, data: QuestionData, by: User) -> None:
-    _require_organiser(by)
-    _check_question(data)
-    if question.kind is not data.kind and answer_count(question):
-        raise Locked(_l("Zu dieser Frage gibt es bereits Antworten; die Art der Frage kann nicht mehr geändert "
-                        "werden."), field="kind")
-    removed = set(question.choices or []) - set(data.choices)
-    if removed and answer_count(question):
-        raise Locked(_l("Zu dieser Frage gibt es bereits Antworten; Antwortmöglichkeiten können ergänzt, aber nicht "
-                        "entfernt werden."), field="choices")
-    for key, value in _question_values(data).items():
-        setattr(question, key, value)
-    db.session.flush()
-
-
-def delete_question(*, question: Question, by: User, now: datetime, archive_confirmed: bool) -> str:
-    """Delete a question without answers. One with answers is only archived, and only when the organiser
-    confirmed it: it disappears from the form, the answers stay in submitted versions and exports."""
-    _require_organiser(by)
-    count = answer_count(question)
-    if count == 0:
-        db.session.delete(question)
-        db.session.flush()
-        return "deleted"
-    if not archive_confirmed:
-        raise Locked(_l("Zu dieser Frage gibt es bereits %(n)s Antworten. Sie kann nicht gelöscht, nur archiviert "
-                        "werden (die Antworten bleiben erhalten). Bitte bestätigen Sie das Archivieren.", n=count))
-    question.archived_at = now
-    db.session.flush()
-    audit.record(actor=by, action="question.archived", obj_type="question", obj_id=question.id, now=now,
-                 answers=count)
-    return "archived"
-
-
-def move_question(*, question: Question, direction: int, by: User) -> None:
-    _require_organiser(by)
-    siblings = active_questions(question.edition_id)
-    index = next(i for i, q in enumerate(siblings) if q.id == question.id)
-    other = index + direction
-    if 0 <= other < len(siblings):
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, item in enumerate(siblings, start=1):
-            item.position = position
-        db.session.flush()
 
 
 # --- deadline extensions and eligibility (organisers) ------------------------------------------------------------

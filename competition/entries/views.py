@@ -1,41 +1,33 @@
-"""Company-facing pages: dashboard, profile, colleagues, entries, submission, receipt."""
+"""Company-facing pages: the blueprint, the dashboard and the entry form (create, edit, autosave, show). The company
+profile and colleagues are in company_views.py, submission, receipt and withdrawal in submit_views.py; both register
+on this `bp`."""
 
 from __future__ import annotations
-
-import random
-import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..accounts.forms import ConfirmForm
-from ..core import tokens
 from ..core.clock import utcnow
 from ..core.errors import DomainError
 from ..core.i18n import decimal_filter
 from ..core.ids import db_int
-from ..core.markdown import render_markdown
-from ..core.outcomes import run_service, show_failure
+from ..core.outcomes import show_failure
 from ..core.requests import arrival_time
-from ..editions.conditions import current_conditions, why_not_open
 from ..editions.models import Category
 from ..extensions import db
-from . import mails, permissions, services
+from . import permissions, queries, services
 from . import tasks as _tasks  # noqa: F401 - the receipt job
 from .forms import (
-    CompanyForm,
     InviteColleagueForm,
     NewEntryForm,
-    SubmitForm,
     answer_form_value,
     entry_form_class,
 )
 from .labels import CORE_FIELD_LABELS, STATUS_LABELS
-from .models import CompanyInvite, District, Entry, EntryStatus, EntryVersion, TurnoverBand
+from .models import Entry
 from .outcomes import outcome_of
 from .text import plain_text, sanitise
 
@@ -84,7 +76,7 @@ def answer_filter(value, question) -> str:
     return str(value)
 
 
-def _load_entry(entry_id: int) -> Entry:
+def load_entry(entry_id: int) -> Entry:
     """404 for a missing entry, 403 for one the user may not see."""
     entry = db.get_or_404(Entry, entry_id)
     if not permissions.can_view_entry(current_user, entry):
@@ -92,14 +84,14 @@ def _load_entry(entry_id: int) -> Entry:
     return entry
 
 
-def _own_entry(entry_id: int) -> Entry:
+def own_entry(entry_id: int) -> Entry:
     entry = db.get_or_404(Entry, entry_id)
     if not permissions.is_member(current_user, entry.company):
         abort(403)
     return entry
 
 
-# --- dashboard and profile ---------------------------------------------------------------------------------------
+# --- dashboard -------------------------------------------------------------------------------------------------
 
 @bp.get("/dashboard")
 @login_required
@@ -109,105 +101,25 @@ def dashboard():
     if company is None:
         if current_user.is_organiser:
             return redirect(url_for("admin.dashboard"))
-        return render_template("entries/dashboard.html", company=None, editions=services.open_editions(now), now=now)
-    entries = db.session.scalars(services.entries_of(company)).all()
+        return render_template("entries/dashboard.html", company=None, editions=queries.open_editions(now), now=now)
+    entries = db.session.scalars(queries.entries_of(company)).all()
     rows = []
     for entry in entries:
         rows.append({
             "entry": entry,
-            "gaps": services.entry_gaps(entry) if entry.status in permissions.EDITABLE else [],
+            "gaps": queries.entry_gaps(entry) if entry.status in permissions.EDITABLE else [],
             "deadline": permissions.deadline_for(entry),
             "state": permissions.submission_state(entry, now),
             "can_edit": permissions.can_edit_entry(current_user, entry, now),
-            "unsubmitted": services.has_unsubmitted_changes(entry),
+            "unsubmitted": queries.has_unsubmitted_changes(entry),
         })
-    editions = services.open_editions(now)
+    editions = queries.open_editions(now)
     taken = {e.category_id for e in entries}
     form = NewEntryForm(formdata=None)
     form.category_id.choices = [(c.id, f"{c.name} ({e.name})") for e in editions for c in e.categories
                                 if c.id not in taken]
     return render_template("entries/dashboard.html", company=company, rows=rows, editions=editions,
                            new_form=form, now=now, invite_form=InviteColleagueForm(formdata=None))
-
-
-@bp.route("/company", methods=["GET", "POST"])
-@login_required
-def company_profile():
-    company = permissions.company_of(current_user)
-    form = CompanyForm(obj=company)
-    if request.method == "GET":
-        if company is None:
-            form.contact_name.data = current_user.full_name
-            form.contact_email.data = current_user.email
-        else:
-            form.district.data = company.district.value
-            form.turnover_band.data = company.turnover_band.value
-    if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in services.COMPANY_FIELDS}
-        data["district"] = District(data["district"])
-        data["turnover_band"] = TurnoverBand(data["turnover_band"])
-        if company is None:
-            ok, created = run_service(form, lambda: services.create_company(data=data, by=current_user, now=utcnow()))
-            message = _("Ihr Unternehmensprofil ist angelegt. Jetzt können Sie einen Beitrag anlegen.")
-            if ok:
-                mails.tell_organisers_juror_joined(user=current_user, company=created, now=utcnow())
-        else:
-            ok, _result = run_service(form, lambda: services.update_company(company=company, data=data,
-                                                                            by=current_user, now=utcnow()))
-            message = _("Das Unternehmensprofil wurde gespeichert. Bereits eingereichte Beiträge behalten die Angaben "
-                        "vom Zeitpunkt der Einreichung.")
-        if ok:
-            flash(message, "success")
-            return redirect(url_for("entries.dashboard"))
-    return render_template("entries/company.html", form=form, company=company,
-                           invite_form=InviteColleagueForm(formdata=None))
-
-
-@bp.post("/company/colleagues")
-@login_required
-def invite_colleague():
-    company = permissions.company_of(current_user)
-    if company is None:
-        abort(403)
-    form = InviteColleagueForm()
-    if form.validate_on_submit():
-        ok, invite = run_service(form, lambda: services.invite_colleague(company=company, email=form.email.data,
-                                                                         by=current_user, now=utcnow()))
-        if ok:
-            token = tokens.make_token("company-invite", {"i": invite.id, "e": invite.email})
-            sent = mails.send_company_invite(to=invite.email, locale=current_user.locale, company=company,
-                                             inviter=current_user, token=token)
-            if sent:
-                flash(_("Die Einladung an %(email)s wurde versendet.", email=invite.email), "success")
-            else:
-                flash(_("Die Einladung ist gespeichert, die E-Mail konnte aber nicht versendet werden. Bitte "
-                        "versuchen Sie es später erneut."), "error")
-            return redirect(url_for("entries.company_profile"))
-    return render_template("entries/company.html", form=CompanyForm(obj=company), company=company,
-                           invite_form=form), 422
-
-
-@bp.route("/company/join/<token>", methods=["GET", "POST"])
-@login_required
-def join_company(token: str):
-    try:
-        data = tokens.read_token("company-invite", token, max_age=14 * 24 * 3600)
-    except (tokens.TokenExpired, tokens.TokenInvalid):
-        data = {}
-    invite = db.session.get(CompanyInvite, data.get("i")) if data else None
-    if invite is None or invite.email != data.get("e"):
-        return render_template("accounts/link_problem.html",
-                               message=_("Diese Einladung ist ungültig oder abgelaufen. Bitte lassen Sie sich "
-                                         "erneut einladen.")), 400
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        ok, _result = run_service(form, lambda: services.accept_colleague_invite(invite=invite, user=current_user,
-                                                                                 now=utcnow()))
-        if ok:
-            mails.tell_organisers_juror_joined(user=current_user, company=invite.company, now=utcnow())
-            flash(_("Sie gehören jetzt zu %(name)s.", name=invite.company.legal_name), "success")
-            return redirect(url_for("entries.dashboard"))
-    return render_template("entries/join.html", invite=invite, form=form)
 
 
 # --- entries -----------------------------------------------------------------------------------------------------
@@ -238,7 +150,7 @@ def new_entry():
 
 
 def _entry_form(entry: Entry, *, formdata=None):
-    questions = services.active_questions(entry.edition_id)
+    questions = queries.active_questions(entry.edition_id)
     form_class = entry_form_class(questions)
     if formdata is None:
         form = form_class(formdata=None, obj=entry)
@@ -267,13 +179,13 @@ def _entry_input(form, questions) -> services.EntryInput:
             answers[question.id] = request.form.get(key)
     return services.EntryInput(
         category_id=form.category_id.data if form.category_id.data else None,
-        core={name: request.form.get(name, "") for name in services.CORE_FIELDS},
+        core={name: request.form.get(name, "") for name in queries.CORE_FIELDS},
         answers=answers,
         publish_summary=request.form.get("publish_summary") == "y",
     )
 
 
-def _lock_version(form) -> int | None:
+def lock_version_of(form) -> int | None:
     try:
         return db_int(form.lock_version.data)
     except (TypeError, ValueError):
@@ -290,7 +202,7 @@ def _mark_problems(form, problems: dict[str, str]) -> None:
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_entry(entry_id: int):
-    entry = _own_entry(entry_id)
+    entry = own_entry(entry_id)
     now = arrival_time()
     why_not = permissions.why_not_edit(current_user, entry, now)
     if why_not:
@@ -301,7 +213,7 @@ def edit_entry(entry_id: int):
         if form.validate_on_submit():
             try:
                 problems = services.save_draft(entry=entry, data=_entry_input(form, questions),
-                                               lock_version=_lock_version(form), by=current_user, now=now)
+                                               lock_version=lock_version_of(form), by=current_user, now=now)
                 db.session.commit()
             except DomainError as exc:
                 show_failure(exc)
@@ -330,10 +242,10 @@ def _render_edit(entry, form, questions):
 
     now = utcnow()
     return render_template(
-        "entries/edit.html", entry=entry, form=form, questions=questions, gaps=services.entry_gaps(entry),
+        "entries/edit.html", entry=entry, form=form, questions=questions, gaps=queries.entry_gaps(entry),
         deadline=permissions.deadline_for(entry),
         state=permissions.submission_state(entry, now), now=now, attachments=entry.attachments, can_edit=True,
-        upload_form=upload_form_for(entry), unsubmitted=services.has_unsubmitted_changes(entry),
+        upload_form=upload_form_for(entry), unsubmitted=queries.has_unsubmitted_changes(entry),
     )
 
 
@@ -341,7 +253,7 @@ def _render_edit(entry, form, questions):
 @login_required
 def autosave_entry(entry_id: int):
     """htmx: save the draft while typing; answers with a status line and the new lock version."""
-    entry = _own_entry(entry_id)
+    entry = own_entry(entry_id)
     now = arrival_time()
     form, questions = _entry_form(entry, formdata=True)
     if not form.validate_on_submit():
@@ -350,7 +262,7 @@ def autosave_entry(entry_id: int):
                                          "Schaltfläche.")), 200
     try:
         problems = services.save_draft(entry=entry, data=_entry_input(form, questions),
-                                       lock_version=_lock_version(form), by=current_user, now=now)
+                                       lock_version=lock_version_of(form), by=current_user, now=now)
         db.session.commit()
     except (DomainError, StaleDataError) as exc:
         db.session.rollback()
@@ -364,134 +276,20 @@ def autosave_entry(entry_id: int):
 @bp.get("/entries/<int:entry_id>")
 @login_required
 def show_entry(entry_id: int):
-    entry = _load_entry(entry_id)
+    entry = load_entry(entry_id)
     now = utcnow()
     return render_template(
         "entries/show.html", entry=entry, now=now, deadline=permissions.deadline_for(entry),
         state=permissions.submission_state(entry, now),
         can_edit=permissions.can_edit_entry(current_user, entry, now),
-        can_withdraw=(permissions.is_member(current_user, entry.company) and entry.status in permissions.EDITABLE
-                      and permissions.submissions_open_for(entry, now)),
-        questions=services.active_questions(entry.edition_id),
+        can_withdraw=permissions.can_withdraw_entry(current_user, entry, now),
+        questions=queries.active_questions(entry.edition_id),
         answers={a.question_id: a.value for a in entry.answers},
-        unsubmitted=services.has_unsubmitted_changes(entry),
+        unsubmitted=queries.has_unsubmitted_changes(entry),
         outcome=outcome_of(entry, now=now) if permissions.is_member(current_user, entry.company) else None,
-        agreed=services.agreed_conditions(entry),
+        agreed=queries.agreed_conditions(entry),
     )
 
 
-@bp.route("/entries/<int:entry_id>/submit", methods=["GET", "POST"])
-@login_required
-def submit_entry(entry_id: int):
-    entry = _own_entry(entry_id)
-    form = SubmitForm()
-    if request.method == "GET":
-        form.lock_version.data = entry.lock_version
-    if form.validate_on_submit():
-        now = arrival_time()  # when the submit reached the platform (also for a retry below)
-        try:
-            version = _submit_with_retry(entry, form, now)
-        except services.StaleEdit:
-            db.session.rollback()
-            if entry.status is EntryStatus.SUBMITTED and not services.has_unsubmitted_changes(entry):
-                flash(_("Ihr Beitrag ist bereits eingereicht (Version %(n)s). Es wurde nichts doppelt gespeichert.",
-                        n=entry.latest_version.number), "info")
-                return redirect(url_for("entries.show_entry", entry_id=entry.id))
-            flash(_("Der Beitrag wurde inzwischen geändert. Bitte prüfen Sie ihn und reichen Sie dann erneut ein."),
-                  "error")
-            form.lock_version.data = entry.lock_version
-        except (IntegrityError, StaleDataError):
-            db.session.rollback()
-            flash(_("Ihr Beitrag wurde gerade gleichzeitig eingereicht. Bitte prüfen Sie den Stand."), "info")
-            return redirect(url_for("entries.show_entry", entry_id=entry.id))
-        except DomainError as exc:
-            show_failure(exc, form if exc.field == "consent" else None)
-        else:
-            flash(_("Vielen Dank! Ihr Beitrag %(number)s ist eingereicht (Version %(version)s). Die "
-                    "Eingangsbestätigung senden wir Ihnen per E-Mail; Sie finden sie auch hier als PDF.",
-                    number=entry.number, version=version.number), "success")
-            _send_receipt(version)
-            return redirect(url_for("entries.show_entry", entry_id=entry.id))
-    now = utcnow()
-    conditions = current_conditions(entry.edition_id)
-    return render_template("entries/submit.html", entry=entry, form=form, gaps=services.entry_gaps(entry),
-                           deadline=permissions.deadline_for(entry), state=permissions.submission_state(entry, now),
-                           now=now, conditions=conditions,
-                           conditions_html=_conditions_html(conditions),
-                           why_not=permissions.why_not_edit(current_user, entry, now) or why_not_open(entry.edition))
-
-
-def _conditions_html(conditions) -> Markup | None:
-    if conditions is None or conditions.pdf:
-        return None
-    return Markup(render_markdown(conditions.body))  # noqa: S704  # nosec B704  # sanitised by nh3
-
-
-def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -> EntryVersion:
-    """Submit and commit. Two companies submitting for the first time at the same moment may draw the same entry
-    number (on SQLite the read of the last number is not serialised); the loser is not the company's fault, so the
-    submit is simply tried again with the next number. A second submit of the same entry is not retried."""
-    for attempt in range(1, attempts + 1):
-        try:
-            version = services.submit_entry(entry=entry, consent=form.consent.data, lock_version=_lock_version(form),
-                                            by=current_user, now=now)
-            db.session.commit()
-            return version
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == attempts:
-                raise
-            db.session.refresh(entry)
-            if entry.status is not EntryStatus.DRAFT and entry.number:
-                raise  # the same entry was submitted by someone else in the meantime
-            time.sleep(random.uniform(0.02, 0.1) * attempt)  # nosec B311 - jitter, not security
-    raise AssertionError("unreachable")
-
-
-def _send_receipt(version: EntryVersion) -> None:
-    """The receipt is rendered and mailed by a background job once the submit is stored: the request does not wait
-    for it (a worker thread of this process or an RQ worker sends it and retries when the mail server is down). Only
-    where the job runs at once (inline) does its failure show here; otherwise the PDF is on the entry's page."""
-    from ..jobs import JobStatus, submit
-
-    job = submit("entries.receipt", params={"version_id": version.id, "user_id": current_user.id},
-                 by=current_user, now=utcnow(), edition_id=version.entry.edition_id)
-    db.session.commit()
-    db.session.refresh(job)
-    if job.status is JobStatus.FAILED:
-        flash(_("Die Eingangsbestätigung konnte nicht per E-Mail versendet werden. Sie können sie hier als PDF "
-                "herunterladen."), "warning")
-
-
-@bp.get("/entries/<int:entry_id>/versions/<int:number>/receipt.pdf")
-@login_required
-def receipt_pdf(entry_id: int, number: int):
-    from .receipts import receipt_data_from_snapshot, render_receipt_pdf
-
-    entry = _load_entry(entry_id)
-    version = next((v for v in entry.versions if v.number == number), None)
-    if version is None:
-        abort(404)
-    data = receipt_data_from_snapshot(version.content, edition_name=entry.edition.name)
-    pdf = render_receipt_pdf(data, lang=(current_user.locale or "de"))
-    filename = f"Eingangsbestaetigung-{entry.number}-v{version.number}.pdf"
-    return pdf, 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "X-Content-Type-Options": "nosniff",
-    }
-
-
-@bp.route("/entries/<int:entry_id>/withdraw", methods=["GET", "POST"])
-@login_required
-def withdraw_entry(entry_id: int):
-    entry = _own_entry(entry_id)
-    form = ConfirmForm()
-    if request.method == "POST" and form.validate_on_submit():
-        ok, _result = run_service(form, lambda: services.withdraw_entry(entry=entry, by=current_user, now=utcnow()))
-        if ok:
-            flash(_("Der Beitrag „%(title)s“ wurde zurückgezogen.", title=entry.title or entry.category.name),
-                  "success")
-            return redirect(url_for("entries.dashboard"))
-        return redirect(url_for("entries.show_entry", entry_id=entry.id))
-    return render_template("entries/withdraw.html", entry=entry, form=form)
+from . import company_views as _company_views  # noqa: E402, F401 - registers its routes on bp
+from . import submit_views as _submit_views  # noqa: E402, F401 - registers its routes on bp

@@ -29,8 +29,8 @@ What happens to whose data, and why:
 
 Each module erases its own part (``<module>/erasure.py``, registered with `accounts.erasure.erasure_step`): entries
 (membership, company contacts, submitted snapshots, colleague invitations), judging (jury data), rankings (names
-beside snapshots), communications (mail log), accounts (invitations). This module checks who may erase whom, runs
-the registered steps and then empties the account.
+beside snapshots), communications (mail log), accounts (invitations). This module checks who may erase whom (the
+checks are in `privacy.permissions`), runs the registered steps and then empties the account.
 """
 
 from __future__ import annotations
@@ -41,33 +41,16 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from ..accounts.erasure import ERASED_DOMAIN, PersonErasure, erased_email, erased_name, is_erased, run_erasure_steps
-from ..accounts.models import Role, User, UserRole
+from ..accounts.models import User
 from ..accounts.passwords import verify_password
 from ..accounts.services import end_all_sessions
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
-from ..extensions import db
+from . import permissions
 
-__all__ = ["ERASED_DOMAIN", "Erasure", "erase_user", "erased_email", "erased_name", "is_erased", "why_not_erase"]
-
-
-def _other_organisers(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(UserRole).join(User, User.id == UserRole.user_id)
-        .where(UserRole.role == Role.ORGANISER, User.is_active_account.is_(True), User.id != user.id)
-    )
-
-
-def why_not_erase(user: User) -> str | None:
-    if is_erased(user):
-        return str(_l("Dieses Konto wurde bereits gelöscht."))
-    if user.is_organiser and _other_organisers(user) == 0:
-        return str(_l("Sie sind die letzte Person im Organisationsteam. Bitte laden Sie zuerst eine weitere Person "
-                      "in das Organisationsteam ein; danach können Sie Ihr Konto löschen."))
-    return None
+__all__ = ["ERASED_DOMAIN", "Erasure", "erase_user", "erased_email", "erased_name", "is_erased"]
 
 
 @dataclass
@@ -83,9 +66,9 @@ def erase_user(*, user: User, password: str | None, by: User, now: datetime) -> 
     if by.id == user.id:
         if not verify_password(user.password_hash, password or ""):
             raise ValidationFailed(_l("Das Passwort ist falsch. Ihr Konto wurde nicht gelöscht."), field="password")
-    elif not by.is_organiser:
-        raise PermissionDenied(_l("Nur das Organisationsteam kann Konten anderer Personen löschen."))
-    why = why_not_erase(user)
+    elif why := permissions.why_not_erase_other(by):
+        raise PermissionDenied(why)
+    why = permissions.why_not_erase(user)
     if why:
         raise PermissionDenied(why)
 

@@ -1,4 +1,5 @@
-"""Legal pages and consents: which text and version is current, who agreed to what. Flush, never commit."""
+"""Legal pages and consents: rendering a text, saving it (a material change raises the version), recording consents.
+Flush, never commit. The reads (current versions, missing consents) are in queries.py."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.markdown import render_markdown, sanitise_html
 from ..extensions import db
-from .models import CONSENT_KINDS, INITIAL_VERSION, Consent, LegalKind, LegalPage
+from .models import CONSENT_KINDS, Consent, LegalKind, LegalPage
+from .queries import current_versions, stored_page, version_number
 
 LOCALES = ("de", "en")
-FALLBACK_LOCALE = "de"
 
 MAX_BODY = 100_000
 
@@ -29,32 +30,6 @@ def render_legal(markdown: str | None) -> str:
 
 def sanitise_legal(value: str | None) -> str:
     return sanitise_html(value)
-
-
-def stored_page(kind: LegalKind, locale: str) -> LegalPage | None:
-    return db.session.scalar(select(LegalPage).where(LegalPage.kind == kind, LegalPage.locale == locale))
-
-
-def page_for(kind: LegalKind, language: str) -> LegalPage | None:
-    """The stored page in the reader's language, else the German one, else None (the default text applies)."""
-    return stored_page(kind, language) or (stored_page(kind, FALLBACK_LOCALE) if language != FALLBACK_LOCALE
-                                           else None)
-
-
-def current_versions() -> dict[LegalKind, str]:
-    """The current version of every kind (one query); a kind without stored text is at the initial version."""
-    versions = {kind: INITIAL_VERSION for kind in LegalKind}
-    for kind, version in db.session.execute(select(LegalPage.kind, LegalPage.version)):
-        if _number(version) > _number(versions[kind]):
-            versions[kind] = version
-    return versions
-
-
-def _number(version: str) -> int:
-    try:
-        return int(version)
-    except (TypeError, ValueError):
-        return 0
 
 
 @dataclass(frozen=True)
@@ -78,7 +53,7 @@ def save_page(*, kind: LegalKind, locale: str, data: PageData, by: User, now: da
     version = current_versions()[kind]
     bump = data.bump_version and kind in CONSENT_KINDS
     if bump:
-        version = str(_number(version) + 1)
+        version = str(version_number(version) + 1)
     page = stored_page(kind, locale)
     if page is None:
         page = LegalPage(kind=kind, locale=locale)
@@ -109,22 +84,3 @@ def record_consents(*, user: User, now: datetime, kinds=CONSENT_KINDS) -> list[C
     return rows
 
 
-def missing_consents(user: User, *, versions: dict[LegalKind, str] | None = None) -> list[LegalKind]:
-    """The texts whose current version this user has not agreed to yet.
-
-    The initial version is the baseline: accounts from before consents were recorded (or made on the command
-    line) are asked only once a text gets a new version, which is what "a new version asks again" means.
-    """
-    versions = versions or current_versions()
-    pending = [kind for kind in CONSENT_KINDS if versions[kind] != INITIAL_VERSION]
-    if not pending:
-        return []
-    given = set(db.session.execute(
-        select(Consent.kind, Consent.version).where(Consent.user_id == user.id, Consent.kind.in_(pending))
-    ).all())
-    return [kind for kind in pending if (kind, versions[kind]) not in given]
-
-
-def consents_of(user: User) -> list[Consent]:
-    return list(db.session.scalars(select(Consent).where(Consent.user_id == user.id)
-                                   .order_by(Consent.given_at, Consent.id)))

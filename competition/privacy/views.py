@@ -32,7 +32,7 @@ from ..core.redirects import safe_next
 from ..core.sessions import reset_session
 from ..core.storage import get_storage
 from ..extensions import db
-from . import erasure, export, services
+from . import erasure, export, permissions, queries, services
 from .forms import ConsentForm, DeleteAccountForm, LegalPageForm, PersonForm
 from .models import CONSENT_KINDS, LegalKind
 
@@ -60,7 +60,7 @@ def _language() -> str:
     from flask_babel import get_locale
 
     locale = get_locale()
-    return locale.language if locale else services.FALLBACK_LOCALE
+    return locale.language if locale else queries.FALLBACK_LOCALE
 
 
 # --- consent to the current versions -------------------------------------------------------------------------------
@@ -77,11 +77,11 @@ def require_current_consent():
         return None
     # Consents are only ever added: once this session saw the user agree to today's versions, it need not ask the
     # database again until a text gets a new version (one query for the versions, none for the consents).
-    versions = services.current_versions()
+    versions = queries.current_versions()
     agreed = [current_user.id, sorted([kind.value, version] for kind, version in versions.items())]
     if session.get(CONSENTED) == agreed:
         return None
-    if not services.missing_consents(current_user, versions=versions):
+    if not queries.missing_consents(current_user, versions=versions):
         session[CONSENTED] = agreed
         return None
     if request.headers.get("HX-Request"):
@@ -94,7 +94,7 @@ def require_current_consent():
 @bp.route("/consent", methods=["GET", "POST"])
 @login_required
 def consent():
-    missing = services.missing_consents(current_user)
+    missing = queries.missing_consents(current_user)
     form = ConsentForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
@@ -103,17 +103,17 @@ def consent():
         db.session.commit()
         flash(_("Vielen Dank. Ihre Zustimmung wurde gespeichert."), "success")
         return redirect(safe_next(form.next.data) or home_for(current_user))
-    pages = {kind: services.page_for(kind, _language()) for kind in CONSENT_KINDS}
-    return render_template("privacy/consent.html", form=form, missing=missing, versions=services.current_versions(),
+    pages = {kind: queries.page_for(kind, _language()) for kind in CONSENT_KINDS}
+    return render_template("privacy/consent.html", form=form, missing=missing, versions=queries.current_versions(),
                            pages=pages, titles=TITLES, endpoints=ENDPOINTS,
-                           consents=services.consents_of(current_user)), 200 if not form.errors else 422
+                           consents=queries.consents_of(current_user)), 200 if not form.errors else 422
 
 
 # --- the legal pages -----------------------------------------------------------------------------------------------
 
 def default_text(kind: LegalKind, language: str) -> tuple[str, str]:
     """The built-in text (Markdown) for a page nobody has written yet, and its language."""
-    for lang in dict.fromkeys((language, services.FALLBACK_LOCALE)):
+    for lang in dict.fromkeys((language, queries.FALLBACK_LOCALE)):
         try:
             return render_template(f"privacy/defaults/{kind.value}_{lang}.md"), lang
         except TemplateNotFound:
@@ -123,7 +123,7 @@ def default_text(kind: LegalKind, language: str) -> tuple[str, str]:
 
 def _show(kind: LegalKind):
     language = _language()
-    page = services.page_for(kind, language)
+    page = queries.page_for(kind, language)
     if page is not None:
         body, lang = page.body, page.locale
     else:
@@ -131,7 +131,7 @@ def _show(kind: LegalKind):
     return render_template(
         "privacy/legal.html", kind=kind, title=TITLES[kind], page=page, lang=lang, language=language,
         body=Markup(services.render_legal(body)),  # noqa: S704  # nosec B704  # sanitised by nh3 just here
-        version=services.current_versions()[kind] if kind in CONSENT_KINDS else None,
+        version=queries.current_versions()[kind] if kind in CONSENT_KINDS else None,
     )
 
 
@@ -160,7 +160,7 @@ def edit_legal(kind: str):
     if request.method == "GET":
         form.locale.data = request.args.get("locale") if request.args.get("locale") in services.LOCALES else "de"
     locale = form.locale.data if form.locale.data in services.LOCALES else "de"
-    page = services.stored_page(legal_kind, locale)
+    page = queries.stored_page(legal_kind, locale)
     if request.method == "GET":
         form.body.data = page.body if page is not None else default_text(legal_kind, locale)[0]
     preview = None
@@ -184,7 +184,7 @@ def edit_legal(kind: str):
     return render_template(
         "privacy/edit_legal.html", form=form, kind=legal_kind, title=TITLES[legal_kind], page=page,
         preview=preview, endpoints=ENDPOINTS, titles=TITLES, locale=locale,
-        version=services.current_versions()[legal_kind], asks_consent=legal_kind in CONSENT_KINDS,
+        version=queries.current_versions()[legal_kind], asks_consent=legal_kind in CONSENT_KINDS,
     ), 422 if form.errors else 200
 
 
@@ -226,7 +226,7 @@ def _export_response(user, now):
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 def delete_account():
-    why_not = erasure.why_not_erase(current_user)
+    why_not = permissions.why_not_erase(current_user)
     form = DeleteAccountForm()
     if why_not is None and form.validate_on_submit():
         try:
@@ -248,7 +248,7 @@ def delete_account():
 # --- organisers: requests by mail ------------------------------------------------------------------------------------
 
 def _person(form: PersonForm):
-    from ..accounts.services import get_user_by_email
+    from ..accounts.queries import get_user_by_email
 
     user = get_user_by_email(form.email.data or "")
     if user is None or erasure.is_erased(user):

@@ -115,8 +115,8 @@ def test_joining_without_a_jury_role_or_a_running_edition_tells_nobody(client, o
 
 
 def test_a_past_membership_stays_a_conflict(client):
+    from competition.entries.company_services import end_membership
     from competition.entries.models import PastCompanyMembership
-    from competition.entries.services import end_membership
     from competition.judging import conflict_check
 
     world = build_blind_world(blind=False)

@@ -7,7 +7,7 @@ import pytest
 from competition.accounts.models import Role, User
 from competition.core.clock import utcnow
 from competition.extensions import db
-from competition.privacy import services
+from competition.privacy import queries, services
 from competition.privacy.models import Consent, LegalKind
 from tests.conftest import PASSWORD, link_in
 
@@ -32,7 +32,7 @@ def test_registration_records_consent_to_the_current_versions(client, organiser)
     assert "Bitte prüfen Sie Ihr Postfach" in response.get_data(as_text=True)
     user = db.session.scalar(db.select(User).where(User.email == "anna@praezision-aue.example"))
     assert consents(user.id) == {("terms", "2"), ("privacy", "1")}
-    assert services.missing_consents(user) == []
+    assert queries.missing_consents(user) == []
 
 
 def test_registration_without_the_checkbox_is_refused(client):
@@ -135,4 +135,4 @@ def test_registering_after_the_change_is_not_asked_again(client, organiser):
     new_version(LegalKind.PRIVACY, organiser)
     client.post("/register", data=REGISTRATION)
     user = db.session.scalar(db.select(User).where(User.email == REGISTRATION["email"]))
-    assert services.missing_consents(user) == []
+    assert queries.missing_consents(user) == []
