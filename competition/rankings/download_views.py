@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..core.clock import utcnow
 from ..extensions import db
-from . import services
+from . import queries
 from .certificates import is_published
 from .forms import PublishForm
 from .views import _edition, _snapshot, bp, organiser_only
@@ -32,7 +32,7 @@ def snapshot_pdf(edition_id: int, snapshot_id: int, kind: str):
     snapshot = _snapshot(edition, snapshot_id)
     render = {"internal": outputs.internal_pdf, "protocol": outputs.protocol_pdf, "public": outputs.public_pdf}[kind]
     names = {"internal": "rangliste", "protocol": "juryprotokoll", "public": "ergebnisse"}
-    return _download(render(snapshot), f"{names[kind]}-{services.file_stem(snapshot)}.pdf", "application/pdf")
+    return _download(render(snapshot), f"{names[kind]}-{queries.file_stem(snapshot)}.pdf", "application/pdf")
 
 
 @bp.get("/snapshots/<int:snapshot_id>/feedback/<int:entry_id>.pdf", endpoint="feedback_pdf")
@@ -45,7 +45,7 @@ def feedback_pdf(edition_id: int, snapshot_id: int, entry_id: int):
     if str(entry_id) not in snapshot.content["entries"]:
         abort(404)
     return _download(outputs.feedback_pdf(snapshot, str(entry_id)),
-                     f"rueckmeldung-{entry_id}-{services.file_stem(snapshot)}.pdf", "application/pdf")
+                     f"rueckmeldung-{entry_id}-{queries.file_stem(snapshot)}.pdf", "application/pdf")
 
 
 @bp.get("/snapshots/<int:snapshot_id>/certificates/<int:entry_id>.pdf", endpoint="certificate_pdf")
@@ -64,7 +64,7 @@ def certificate_pdf(edition_id: int, snapshot_id: int, entry_id: int):
     published = is_published(snapshot)
     data = outputs.certificates_pdf(snapshot, base_url=base_url(), entries=[str(entry_id)])
     db.session.commit()  # the certificate's code, kept for printing it again
-    name = f"urkunde{'' if published else '-entwurf'}-{entry.get('number') or entry_id}-{services.file_stem(snapshot)}"
+    name = f"urkunde{'' if published else '-entwurf'}-{entry.get('number') or entry_id}-{queries.file_stem(snapshot)}"
     return _download(data, f"{name}.pdf", "application/pdf")
 
 
@@ -76,9 +76,9 @@ def export(edition_id: int, snapshot_id: int, fmt: str):
     edition = _edition(edition_id)
     snapshot = _snapshot(edition, snapshot_id)
     if fmt == "xlsx":
-        return _download(exports.snapshot_xlsx(snapshot), f"bewertungen-{services.file_stem(snapshot)}.xlsx",
+        return _download(exports.snapshot_xlsx(snapshot), f"bewertungen-{queries.file_stem(snapshot)}.xlsx",
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return _download(exports.snapshot_csv(snapshot), f"bewertungen-{services.file_stem(snapshot)}.csv",
+    return _download(exports.snapshot_csv(snapshot), f"bewertungen-{queries.file_stem(snapshot)}.csv",
                      "text/csv; charset=utf-8")
 
 
@@ -99,7 +99,7 @@ def bulk(edition_id: int, snapshot_id: int, kind: str):
         abort(400)
     params: dict[str, Any] = {"snapshot_id": snapshot.id}
     if kind == "results_mail":
-        publication = services.publication_of(edition)
+        publication = queries.publication_of(edition)
         if publication is None or publication.snapshot_id != snapshot.id:
             flash(_("Die Ergebnisse werden aus dem veröffentlichten Stand versendet; veröffentlichen Sie diesen "
                     "Stand zuerst."), "error")

@@ -75,7 +75,7 @@ JUROR_REASON_LABELS = {
 # --- reading the content ------------------------------------------------------------------------------------------
 
 def _content(snapshot: RankingSnapshot) -> dict[str, Any]:
-    from .services import resolved_content
+    from .queries import resolved_content
 
     return resolved_content(snapshot)
 

@@ -11,7 +11,7 @@ from ..core.clock import utcnow
 from ..core.i18n import datetime_filter
 from ..editions.models import Edition
 from ..editions.phases import Phase
-from . import services
+from . import queries
 from .extras import extra_awards
 from .models import RankingSnapshot
 from .views import _cached
@@ -25,7 +25,7 @@ def _published(slug: str) -> tuple[Edition, RankingSnapshot]:
     edition = edition_by_slug(slug)
     if edition is None:
         abort(404)
-    publication = services.publication_of(edition)
+    publication = queries.publication_of(edition)
     if publication is None or edition.phase(utcnow()) is not Phase.PUBLISHED:
         from ..core.views import render_error
 

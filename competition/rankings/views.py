@@ -11,8 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload
 
 from ..accounts.models import Role
 from ..core.cache import DerivedCache
@@ -27,12 +25,12 @@ from ..editions.phases import Phase
 from ..entries.models import Entry
 from ..entries.versions import renames
 from ..extensions import db
-from ..judging.models import ShortlistEntry
-from . import freezing, services
+from . import freezing, queries, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
 from .forms import AwardForm, FreezeForm, OverrideForm, ProposeForm, PublishForm, ReopenRoundForm, ShortlistForm
 from .labels import AWARD_LABELS, FLAG_LABELS, METHOD_LABELS, TIE_RULE_LABELS
-from .models import Award, AwardKind, RankingSnapshot, RankOverride
+from .models import AwardKind, RankingSnapshot
+from .publication import publish_results, withdraw_publication
 from .reliability_views import reliability_context
 
 bp = Blueprint("rankings", __name__, url_prefix="/organisation/editions/<int:edition_id>/rankings")
@@ -55,11 +53,10 @@ def _selected_round(edition: Edition) -> JudgingRound | None:
     round_id = request.args.get("round", type=db_int)
     if round_id is not None:
         return _round(edition, round_id)
-    with_snapshot = db.session.scalar(select(RankingSnapshot.round_id).where(RankingSnapshot.edition_id == edition.id)
-                                      .order_by(RankingSnapshot.id.desc()).limit(1))
+    with_snapshot = queries.round_of_latest_snapshot(edition)
     if with_snapshot is not None:
-        return db.session.get(JudgingRound, with_snapshot)
-    return services.latest_round_with_sheets(edition) or (edition.rounds[0] if edition.rounds else None)
+        return with_snapshot
+    return queries.latest_round_with_sheets(edition) or (edition.rounds[0] if edition.rounds else None)
 
 
 ROWS_PER_CATEGORY = 100  # the page shows the top of each category; `?all=1` shows every row
@@ -93,7 +90,7 @@ def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Ma
 
 def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[str, Any]:
     """What the ranking page shows, straight from the stored content (no recomputation)."""
-    content = services.resolved_content(snapshot)
+    content = queries.resolved_content(snapshot)
     entries = content["entries"]
     jurors = content.get("jurors", {})
     awards = {a["entry"]: a for a in content["decisions"]["awards"]}
@@ -140,10 +137,7 @@ def index(edition_id: int):
     snapshot = None
     history: list[RankingSnapshot] = []
     if judging_round is not None:
-        history = list(db.session.scalars(
-            select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
-            .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
-            .order_by(RankingSnapshot.id.desc())))
+        history = queries.snapshot_history(judging_round)
         chosen = request.args.get("snapshot", type=db_int)
         snapshot = next((s for s in history if s.id == chosen), None) if chosen else (history[0] if history else None)
         if chosen and snapshot is None:
@@ -153,7 +147,7 @@ def index(edition_id: int):
 
 def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: RankingSnapshot | None,
                 history: list[RankingSnapshot], *, reopen_form: ReopenRoundForm | None = None, status: int = 200):
-    publication = services.publication_of(edition)
+    publication = queries.publication_of(edition)
     show_all = request.args.get("all") == "1"
     facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
     chart_section = chart_fragment(snapshot, chosen=request.args.get("kategorie")) if snapshot else None
@@ -166,7 +160,7 @@ def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: 
         stale=freezing.staleness(snapshot) if snapshot else [], **meter,
         freeze_form=FreezeForm(line=meter["line_default"]),
         publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
-        and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
+        and queries.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
         METHOD_LABELS=METHOD_LABELS, FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS,
         AWARD_LABELS=AWARD_LABELS,
     ), status
@@ -186,10 +180,7 @@ def reopen_round(edition_id: int, round_id: int):
             flash(_("Die Runde „%(name)s“ ist wieder für Änderungen geöffnet. Frieren Sie die Rangliste erneut ein, "
                     "sobald die Änderungen abgeschlossen sind.", name=judging_round.name), "success")
             return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
-    history = list(db.session.scalars(
-        select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
-        .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
-        .order_by(RankingSnapshot.id.desc())))
+    history = queries.snapshot_history(judging_round)
     return _index_page(edition, judging_round, history[0] if history else None, history, reopen_form=form,
                        status=422)
 
@@ -216,18 +207,16 @@ def freeze(edition_id: int, round_id: int):
 
 def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose: int | None = None,
                        failed: dict[str, FlaskForm] | None = None, status: int = 200):
-    snapshot = services.latest_snapshot(judging_round)
+    snapshot = queries.latest_snapshot(judging_round)
     if snapshot is None:
         flash(_("Frieren Sie zuerst die Rangliste dieser Runde ein; die Beratung baut auf ihr auf."), "error")
         return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
     vm = view_model(snapshot)
-    is_final = services.is_final_round(judging_round)
-    chosen = set(map(str, db.session.scalars(select(ShortlistEntry.entry_id)
-                                             .where(ShortlistEntry.round_id == judging_round.id))))
-    proposal = set(services.propose_shortlist(snapshot, per_category=propose)) if propose else None
-    awards = {str(a.entry_id): a for a in db.session.scalars(select(Award).where(Award.round_id == judging_round.id))}
-    overrides = {str(o.entry_id): o for o in db.session.scalars(
-        select(RankOverride).where(RankOverride.round_id == judging_round.id))}
+    is_final = queries.is_final_round(judging_round)
+    chosen = queries.shortlisted_entry_ids(judging_round)
+    proposal = set(queries.propose_shortlist(snapshot, per_category=propose)) if propose else None
+    awards = queries.awards_by_entry(judging_round)
+    overrides = queries.overrides_by_entry(judging_round)
     failed = failed or {}
     award_forms, override_forms = {}, {}
     for category in vm["categories"]:
@@ -241,9 +230,8 @@ def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose
             override_forms[e] = failed.get(f"override-{e}") or OverrideForm(
                 prefix=f"o{e}", formdata=None, to_rank=override.to_rank if override else None,
                 reason=override.reason if override else "")
-    following = services.next_round(judging_round)
-    entry_rows = db.session.scalars(select(Entry).where(Entry.id.in_([int(e) for e in vm["content"]["entries"]]))
-                                    .options(joinedload(Entry.company), joinedload(Entry.edition)))
+    following = queries.next_round(judging_round)
+    entry_rows = queries.entries_with_company([int(e) for e in vm["content"]["entries"]])
     return render_template(
         "rankings/deliberation.html", renames=renames(entry_rows),
         edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
@@ -342,7 +330,7 @@ def publish(edition_id: int, snapshot_id: int):
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    ok, _publication = run_service(form, lambda: services.publish_results(snapshot=snapshot, by=current_user,
+    ok, _publication = run_service(form, lambda: publish_results(snapshot=snapshot, by=current_user,
                                                                          now=utcnow()))
     if ok:
         if edition.phase(utcnow()) is Phase.PUBLISHED:
@@ -360,7 +348,7 @@ def unpublish(edition_id: int):
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    ok, _none = run_service(form, lambda: services.withdraw_publication(edition=edition, by=current_user,
+    ok, _none = run_service(form, lambda: withdraw_publication(edition=edition, by=current_user,
                                                                        now=utcnow()))
     if ok:
         flash(_("Veröffentlichung zurückgenommen; die Ergebnisseite ist nicht mehr öffentlich."), "success")
