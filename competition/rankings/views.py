@@ -119,7 +119,7 @@ def chart_fragment(snapshot: RankingSnapshot, *, chosen: str | None) -> Markup:
     (an unknown or missing choice shows the first category); the panels are made once per snapshot and language."""
     from flask_babel import get_locale
 
-    from .outputs import page_charts
+    from .chart_panels import page_charts
 
     panels = _cached(("charts", snapshot.id, snapshot.sha256, str(get_locale())), lambda: page_charts(snapshot))
     keys = [panel.key for panel in panels]
