@@ -120,9 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     from .judging.progress_views import bp as jury_progress_bp
     from .judging.sheet_views import bp as sheets_bp
     from .judging.views import bp as judging_bp
+    from .rankings.public_views import public_bp as results_bp
     from .rankings.verify_views import bp as certificates_bp
     from .rankings.views import bp as rankings_bp
-    from .rankings.views import public_bp as results_bp
 
     blueprints = (core_bp, accounts_bp, editions_bp, entries_bp, attachments_bp, entries_admin_bp, questions_bp,
                   judging_bp, jury_admin_bp, sheets_bp, jury_progress_bp, audit_bp, admin_bp, rankings_bp, results_bp)

@@ -22,6 +22,8 @@ from ..editions.scales import Scale
 from ..entries.models import Company, Entry, EntryStatus
 from ..extensions import db
 from ..judging.models import Score, ScoreSheet, SheetStatus
+from ..rankings import publication as ranking_publication
+from ..rankings import queries as ranking_queries
 from ..rankings import services as ranking_services
 from ..rankings.models import AwardKind, RankingSnapshot
 from .demo import CATEGORIES, CRITERIA, DEMO_CONDITIONS, FINAL_CRITERIA, IDEAS
@@ -72,7 +74,7 @@ def seed_results(*, seed: int, now: datetime) -> ResultsSeed:
     existing = db.session.scalar(select(Edition).where(Edition.slug == PAST_EDITION_SLUG))
     if existing is not None:
         return ResultsSeed(created=False, edition=existing,
-                           snapshot=ranking_services.latest_edition_snapshot(existing, final_only=True))
+                           snapshot=ranking_queries.latest_edition_snapshot(existing, final_only=True))
     organiser = db.session.scalar(select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)
                                   .order_by(User.id).limit(1))
     jurors = list(db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.JUROR)
@@ -136,7 +138,7 @@ def seed_results(*, seed: int, now: datetime) -> ResultsSeed:
     db.session.flush()
     step = dates.jury_starts_at + timedelta(days=20)
     snapshot = ranking_services.freeze_ranking(judging_round=first, method="calibrated", by=organiser, now=step)
-    shortlist = ranking_services.propose_shortlist(snapshot, per_category=FINALISTS_PER_CATEGORY)
+    shortlist = ranking_queries.propose_shortlist(snapshot, per_category=FINALISTS_PER_CATEGORY)
     ranking_services.apply_shortlist(judging_round=first, entry_ids=[int(e) for e in shortlist], by=organiser,
                                      now=step + timedelta(minutes=5))
     snapshot = ranking_services.freeze_ranking(judging_round=first, method="calibrated", by=organiser,
@@ -164,5 +166,5 @@ def seed_results(*, seed: int, now: datetime) -> ResultsSeed:
                 justification="Eine Anerkennung für einen mutigen Ansatz mit großem Potenzial.")
     snapshot = ranking_services.freeze_ranking(judging_round=final, method="weighted-mean", by=organiser,
                                                now=decided + timedelta(hours=2))
-    ranking_services.publish_results(snapshot=snapshot, by=organiser, now=decided + timedelta(hours=3))
+    ranking_publication.publish_results(snapshot=snapshot, by=organiser, now=decided + timedelta(hours=3))
     return ResultsSeed(created=True, edition=edition, snapshot=snapshot)

@@ -178,13 +178,13 @@ def freeze_command(slug: str, position: int | None, method: str, line: int | Non
     from ..editions.services import edition_by_slug
     from ..extensions import db
     from ..judging.services import system_actor
-    from . import services
+    from . import queries, services
 
     edition = edition_by_slug(slug)
     if edition is None:
         raise click.ClickException(f"Unbekannte Ausschreibung „{slug}“.")
     if position is None:
-        judging_round = services.latest_round_with_sheets(edition)
+        judging_round = queries.latest_round_with_sheets(edition)
         if judging_round is None:
             raise click.ClickException(f"„{edition.name}“ hat noch keine eingereichten Bewertungsbögen.")
     else:

@@ -19,8 +19,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.errors import DomainError, Locked, ValidationFailed
-from ..core.permissions import require_organiser
+from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..editions.models import JudgingRound
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
@@ -28,9 +27,10 @@ from ..judging import assignment as planner
 from ..judging import conflict_check
 from ..judging import services as judging
 from ..judging.models import Assignment, AssignmentSource, ScoreSheet
-from . import freezing, snapshot_reliability
+from . import freezing, permissions, snapshot_reliability
 from .models import ExtraReviewRequest, RankingSnapshot
-from .services import latest_snapshot, verify_snapshot
+from .queries import latest_snapshot
+from .services import verify_snapshot
 
 EXTRA = "extra:"  # prefix of the planner items that stand for "one more juror for this entry"
 
@@ -120,7 +120,8 @@ class ExtraReviewResult:
 def request_extra_reviews(*, judging_round: JudgingRound, snapshot: RankingSnapshot, budget: int, by: User,
                           now: datetime) -> ExtraReviewResult:
     """Give the first ``budget`` recommended entries of the round's latest snapshot one extra juror each."""
-    require_organiser(by)
+    if why := permissions.why_not_manage(by):
+        raise PermissionDenied(why)
     if snapshot.round_id != judging_round.id:
         raise ValidationFailed(_l("Dieser Stand gehört zu einer anderen Bewertungsrunde."))
     latest = latest_snapshot(judging_round)

@@ -3,7 +3,7 @@
 Freezing a ranking locks the round (`JudgingRound.frozen_at`): its sheets and assignments change only after an
 organiser reopens the round with a reason (`reopen_round`, audited); the next freeze locks it again.
 
-Each snapshot records what it counted by database identity (`services.counted_inputs`: the ids and versions of the
+Each snapshot records what it counted by database identity (`queries.counted_inputs`: the ids and versions of the
 counted sheets, the round's assignment ids and the round's scoring settings) with a SHA-256 of it. `staleness`
 compares that hash with today's, one narrow query per table and no recomputation, so it notices everything that
 changes the counted inputs: a sheet submitted, reopened, changed and submitted again, voided, a removed or added
@@ -24,13 +24,14 @@ from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..core import audit
-from ..core.errors import ValidationFailed
-from ..core.permissions import require_organiser
+from ..core.errors import PermissionDenied, ValidationFailed
 from ..editions.models import JudgingRound
 from ..extensions import db
 from ..judging.models import ScoreSheet
+from . import permissions
 from .models import RankingSnapshot
-from .services import canonical_sha256, counted_inputs, latest_snapshot, round_inputs
+from .queries import counted_inputs, latest_snapshot, round_inputs
+from .services import canonical_sha256
 
 REOPENED = "round.reopened"
 DECISION_ACTIONS = ("ranking.award_set", "ranking.award_removed", "ranking.override_set", "ranking.override_removed",
@@ -108,7 +109,9 @@ def staleness(snapshot: RankingSnapshot) -> list[str]:
 
 def reopen_round(*, judging_round: JudgingRound, reason: str, by: User, now: datetime) -> None:
     """An organiser's decision to let the round's sheets and assignments change again (until the next freeze)."""
-    require_organiser(by, _l("Nur das Organisationsteam kann eine eingefrorene Runde wieder öffnen."))
+    why = permissions.why_not_manage(by, _l("Nur das Organisationsteam kann eine eingefrorene Runde wieder öffnen."))
+    if why:
+        raise PermissionDenied(why)
     if not judging_round.is_frozen:
         raise ValidationFailed(_l("Die Runde „%(name)s“ ist nicht eingefroren; Änderungen sind bereits möglich.",
                                   name=judging_round.name))

@@ -27,7 +27,7 @@ class RankingSnapshot(db.Model):
     # content so that an erasure (Art. 17 GDPR) can remove a person without breaking the published hash.
     people: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     inputs_sha256: Mapped[str] = mapped_column(String(64))
-    # What was counted, by database identity (services.counted_inputs: the counted sheets' ids and versions, the
+    # What was counted, by database identity (queries.counted_inputs: the counted sheets' ids and versions, the
     # round's assignments, its scoring settings) and its SHA-256. Comparing the hash with today's is how the ranking
     # page knows, exactly and with narrow queries, whether the snapshot is out of date (also for voided sheets and
     # removed assignments).

@@ -8,27 +8,25 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..core.clock import utcnow
 from ..core.urls import base_url
-from ..editions.models import Edition
 from ..editions.phases import Phase
 from ..editions.services import register_published_results
 from ..entries import permissions as entry_permissions
 from ..entries.models import Entry
 from ..entries.outcomes import Outcome, register_outcome_provider
 from ..extensions import db
-from . import outputs, services
+from . import outputs, queries
 from .certificates import KIND_LABELS, certificate_kind, place_in_words, ranked_entries
-from .models import Publication, RankingSnapshot
+from .models import RankingSnapshot
 
 bp = Blueprint("outcomes", __name__, url_prefix="/entries/<int:entry_id>/ergebnis")
 
 
 def published_snapshot(entry: Entry, now: datetime) -> RankingSnapshot | None:
     """The snapshot the entry's edition published from, while its results are public; None otherwise."""
-    publication = services.publication_of(entry.edition)
+    publication = queries.publication_of(entry.edition)
     if publication is None or entry.edition.phase(now) is not Phase.PUBLISHED:
         return None
     return publication.snapshot
@@ -65,9 +63,7 @@ register_outcome_provider(outcome)
 
 def published_results(now: datetime) -> list[tuple[str, str]]:
     """Every edition whose results are public now, newest first, with the link to its results page."""
-    rows = db.session.execute(select(Edition).join(Publication, Publication.edition_id == Edition.id)
-                              .order_by(Edition.publication_at.desc(), Edition.id.desc())).scalars().all()
-    return [(edition.name, url_for("results.show", slug=edition.slug)) for edition in rows
+    return [(edition.name, url_for("results.show", slug=edition.slug)) for edition in queries.published_editions()
             if edition.phase(now) is Phase.PUBLISHED]
 
 

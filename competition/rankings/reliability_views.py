@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, NumberRange
 
@@ -23,9 +22,8 @@ from ..core.outcomes import run_service
 from ..core.permissions import role_required
 from ..editions.models import Edition, JudgingRound
 from ..extensions import db
-from ..judging.models import ScoreSheet, SheetStatus
 from . import extra_review_tasks as _tasks  # noqa: F401 - registers the mail job
-from . import extra_reviews, reliability_panel, services
+from . import extra_reviews, queries, reliability_panel
 from . import reliability_labels as labels
 from .models import RankingSnapshot
 from .snapshot_reliability import default_line
@@ -47,9 +45,7 @@ def _request_status(snapshot: RankingSnapshot) -> dict[str, Any] | None:
     requests = extra_reviews.requests_of(snapshot)
     if not requests:
         return None
-    submitted = set(db.session.scalars(select(ScoreSheet.assignment_id).where(
-        ScoreSheet.assignment_id.in_([r.assignment_id for r in requests if r.assignment_id]),
-        ScoreSheet.status == SheetStatus.SUBMITTED, ScoreSheet.is_void.is_(False))))
+    submitted = queries.submitted_assignment_ids([r.assignment_id for r in requests if r.assignment_id])
     return {"count": len(requests), "submitted": sum(1 for r in requests if r.assignment_id in submitted),
             "at": requests[0].requested_at, "items": requests, "done": {r.id for r in requests
                                                                        if r.assignment_id in submitted}}
@@ -66,7 +62,7 @@ def reliability_context(judging_round: JudgingRound | None, snapshot: RankingSna
         position = next(i for i, s in enumerate(history) if s.id == snapshot.id)
         previous = history[position + 1] if position + 1 < len(history) else None
         key = ("reliability", snapshot.id, snapshot.sha256, previous.id if previous else None, str(get_locale()))
-        panel = cached(key, lambda: reliability_panel.build(snapshot, services.resolved_content(snapshot), previous))
+        panel = cached(key, lambda: reliability_panel.build(snapshot, queries.resolved_content(snapshot), previous))
     latest = bool(history) and snapshot is not None and history[0].id == snapshot.id
     line_default = panel.line if panel is not None and latest else default_line(judging_round)
     status = _request_status(snapshot) if snapshot is not None else None

@@ -16,57 +16,19 @@ from sqlalchemy.orm import defer, joinedload
 from ..accounts.models import User
 from ..core import audit
 from ..core.errors import Locked, PermissionDenied, ValidationFailed
-from ..core.permissions import require_organiser
 from ..editions.models import JudgingRound
 from ..entries.models import Entry, EntryStatus
 from ..entries.versions import published_facts, versions_at_deadline
 from ..extensions import db
-from ..judging.models import Assignment, ScoreSheet, SheetStatus, ShortlistEntry
-from . import ranking
-from .models import Award, AwardKind, Publication, RankingSnapshot, RankOverride
+from ..judging.models import ScoreSheet, SheetStatus, ShortlistEntry
+from . import permissions, ranking
+from .models import Award, AwardKind, RankingSnapshot, RankOverride
+from .queries import counted_inputs, is_final_round, next_round, round_inputs, snapshot_people
 
 
 def canonical_sha256(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                                      default=str).encode()).hexdigest()
-
-
-def round_inputs(judging_round: JudgingRound) -> dict[str, Any]:
-    """The inputs of a round's ranking in the `flask rankings rank` format: submitted, counted sheets only."""
-    sheets = db.session.scalars(
-        select(ScoreSheet).where(ScoreSheet.round_id == judging_round.id, ScoreSheet.is_void.is_(False),
-                                 ScoreSheet.status == SheetStatus.SUBMITTED)
-        .order_by(ScoreSheet.entry_id, ScoreSheet.user_id)
-    ).all()
-    return {
-        "scale": {"min": float(judging_round.scale_min), "max": float(judging_round.scale_max)},
-        "criteria": [{"id": str(c.id), "weight": float(c.weight)} for c in judging_round.criteria],
-        "sheets": [
-            {"juror": str(s.user_id), "entry": str(s.entry_id),
-             "scores": {str(score.criterion_id): float(score.value) for score in s.scores if score.value is not None}}
-            for s in sheets
-        ],
-        "expected_sheets": judging_round.jurors_per_entry,
-    }
-
-
-def counted_inputs(judging_round: JudgingRound) -> dict[str, Any]:
-    """What a ranking of the round counts, by identity: {"sheets": {"<id>": [version, juror, entry]},
-    "assignments": [[id, juror, entry], …], "round": [scale, jurors per entry, criteria and weights]}. Two narrow
-    queries; recorded with each snapshot so `freezing.staleness` can tell exactly and cheaply whether the snapshot
-    is still current. (Juror and entry beside each id: SQLite may hand a deleted row's id to a new one.)"""
-    sheets = db.session.execute(
-        select(ScoreSheet.id, ScoreSheet.version, ScoreSheet.user_id, ScoreSheet.entry_id)
-        .where(ScoreSheet.round_id == judging_round.id, ScoreSheet.is_void.is_(False),
-               ScoreSheet.status == SheetStatus.SUBMITTED))
-    assignments = db.session.execute(select(Assignment.id, Assignment.user_id, Assignment.entry_id)
-                                     .where(Assignment.round_id == judging_round.id).order_by(Assignment.id))
-    return {
-        "sheets": {str(sheet_id): [version, user_id, entry_id] for sheet_id, version, user_id, entry_id in sheets},
-        "assignments": [list(row) for row in assignments],
-        "round": [float(judging_round.scale_min), float(judging_round.scale_max), judging_round.jurors_per_entry,
-                  [[c.id, float(c.weight)] for c in judging_round.criteria]],
-    }
 
 
 def _method_ok(method: str) -> None:
@@ -92,10 +54,6 @@ def rank_round(judging_round: JudgingRound, *, method: str = "weighted-mean") ->
         raise ValidationFailed(_l("In der Runde „%(name)s“ gibt es noch keine eingereichten Bewertungsbögen; eine "
                                   "Rangliste kann erst danach berechnet werden.", name=judging_round.name))
     return inputs, _rank(inputs, inputs["sheets"], method)
-
-
-def is_final_round(judging_round: JudgingRound) -> bool:
-    return judging_round.position == max(r.position for r in judging_round.edition.rounds)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -164,37 +122,6 @@ def _decisions(judging_round: JudgingRound, by_category: dict[str, dict], entrie
 def person_ref(user_id: int | None) -> str | None:
     """How the hashed content names a person: by id only; `resolved_content` puts the name in for display."""
     return None if user_id is None else f"#{user_id}"
-
-
-def snapshot_people(content: dict[str, Any]) -> dict[str, Any]:
-    """The names behind the person references of a content (stored beside it, not hashed)."""
-    refs = {content.get("frozen_by")} | {j["name"] for j in content.get("jurors", {}).values()}
-    refs |= {o.get("by") for o in content.get("decisions", {}).get("overrides", [])}
-    ids = sorted(int(r[1:]) for r in refs if isinstance(r, str) and r.startswith("#") and r[1:].isdigit())
-    users = db.session.scalars(select(User).where(User.id.in_(ids))).all() if ids else []
-    return {"users": {str(u.id): u.full_name for u in users}}
-
-
-def resolved_content(snapshot: RankingSnapshot) -> dict[str, Any]:
-    """The snapshot's content with people's names put in for display (an erased person stays pseudonymous)."""
-    content = snapshot.content or {}
-    names = (snapshot.people or {}).get("users", {})
-    if not names:
-        return content
-
-    def name(ref):
-        if isinstance(ref, str) and ref.startswith("#"):
-            return names.get(ref[1:], ref)
-        return ref
-
-    resolved = dict(content)
-    if "jurors" in content:
-        resolved["jurors"] = {k: {**v, "name": name(v.get("name"))} for k, v in content["jurors"].items()}
-    resolved["frozen_by"] = name(content.get("frozen_by"))
-    if "decisions" in content:
-        resolved["decisions"] = {**content["decisions"], "overrides": [
-            {**o, "by": name(o.get("by"))} for o in content["decisions"].get("overrides", [])]}
-    return resolved
 
 
 def erase_person_from_snapshots(user_id: int, *, replacement: str) -> int:
@@ -281,8 +208,8 @@ def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None,
     reliability meter for the line after place ``line`` in each category (default: see `default_line`)."""
     from .snapshot_reliability import default_line, reliability_content
 
-    if by is not None and not by.is_organiser:
-        raise PermissionDenied(_l("Nur das Organisationsteam kann Ranglisten einfrieren."))
+    if why := permissions.why_not_freeze(by):
+        raise PermissionDenied(why)
     if line is not None and line < 1:
         raise ValidationFailed(_l("Die Linie muss nach Platz 1 oder später liegen."), field="line")
     content = build_content(judging_round, method=method, by=by, now=now)
@@ -305,47 +232,16 @@ def freeze_ranking(*, judging_round: JudgingRound, method: str, by: User | None,
     return snapshot
 
 
-def file_stem(snapshot: RankingSnapshot) -> str:
-    """The common part of a snapshot's file names: edition, round and the start of its hash."""
-    content = snapshot.content
-    return f"{content['edition']['slug']}-runde{content['round']['position']}-{snapshot.sha256[:8]}"
-
-
 def verify_snapshot(snapshot: RankingSnapshot) -> bool:
     """Whether the stored content still has the hash it was frozen with."""
     return canonical_sha256(snapshot.content) == snapshot.sha256
 
 
-def latest_round_with_sheets(edition) -> JudgingRound | None:
-    for judging_round in reversed(edition.rounds):
-        if db.session.scalar(select(ScoreSheet.id).where(ScoreSheet.round_id == judging_round.id,
-                                                         ScoreSheet.status == SheetStatus.SUBMITTED).limit(1)):
-            return judging_round
-    return None
-
-
-# --- reading snapshots ---------------------------------------------------------------------------------------------
-
-def latest_snapshot(judging_round: JudgingRound) -> RankingSnapshot | None:
-    return db.session.scalar(select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
-                             .order_by(RankingSnapshot.id.desc()).limit(1))
-
-
-def latest_edition_snapshot(edition, *, final_only: bool = False) -> RankingSnapshot | None:
-    """The newest snapshot of the edition (of its last round with one when ``final_only``)."""
-    query = select(RankingSnapshot).where(RankingSnapshot.edition_id == edition.id)
-    if final_only:
-        last = max((r for r in edition.rounds), key=lambda r: r.position, default=None)
-        if last is None:
-            return None
-        query = query.where(RankingSnapshot.round_id == last.id)
-    return db.session.scalar(query.order_by(RankingSnapshot.id.desc()).limit(1))
-
-
 # --- deliberation --------------------------------------------------------------------------------------------------
 
 def _require_organiser(by: User) -> None:
-    require_organiser(by)
+    if why := permissions.why_not_manage(by):
+        raise PermissionDenied(why)
 
 
 def _entry_in_round(judging_round: JudgingRound, entry: Entry) -> None:
@@ -353,19 +249,6 @@ def _entry_in_round(judging_round: JudgingRound, entry: Entry) -> None:
                                                               ScoreSheet.entry_id == entry.id).limit(1))
     if entry.edition_id != judging_round.edition_id or not has_sheet:
         raise ValidationFailed(_l("Der Beitrag „%(title)s“ wurde in dieser Runde nicht bewertet.", title=entry.title))
-
-
-def propose_shortlist(snapshot: RankingSnapshot, *, per_category: int) -> list[str]:
-    """The best ``per_category`` entries of each category in the snapshot's final order."""
-    if per_category < 1:
-        raise ValidationFailed(_l("Bitte geben Sie eine Zahl ab 1 an."), field="per_category")
-    orders = snapshot.content.get("decisions", {}).get("final_order", {})
-    return [entry for order in orders.values() for entry in order[:per_category]]
-
-
-def next_round(judging_round: JudgingRound) -> JudgingRound | None:
-    later = [r for r in judging_round.edition.rounds if r.position > judging_round.position]
-    return min(later, key=lambda r: r.position) if later else None
 
 
 def apply_shortlist(*, judging_round: JudgingRound, entry_ids: list[int], by: User, now: datetime) -> list[Entry]:
@@ -484,48 +367,3 @@ def set_override(*, judging_round: JudgingRound, entry: Entry, to_rank: int | No
     audit.record(actor=by, action="ranking.override_set", obj_type="judging_round", obj_id=judging_round.id,
                  now=now, entry=entry.id, to_rank=to_rank, reason=reason)
     return override
-
-
-# --- publication ---------------------------------------------------------------------------------------------------
-
-def publish_results(*, snapshot: RankingSnapshot, by: User, now: datetime) -> Publication:
-    """Publish the edition's results from a frozen snapshot of its final round (shown in the publication phase)."""
-    _require_organiser(by)
-    content = snapshot.content
-    if not content.get("round", {}).get("is_final") or not is_final_round(snapshot.round):
-        raise ValidationFailed(_l("Veröffentlicht wird der eingefrorene Stand der letzten Runde; dieser "
-                                  "Stand gehört zu einer früheren Runde."))
-    if not verify_snapshot(snapshot):
-        raise ValidationFailed(_l("Der eingefrorene Stand stimmt nicht mehr mit seiner Prüfsumme überein und kann "
-                                  "nicht veröffentlicht werden."))
-    awards = content.get("decisions", {}).get("awards", [])
-    if not any(a["kind"] == AwardKind.WINNER.value for a in awards):
-        raise ValidationFailed(_l("Im eingefrorenen Stand sind noch keine Preisträger festgelegt. Legen Sie die "
-                                  "Preise fest und frieren Sie die Rangliste danach erneut ein."))
-    publication = db.session.scalar(select(Publication).where(Publication.edition_id == snapshot.edition_id))
-    if publication is None:
-        publication = Publication(edition_id=snapshot.edition_id, snapshot_id=snapshot.id)
-        db.session.add(publication)
-    publication.snapshot_id, publication.published_at, publication.published_by_id = snapshot.id, now, by.id
-    awarded = {int(a["entry"]) for a in awards}
-    for entry in db.session.scalars(select(Entry).where(Entry.id.in_([int(e) for e in content["entries"]]))):
-        if entry.status in (EntryStatus.WITHDRAWN, EntryStatus.INELIGIBLE):
-            continue
-        entry.status = EntryStatus.AWARDED if entry.id in awarded else EntryStatus.NOT_AWARDED
-    db.session.flush()
-    audit.record(actor=by, action="results.published", obj_type="ranking_snapshot", obj_id=snapshot.id, now=now,
-                 edition=snapshot.edition_id, sha256=snapshot.sha256)
-    return publication
-
-
-def withdraw_publication(*, edition, by: User, now: datetime) -> None:
-    _require_organiser(by)
-    publication = db.session.scalar(select(Publication).where(Publication.edition_id == edition.id))
-    if publication is not None:
-        db.session.delete(publication)
-        db.session.flush()
-        audit.record(actor=by, action="results.withdrawn", obj_type="edition", obj_id=edition.id, now=now)
-
-
-def publication_of(edition) -> Publication | None:
-    return db.session.scalar(select(Publication).where(Publication.edition_id == edition.id))

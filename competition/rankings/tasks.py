@@ -9,7 +9,7 @@ from ..core import urls
 from ..extensions import db
 from ..jobs import task
 from .models import RankingSnapshot
-from .services import file_stem
+from .queries import file_stem
 
 
 def _snapshot(ctx, snapshot_id: int) -> RankingSnapshot:

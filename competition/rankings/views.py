@@ -1,22 +1,16 @@
 """Organiser pages of the rankings: the frozen ranking of a round (read from the stored snapshot, never aggregated per
-request), freezing, deliberation (shortlist, awards, overrides), publication and the downloads made from a snapshot;
-and the public results page of an edition."""
+request), freezing, deliberation (shortlist, awards, overrides) and publication. The downloads made from a snapshot
+are in `download_views` (same blueprint), the public results page of an edition in `public_views`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload
-from wtforms import IntegerField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..accounts.models import Role
 from ..core.cache import DerivedCache
@@ -31,86 +25,16 @@ from ..editions.phases import Phase
 from ..entries.models import Entry
 from ..entries.versions import renames
 from ..extensions import db
-from ..judging.models import ShortlistEntry
-from . import freezing, services
+from . import freezing, queries, services
 from . import tasks as _tasks  # noqa: F401 - the bulk outputs are registered as jobs
-from .certificates import is_published
-from .extras import extra_awards
-from .models import Award, AwardKind, RankingSnapshot, RankOverride
-from .ranking import METHODS
+from .forms import AwardForm, FreezeForm, OverrideForm, ProposeForm, PublishForm, ReopenRoundForm, ShortlistForm
+from .labels import AWARD_LABELS, FLAG_LABELS, METHOD_LABELS, TIE_RULE_LABELS
+from .models import AwardKind, RankingSnapshot
+from .publication import publish_results, withdraw_publication
 from .reliability_views import reliability_context
 
 bp = Blueprint("rankings", __name__, url_prefix="/organisation/editions/<int:edition_id>/rankings")
-public_bp = Blueprint("results", __name__, url_prefix="/ergebnisse")
 organiser_only = role_required(Role.ORGANISER)
-
-METHOD_LABELS = {
-    "weighted-mean": _l("Gewichteter Mittelwert"),
-    "median": _l("Median"),
-    "trimmed-mean": _l("Getrimmter Mittelwert (ab 5 Bögen je Beitrag)"),
-    "calibrated": _l("Kalibriert (milde und strenge Jurymitglieder ausgeglichen)"),
-}
-FLAG_LABELS = {
-    "high_disagreement": _l("Jury uneinig"),
-    "missing_sheets": _l("Bögen fehlen"),
-    "juror_not_calibrated": _l("Jurymitglied nicht kalibriert"),
-    "single_sheet": _l("nur ein Bogen"),
-    "trimmed_fallback": _l("zu wenige Bögen zum Trimmen"),
-}
-TIE_RULE_LABELS = {
-    "score": _l("Punktzahl"),
-    "calibrated": _l("kalibrierter Wert"),
-    "median": _l("Median"),
-    "top_criterion": _l("höchstgewichtetes Kriterium"),
-    "top_scores": _l("Zahl der Höchstwertungen"),
-    "jury_decision": _l("Entscheidung der Jury"),
-    "entry_id": _l("Eingangsreihenfolge"),
-}
-AWARD_LABELS = {"winner": _l("Preisträger"), "mention": _l("Anerkennung")}
-
-
-class FreezeForm(FlaskForm):
-    method = SelectField(_l("Methode"), choices=[SelectChoice(m, METHOD_LABELS[m]) for m in METHODS],
-                         default="weighted-mean")
-    line = IntegerField(_l("Linie nach Platz (Preise bzw. Shortlist)"), validators=[Optional(), NumberRange(
-        min=1, max=500, message=_l("Bitte eine Zahl von 1 bis 500."))])
-
-
-class ShortlistForm(FlaskForm):
-    pass
-
-
-class ProposeForm(FlaskForm):
-    per_category = IntegerField(_l("Beste je Kategorie"), default=5,
-                                validators=[DataRequired(_l("Bitte geben Sie eine Zahl an.")),
-                                            NumberRange(min=1, max=500, message=_l("Bitte eine Zahl von 1 bis 500."))])
-
-
-class AwardForm(FlaskForm):
-    kind = SelectField(_l("Entscheidung"), choices=[SelectChoice("", _l("keine Auszeichnung")),
-                                                    SelectChoice("winner", _l("Preis")),
-                                                    SelectChoice("mention", _l("Anerkennung"))], default="")
-    place = IntegerField(_l("Platz"), validators=[Optional(), NumberRange(min=1, max=99)])
-    justification = TextAreaField(_l("Begründung der Jury"), validators=[Length(max=4000)],
-                                  description=_l("Erscheint im Juryprotokoll und – bei Preisen und Anerkennungen – "
-                                                 "auf der öffentlichen Ergebnisseite."))
-
-
-class OverrideForm(FlaskForm):
-    to_rank = IntegerField(_l("Rang nach Entscheidung der Jury"), validators=[Optional(), NumberRange(min=1)],
-                           description=_l("Leer lassen, um die berechnete Reihenfolge wiederherzustellen."))
-    reason = TextAreaField(_l("Begründung"), validators=[Length(max=4000)])
-
-
-class PublishForm(FlaskForm):
-    pass
-
-
-class ReopenRoundForm(FlaskForm):
-    reason = TextAreaField(_l("Begründung"), validators=[
-        DataRequired(_l("Bitte begründen Sie, warum die Runde wieder geöffnet wird.")), Length(max=2000)],
-        description=_l("Steht im Protokoll. Danach können Jurymitglieder (innerhalb ihrer Frist) und Sie Bögen und "
-                       "Zuweisungen dieser Runde wieder ändern, bis Sie die Rangliste erneut einfrieren."))
 
 
 def _edition(edition_id: int) -> Edition:
@@ -129,11 +53,10 @@ def _selected_round(edition: Edition) -> JudgingRound | None:
     round_id = request.args.get("round", type=db_int)
     if round_id is not None:
         return _round(edition, round_id)
-    with_snapshot = db.session.scalar(select(RankingSnapshot.round_id).where(RankingSnapshot.edition_id == edition.id)
-                                      .order_by(RankingSnapshot.id.desc()).limit(1))
+    with_snapshot = queries.round_of_latest_snapshot(edition)
     if with_snapshot is not None:
-        return db.session.get(JudgingRound, with_snapshot)
-    return services.latest_round_with_sheets(edition) or (edition.rounds[0] if edition.rounds else None)
+        return with_snapshot
+    return queries.latest_round_with_sheets(edition) or (edition.rounds[0] if edition.rounds else None)
 
 
 ROWS_PER_CATEGORY = 100  # the page shows the top of each category; `?all=1` shows every row
@@ -167,7 +90,7 @@ def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Ma
 
 def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[str, Any]:
     """What the ranking page shows, straight from the stored content (no recomputation)."""
-    content = services.resolved_content(snapshot)
+    content = queries.resolved_content(snapshot)
     entries = content["entries"]
     jurors = content.get("jurors", {})
     awards = {a["entry"]: a for a in content["decisions"]["awards"]}
@@ -196,7 +119,7 @@ def chart_fragment(snapshot: RankingSnapshot, *, chosen: str | None) -> Markup:
     (an unknown or missing choice shows the first category); the panels are made once per snapshot and language."""
     from flask_babel import get_locale
 
-    from .outputs import page_charts
+    from .chart_panels import page_charts
 
     panels = _cached(("charts", snapshot.id, snapshot.sha256, str(get_locale())), lambda: page_charts(snapshot))
     keys = [panel.key for panel in panels]
@@ -214,10 +137,7 @@ def index(edition_id: int):
     snapshot = None
     history: list[RankingSnapshot] = []
     if judging_round is not None:
-        history = list(db.session.scalars(
-            select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
-            .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
-            .order_by(RankingSnapshot.id.desc())))
+        history = queries.snapshot_history(judging_round)
         chosen = request.args.get("snapshot", type=db_int)
         snapshot = next((s for s in history if s.id == chosen), None) if chosen else (history[0] if history else None)
         if chosen and snapshot is None:
@@ -227,7 +147,7 @@ def index(edition_id: int):
 
 def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: RankingSnapshot | None,
                 history: list[RankingSnapshot], *, reopen_form: ReopenRoundForm | None = None, status: int = 200):
-    publication = services.publication_of(edition)
+    publication = queries.publication_of(edition)
     show_all = request.args.get("all") == "1"
     facts, tables = snapshot_fragments(snapshot, show_all=show_all) if snapshot else (None, None)
     chart_section = chart_fragment(snapshot, chosen=request.args.get("kategorie")) if snapshot else None
@@ -240,7 +160,7 @@ def _index_page(edition: Edition, judging_round: JudgingRound | None, snapshot: 
         stale=freezing.staleness(snapshot) if snapshot else [], **meter,
         freeze_form=FreezeForm(line=meter["line_default"]),
         publish_form=PublishForm(), publication=publication, is_final=judging_round is not None
-        and services.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
+        and queries.is_final_round(judging_round), phase=edition.phase(utcnow()), Phase=Phase,
         METHOD_LABELS=METHOD_LABELS, FLAG_LABELS=FLAG_LABELS, TIE_RULE_LABELS=TIE_RULE_LABELS,
         AWARD_LABELS=AWARD_LABELS,
     ), status
@@ -260,10 +180,7 @@ def reopen_round(edition_id: int, round_id: int):
             flash(_("Die Runde „%(name)s“ ist wieder für Änderungen geöffnet. Frieren Sie die Rangliste erneut ein, "
                     "sobald die Änderungen abgeschlossen sind.", name=judging_round.name), "success")
             return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
-    history = list(db.session.scalars(
-        select(RankingSnapshot).where(RankingSnapshot.round_id == judging_round.id)
-        .options(defer(RankingSnapshot.content), defer(RankingSnapshot.people))
-        .order_by(RankingSnapshot.id.desc())))
+    history = queries.snapshot_history(judging_round)
     return _index_page(edition, judging_round, history[0] if history else None, history, reopen_form=form,
                        status=422)
 
@@ -290,18 +207,16 @@ def freeze(edition_id: int, round_id: int):
 
 def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose: int | None = None,
                        failed: dict[str, FlaskForm] | None = None, status: int = 200):
-    snapshot = services.latest_snapshot(judging_round)
+    snapshot = queries.latest_snapshot(judging_round)
     if snapshot is None:
         flash(_("Frieren Sie zuerst die Rangliste dieser Runde ein; die Beratung baut auf ihr auf."), "error")
         return redirect(url_for(".index", edition_id=edition.id, round=judging_round.id))
     vm = view_model(snapshot)
-    is_final = services.is_final_round(judging_round)
-    chosen = set(map(str, db.session.scalars(select(ShortlistEntry.entry_id)
-                                             .where(ShortlistEntry.round_id == judging_round.id))))
-    proposal = set(services.propose_shortlist(snapshot, per_category=propose)) if propose else None
-    awards = {str(a.entry_id): a for a in db.session.scalars(select(Award).where(Award.round_id == judging_round.id))}
-    overrides = {str(o.entry_id): o for o in db.session.scalars(
-        select(RankOverride).where(RankOverride.round_id == judging_round.id))}
+    is_final = queries.is_final_round(judging_round)
+    chosen = queries.shortlisted_entry_ids(judging_round)
+    proposal = set(queries.propose_shortlist(snapshot, per_category=propose)) if propose else None
+    awards = queries.awards_by_entry(judging_round)
+    overrides = queries.overrides_by_entry(judging_round)
     failed = failed or {}
     award_forms, override_forms = {}, {}
     for category in vm["categories"]:
@@ -315,9 +230,8 @@ def _deliberation_page(edition: Edition, judging_round: JudgingRound, *, propose
             override_forms[e] = failed.get(f"override-{e}") or OverrideForm(
                 prefix=f"o{e}", formdata=None, to_rank=override.to_rank if override else None,
                 reason=override.reason if override else "")
-    following = services.next_round(judging_round)
-    entry_rows = db.session.scalars(select(Entry).where(Entry.id.in_([int(e) for e in vm["content"]["entries"]]))
-                                    .options(joinedload(Entry.company), joinedload(Entry.edition)))
+    following = queries.next_round(judging_round)
+    entry_rows = queries.entries_with_company([int(e) for e in vm["content"]["entries"]])
     return render_template(
         "rankings/deliberation.html", renames=renames(entry_rows),
         edition=edition, judging_round=judging_round, snapshot=snapshot, vm=vm,
@@ -416,7 +330,7 @@ def publish(edition_id: int, snapshot_id: int):
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    ok, _publication = run_service(form, lambda: services.publish_results(snapshot=snapshot, by=current_user,
+    ok, _publication = run_service(form, lambda: publish_results(snapshot=snapshot, by=current_user,
                                                                          now=utcnow()))
     if ok:
         if edition.phase(utcnow()) is Phase.PUBLISHED:
@@ -434,171 +348,12 @@ def unpublish(edition_id: int):
     form = PublishForm()
     if not form.validate_on_submit():
         abort(400)
-    ok, _none = run_service(form, lambda: services.withdraw_publication(edition=edition, by=current_user,
+    ok, _none = run_service(form, lambda: withdraw_publication(edition=edition, by=current_user,
                                                                        now=utcnow()))
     if ok:
         flash(_("Veröffentlichung zurückgenommen; die Ergebnisseite ist nicht mehr öffentlich."), "success")
     return redirect(url_for(".index", edition_id=edition.id))
 
 
-# --- downloads from a snapshot (single documents are rendered on request) -----------------------------------------
-
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
-
-
-@bp.get("/snapshots/<int:snapshot_id>/<any(internal, protocol, public):kind>.pdf", endpoint="pdf")
-@organiser_only
-def snapshot_pdf(edition_id: int, snapshot_id: int, kind: str):
-    from . import outputs
-
-    edition = _edition(edition_id)
-    snapshot = _snapshot(edition, snapshot_id)
-    render = {"internal": outputs.internal_pdf, "protocol": outputs.protocol_pdf, "public": outputs.public_pdf}[kind]
-    names = {"internal": "rangliste", "protocol": "juryprotokoll", "public": "ergebnisse"}
-    return _download(render(snapshot), f"{names[kind]}-{services.file_stem(snapshot)}.pdf", "application/pdf")
-
-
-@bp.get("/snapshots/<int:snapshot_id>/feedback/<int:entry_id>.pdf", endpoint="feedback_pdf")
-@organiser_only
-def feedback_pdf(edition_id: int, snapshot_id: int, entry_id: int):
-    from . import outputs
-
-    edition = _edition(edition_id)
-    snapshot = _snapshot(edition, snapshot_id)
-    if str(entry_id) not in snapshot.content["entries"]:
-        abort(404)
-    return _download(outputs.feedback_pdf(snapshot, str(entry_id)),
-                     f"rueckmeldung-{entry_id}-{services.file_stem(snapshot)}.pdf", "application/pdf")
-
-
-@bp.get("/snapshots/<int:snapshot_id>/certificates/<int:entry_id>.pdf", endpoint="certificate_pdf")
-@organiser_only
-def certificate_pdf(edition_id: int, snapshot_id: int, entry_id: int):
-    """One entry's certificate: valid (with its code, made once and kept) from the published snapshot, else a draft
-    marked "Entwurf" without a code."""
-    from ..core.urls import base_url
-    from . import outputs
-
-    edition = _edition(edition_id)
-    snapshot = _snapshot(edition, snapshot_id)
-    entry = (snapshot.content.get("entries") or {}).get(str(entry_id))
-    if entry is None:
-        abort(404)
-    published = is_published(snapshot)
-    data = outputs.certificates_pdf(snapshot, base_url=base_url(), entries=[str(entry_id)])
-    db.session.commit()  # the certificate's code, kept for printing it again
-    name = f"urkunde{'' if published else '-entwurf'}-{entry.get('number') or entry_id}-{services.file_stem(snapshot)}"
-    return _download(data, f"{name}.pdf", "application/pdf")
-
-
-@bp.get("/snapshots/<int:snapshot_id>/export.<any(xlsx, csv):fmt>", endpoint="export")
-@organiser_only
-def export(edition_id: int, snapshot_id: int, fmt: str):
-    from . import exports
-
-    edition = _edition(edition_id)
-    snapshot = _snapshot(edition, snapshot_id)
-    if fmt == "xlsx":
-        return _download(exports.snapshot_xlsx(snapshot), f"bewertungen-{services.file_stem(snapshot)}.xlsx",
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return _download(exports.snapshot_csv(snapshot), f"bewertungen-{services.file_stem(snapshot)}.csv",
-                     "text/csv; charset=utf-8")
-
-
-# --- public results ----------------------------------------------------------------------------------------------
-
-def _published(slug: str) -> tuple[Edition, RankingSnapshot]:
-    from ..editions.services import edition_by_slug
-
-    edition = edition_by_slug(slug)
-    if edition is None:
-        abort(404)
-    publication = services.publication_of(edition)
-    if publication is None or edition.phase(utcnow()) is not Phase.PUBLISHED:
-        from ..core.views import render_error
-
-        when = datetime_filter(edition.publication_at)
-        abort(make_response(render_error(404, _(
-            "Die Ergebnisse von „%(name)s“ sind noch nicht veröffentlicht. Sie erscheinen hier ab %(when)s.",
-            name=edition.name, when=when))))
-    return edition, publication.snapshot
-
-
-def public_view_model(snapshot: RankingSnapshot) -> list[dict[str, Any]]:
-    """Per category: winners by place, special mentions, the other finalists; no scores, no juror names."""
-    content = snapshot.content
-    entries = content["entries"]
-    awards = content["decisions"]["awards"]
-    categories = []
-    for category in content["categories"]:
-        cid = category["id"]
-        order = content["decisions"]["final_order"].get(cid, [])
-        mine = [a for a in awards if a["category"] == cid]
-        winners = sorted((a for a in mine if a["kind"] == "winner"), key=lambda a: (a["place"] or 99, a["entry"]))
-        mentions = [a for a in mine if a["kind"] == "mention"]
-        awarded = {a["entry"] for a in mine}
-        categories.append({
-            "name": category["name"],
-            "winners": [{**a, "meta": entries[a["entry"]]} for a in winners],
-            "mentions": [{**a, "meta": entries[a["entry"]]} for a in mentions],
-            "finalists": sorted((entries[e] for e in order if e not in awarded),
-                                key=lambda meta: meta["company"].casefold()),
-        })
-    return categories
-
-
-@public_bp.get("/<slug>", endpoint="show")
-def public_results(slug: str):
-    edition, snapshot = _published(slug)
-    from ..entries.labels import DISTRICT_LABELS
-
-    return render_template("rankings/public.html", edition=edition, snapshot=snapshot,
-                           categories=public_view_model(snapshot), extra_awards=extra_awards(edition.id),
-                           DISTRICTS={d.value: label for d, label in DISTRICT_LABELS.items()})
-
-
-@public_bp.get("/<slug>/ergebnisse.pdf", endpoint="pdf")
-def public_results_pdf(slug: str):
-    from flask_babel import get_locale
-
-    from . import outputs
-
-    edition, snapshot = _published(slug)
-    locale = str(get_locale())
-    # Public and anonymous: rendered once per process and language, not by WeasyPrint on every request.
-    extras = extra_awards(edition.id)
-    pdf = _cached(("public.pdf", snapshot.id, snapshot.sha256, locale, tuple(a.sha256 for a in extras)),
-                  lambda: outputs.public_pdf(snapshot, lang=locale, extra_awards=extras))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="ergebnisse-{edition.slug}.pdf"'})
-
-
-# --- bulk outputs as background jobs -----------------------------------------------------------------------------
-
-@bp.post("/snapshots/<int:snapshot_id>/bulk/<any(certificates, feedback, results_mail):kind>", endpoint="bulk")
-@organiser_only
-def bulk(edition_id: int, snapshot_id: int, kind: str):
-    from ..jobs import submit
-    from . import tasks  # noqa: F401 - registers the tasks
-
-    edition = _edition(edition_id)
-    snapshot = _snapshot(edition, snapshot_id)
-    form = PublishForm()
-    if not form.validate_on_submit():
-        abort(400)
-    params: dict[str, Any] = {"snapshot_id": snapshot.id}
-    if kind == "results_mail":
-        publication = services.publication_of(edition)
-        if publication is None or publication.snapshot_id != snapshot.id:
-            flash(_("Die Ergebnisse werden aus dem veröffentlichten Stand versendet; veröffentlichen Sie diesen "
-                    "Stand zuerst."), "error")
-            return redirect(url_for(".index", edition_id=edition.id, round=snapshot.round_id, snapshot=snapshot.id))
-    if kind == "certificates" and not is_published(snapshot):
-        flash(_("Dieser Stand ist nicht veröffentlicht: Die Urkunden werden als Entwurf ohne Prüfcode erzeugt. "
-                "Gültige Urkunden entstehen aus dem veröffentlichten Stand."), "warning")
-    job = submit(f"rankings.{kind}", params=params, by=current_user, now=utcnow(), edition_id=edition.id)
-    db.session.commit()
-    flash(_("Der Auftrag läuft im Hintergrund; Sie können diese Seite verlassen und später wiederkommen."), "success")
-    return redirect(url_for("jobs.show_job", job_id=job.id))
+# Routes in files of their own, on the same blueprint.
+from . import download_views as _download_views  # noqa: E402, F401 - registers the download routes

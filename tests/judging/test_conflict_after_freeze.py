@@ -11,7 +11,8 @@ from competition.core.clock import utcnow
 from competition.extensions import db
 from competition.judging.models import Assignment, Conflict, ConflictStatus, ScoreSheet, SheetStatus
 from competition.rankings.freezing import staleness
-from competition.rankings.services import freeze_ranking, round_inputs
+from competition.rankings.queries import round_inputs
+from competition.rankings.services import freeze_ranking
 from tests.conftest import PASSWORD
 from tests.judging.blind_world import COMPANIES, build_blind_world
 

@@ -22,6 +22,7 @@ from competition.extensions import db
 from competition.judging.models import JurorProfile, ScoreSheet, SheetStatus
 from competition.privacy import services
 from competition.privacy.models import Consent
+from competition.rankings import queries as ranking_queries
 from competition.rankings import services as rankings
 from tests.conftest import PASSWORD, login
 
@@ -77,7 +78,7 @@ def test_erasing_a_juror_leaves_no_trace_and_the_rankings_unchanged(app, client,
     snapshot = rankings.freeze_ranking(judging_round=judging_round, method="weighted-mean", by=organiser,
                                        now=utcnow())
     db.session.commit()
-    inputs_before = rankings.round_inputs(judging_round)
+    inputs_before = ranking_queries.round_inputs(judging_round)
     sheets_before = db.session.scalar(select(db.func.count()).select_from(ScoreSheet)
                                       .where(ScoreSheet.user_id == juror_id))
     assert occurrences(name, email)  # the search finds the person before
@@ -109,7 +110,7 @@ def test_erasing_a_juror_leaves_no_trace_and_the_rankings_unchanged(app, client,
     # The competition stays intact: the same sheets, the same ranking inputs, the frozen snapshot still verifies.
     assert db.session.scalar(select(db.func.count()).select_from(ScoreSheet)
                              .where(ScoreSheet.user_id == juror_id)) == sheets_before
-    assert rankings.round_inputs(judging_round) == inputs_before
+    assert ranking_queries.round_inputs(judging_round) == inputs_before
     rankings.rank_round(judging_round)
     assert rankings.verify_snapshot(db.session.get(type(snapshot), snapshot.id))
 

@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 
-from competition.rankings import outputs
+from competition.rankings import chart_panels
 
 from .snapshot_factory import make_snapshot
 from .test_outputs import outputs_html
@@ -112,4 +112,4 @@ def test_the_internal_pdf_keeps_each_categorys_charts_on_their_own(snapshot):
         assert f"Rangliste {name} mit Rangintervallen" in titles
         assert f"Verteilung der Punktzahlen: {name}" in titles
     assert "Verteilung der Punktzahlen je Kategorie" in titles  # all categories side by side stays for comparison
-    assert len(outputs.page_charts(snapshot)) == 3
+    assert len(chart_panels.page_charts(snapshot)) == 3

@@ -17,8 +17,9 @@ from competition.entries.models import Entry, EntryStatus
 from competition.extensions import db
 from competition.judging import services as judging_services
 from competition.judging.models import Score, ScoreSheet, SheetStatus
-from competition.rankings import freezing, services
+from competition.rankings import freezing, queries, services
 from competition.rankings.models import AwardKind, Publication
+from competition.rankings.publication import publish_results
 
 # Per category: entries' scores by juror (two criteria, equal weights → the total is the mean of the pair).
 SCORES = {
@@ -94,7 +95,7 @@ def test_snapshot_content_has_categories_entries_sheets_and_decisions(world, org
     assert len(content["sheets"]) == 15 and content["sheets"][0]["comments"]
     # People by id in the hashed content, their names beside it (erasable without breaking the hash).
     assert {j["name"] for j in content["jurors"].values()} == {f"#{j.id}" for j in world.jurors}
-    resolved = services.resolved_content(snapshot)
+    resolved = queries.resolved_content(snapshot)
     assert {j["name"] for j in resolved["jurors"].values()} == {"Jurorin 0", "Jurorin 1", "Jurorin 2"}
     assert content["frozen_by"] == f"#{organiser.id}" and resolved["frozen_by"] == organiser.full_name
     assert content["decisions"] == {"shortlist": [], "awards": [], "overrides": [],
@@ -107,7 +108,7 @@ def test_snapshot_content_has_categories_entries_sheets_and_decisions(world, org
 def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world, organiser):
     now = utcnow()
     snapshot = services.freeze_ranking(judging_round=world.first, method="weighted-mean", by=organiser, now=now)
-    proposal = services.propose_shortlist(snapshot, per_category=1)
+    proposal = queries.propose_shortlist(snapshot, per_category=1)
     titles = {snapshot.content["entries"][e]["title"] for e in proposal}
     assert titles == {"Digitaler Zwilling <script>alert(1)</script>", "Wärmerückgewinnung"}
     chosen = [int(e) for e in proposal] + [world.entries["Sensorik im Bestand"].id]
@@ -212,8 +213,8 @@ def test_awards_overrides_freeze_and_publication(world, organiser, client, login
     # Publishing: not from the first round, then from the final snapshot; the page shows only in the phase.
     first_snapshot = services.freeze_ranking(judging_round=world.first, method="weighted-mean", by=organiser, now=now)
     with pytest.raises(ValidationFailed):
-        services.publish_results(snapshot=first_snapshot, by=organiser, now=now)
-    services.publish_results(snapshot=snapshot, by=organiser, now=now)
+        publish_results(snapshot=first_snapshot, by=organiser, now=now)
+    publish_results(snapshot=snapshot, by=organiser, now=now)
     db.session.commit()
     assert sensorik.status is EntryStatus.AWARDED and zwilling.status is EntryStatus.AWARDED
     assert world.entries["Wärmerückgewinnung"].status is EntryStatus.NOT_AWARDED
@@ -237,7 +238,7 @@ def test_publishing_needs_winners_in_the_frozen_snapshot(world, organiser):
     now = _final_scores(world)
     snapshot = services.freeze_ranking(judging_round=world.final, method="weighted-mean", by=organiser, now=now)
     with pytest.raises(ValidationFailed, match="Preisträger"):
-        services.publish_results(snapshot=snapshot, by=organiser, now=now)
+        publish_results(snapshot=snapshot, by=organiser, now=now)
 
 
 def test_freeze_refuses_a_round_without_sheets_and_a_non_organiser(world, organiser):
@@ -270,7 +271,7 @@ def test_organiser_pages_show_the_stored_ranking_and_take_decisions(world, organ
                            data={f"o{entry.id}-to_rank": "1", f"o{entry.id}-reason": ""})
     assert response.status_code == 422 and "braucht eine Begründung" in response.get_data(as_text=True)
     # Publishing a first-round snapshot is refused with a message.
-    snapshot_id = services.latest_snapshot(world.first).id
+    snapshot_id = queries.latest_snapshot(world.first).id
     response = client.post(f"{base}/snapshots/{snapshot_id}/publish", follow_redirects=True)
     assert "letzten Runde" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Publication)) is None
@@ -351,7 +352,7 @@ def test_bulk_certificates_run_as_a_job_and_their_qr_target_confirms_the_award(w
                                                            .data)).pages]
     assert len(pages) == 4 and all("ENTWURF" in p and "/verify/certificate/" not in p for p in pages)
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
-    services.publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
+    publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
     world.edition.phase_override = Phase.PUBLISHED
     db.session.commit()
     response = client.post(f"{base}/snapshots/{snapshot.id}/bulk/certificates")
@@ -388,7 +389,7 @@ def test_results_mail_tells_every_company_its_outcome_with_its_feedback_once(wor
     base = f"/organisation/editions/{world.edition.id}/rankings"
     refused = client.post(f"{base}/snapshots/{snapshot.id}/bulk/results_mail", follow_redirects=True)
     assert "veröffentlichen Sie diesen Stand zuerst" in refused.get_data(as_text=True)
-    services.publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
+    publish_results(snapshot=snapshot, by=organiser, now=now + timedelta(seconds=2))
     db.session.commit()
     outbox.clear()
     client.post(f"{base}/snapshots/{snapshot.id}/bulk/results_mail")
