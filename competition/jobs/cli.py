@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from ..core.clock import utcnow
 from ..extensions import db
-from . import runner
+from . import rq_backend, runner
 
 cli = AppGroup("jobs", help="Hintergrundaufträge (RQ-Worker, Wiederaufnahme abgebrochener Aufträge).")
 
@@ -54,5 +54,5 @@ def worker_command(burst: bool, scheduler: bool):
     _recover()
     db.session.remove()
     db.engine.dispose()
-    worker = AppWorker([runner.rq_queue()], connection=runner.redis_connection())
+    worker = AppWorker([rq_backend.rq_queue()], connection=rq_backend.redis_connection())
     worker.work(burst=burst, with_scheduler=scheduler)

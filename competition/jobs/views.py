@@ -18,7 +18,7 @@ from ..core.permissions import role_required
 from ..core.storage import get_storage
 from ..editions import services as edition_services
 from ..extensions import db
-from . import runner
+from . import permissions, runner
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,9 @@ STATUS_LABELS = {
 }
 
 
-def can_view_job(user, job: Job) -> bool:
-    """Jobs hold organisers' work (exports, mails to many people): organisers see them, nobody else."""
-    return user.is_authenticated and user.is_organiser
-
-
 def load_job(job_id: int) -> Job:
     job = db.get_or_404(Job, job_id)
-    if not can_view_job(current_user, job):
+    if not permissions.can_view_job(current_user, job):
         abort(403)
     return job
 
@@ -89,7 +84,7 @@ def show_job(job_id: int):
 @role_required(Role.ORGANISER)
 def download(job_id: int):
     job = load_job(job_id)
-    if job.status != JobStatus.DONE or not job.result_key:
+    if not permissions.can_download_job(job):
         abort(404)
     storage = get_storage()
     try:
@@ -111,8 +106,8 @@ def restart(job_id: int):
     form = FlaskForm()
     if not form.validate_on_submit():
         flash(_("Das Formular ist abgelaufen. Bitte senden Sie es erneut ab."), "error")
-    elif job.status != JobStatus.FAILED:
-        flash(_("Nur fehlgeschlagene Aufträge können neu gestartet werden."), "error")
+    elif reason := permissions.why_not_restart_job(job):
+        flash(str(reason), "error")
     else:
         runner.restart(job, now=utcnow())
         db.session.commit()

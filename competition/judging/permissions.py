@@ -1,7 +1,6 @@
 """Who may see and change which score sheet and assignment, and when. Each check says why not.
 
-The object checks of a sheet (assigned to this juror, no conflict) are `sheets.why_not_view`; here are the two
-locks of a round:
+A juror's sheet: the object checks (assigned to this juror, no conflict), then the two locks of a round:
 - the scoring window: the round's deadline, moved by an organiser's extension for one juror or all of them
   (`window.py` holds the rule);
 - the freeze: once a ranking of the round is frozen (`JudgingRound.frozen_at`, set by the rankings module), neither
@@ -15,10 +14,12 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..accounts.models import User
 from ..core.i18n import datetime_filter
 from ..editions.models import JudgingRound
 from ..extensions import db
-from .models import ScoringExtension
+from . import conflict_check
+from .models import Assignment, ScoringExtension
 from .window import Closed, ScoringWindow, why_closed
 
 
@@ -60,7 +61,7 @@ def why_frozen_for_juror(judging_round: JudgingRound):
 
 def why_scoring_closed(user_id: int, judging_round: JudgingRound, now: datetime):
     """Why this juror may not save, submit or reopen sheets of this round now (None: they may): the freeze first,
-    then the scoring window. The object checks (assigned, no conflict) are `sheets.why_not_view`."""
+    then the scoring window. The object checks (assigned, no conflict) are `why_not_view_sheet`."""
     reason = why_frozen_for_juror(judging_round)
     if reason:
         return reason
@@ -82,3 +83,27 @@ def why_round_frozen(judging_round: JudgingRound):
 
 def can_change_round(judging_round: JudgingRound) -> bool:
     return why_round_frozen(judging_round) is None
+
+
+# --- a juror's score sheet -----------------------------------------------------------------------------------------
+
+def why_not_view_sheet(user: User, assignment: Assignment):
+    if assignment.user_id != user.id:
+        return _l("Dieser Beitrag ist Ihnen nicht zugewiesen.")
+    if conflict_check.is_locked(user, assignment.entry):
+        return _l("Bei diesem Beitrag besteht eine Befangenheit; er ist für Sie gesperrt.")
+    return None
+
+
+def can_view_sheet(user: User, assignment: Assignment) -> bool:
+    return why_not_view_sheet(user, assignment) is None
+
+
+def why_not_score_sheet(user: User, assignment: Assignment, now: datetime):
+    """Why this juror may not save, submit or reopen the sheet now: not theirs, a conflict, the round frozen, or
+    the scoring window closed (deadline passed without extension, outside the jury phase)."""
+    return why_not_view_sheet(user, assignment) or why_scoring_closed(user.id, assignment.round, now)
+
+
+def can_score_sheet(user: User, assignment: Assignment, now: datetime) -> bool:
+    return why_not_score_sheet(user, assignment, now) is None

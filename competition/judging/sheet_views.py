@@ -22,7 +22,7 @@ from ..core.storage import get_storage
 from ..entries import blind_copies
 from ..entries.models import Attachment
 from ..extensions import db
-from . import conflict_services, extensions, notices, sheets, worklist
+from . import conflict_services, extensions, notices, permissions, sheets, worklist
 from .models import Assignment, SheetStatus
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ juror_only = role_required(Role.JUROR)
 def _assignment(assignment_id: int) -> Assignment:
     """404 for a missing assignment, 403 for someone else's or a conflicted one."""
     assignment = db.get_or_404(Assignment, assignment_id)
-    if sheets.why_not_view(current_user, assignment):
+    if not permissions.can_view_sheet(current_user, assignment):
         abort(403)
     return assignment
 
@@ -95,7 +95,7 @@ def _render(assignment: Assignment, *, typed=None, problems=None, stale=None, st
         criteria=list(judging_round.criteria), values=shown_values, comments=shown_comments,
         overall_comment=overall, feedback=feedback, problems=problems, stale=stale,
         live=sheets.live_total(sheet, judging_round), now=now,
-        why_not_score=sheets.why_not_score(current_user, assignment, now),
+        why_not_score=permissions.why_not_score_sheet(current_user, assignment, now),
         attachments=_visible_attachments(assignment, version), others=others, blind=edition.is_blind,
         total_of=sheets.total_of, deadline=extensions.deadline_for(current_user.id, judging_round),
         progress=work.round_of(judging_round.id), next_row=work.next_open(assignment.id),

@@ -19,7 +19,7 @@ from ..editions import services as edition_services
 from ..editions.models import Criterion, JudgingRound
 from ..entries.versions import version_at_deadline  # noqa: F401 - the content the jury sees (sheet views)
 from ..extensions import db
-from . import conflict_check, conflict_services, permissions, scoring
+from . import conflict_services, permissions, scoring
 from .models import Assignment, Score, ScoreSheet, ScoreSheetEvent, SheetStatus
 
 VALUE_MESSAGES = {
@@ -80,22 +80,6 @@ def total_of(sheet: ScoreSheet) -> Decimal | None:
     return scoring.weighted_total(sheet.values(), criteria_weights(sheet.round))
 
 
-# --- who may do what ---------------------------------------------------------------------------------------------
-
-def why_not_view(user: User, assignment: Assignment):
-    if assignment.user_id != user.id:
-        return _l("Dieser Beitrag ist Ihnen nicht zugewiesen.")
-    if conflict_check.is_locked(user, assignment.entry):
-        return _l("Bei diesem Beitrag besteht eine Befangenheit; er ist für Sie gesperrt.")
-    return None
-
-
-def why_not_score(user: User, assignment: Assignment, now: datetime):
-    """Why this juror may not save, submit or reopen the sheet now: not theirs, a conflict, the round frozen, or
-    the scoring window closed (deadline passed without extension, outside the jury phase)."""
-    return why_not_view(user, assignment) or permissions.why_scoring_closed(user.id, assignment.round, now)
-
-
 def sheet_for(assignment: Assignment) -> ScoreSheet | None:
     return db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
 
@@ -128,7 +112,7 @@ def _event(sheet: ScoreSheet, *, action: str, by: User, now: datetime, before: d
 # --- use cases ---------------------------------------------------------------------------------------------------
 
 def confirm_no_conflict(*, assignment: Assignment, by: User, now: datetime) -> ScoreSheet:
-    reason = why_not_score(by, assignment, now)
+    reason = permissions.why_not_score_sheet(by, assignment, now)
     if reason:
         raise Locked(reason)
     sheet = sheet_for(assignment)
@@ -224,7 +208,7 @@ def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None,
     """Keep every field as typed, field by field: valid scores are stored as numbers, invalid ones as the text typed
     (no number, so no total is ever made from them), comments always. What needs attention is then
     `criterion_problems(sheet)`; nothing the juror typed is dropped because another field is wrong."""
-    reason = why_not_score(by, assignment, now)
+    reason = permissions.why_not_score_sheet(by, assignment, now)
     if reason:
         raise Locked(reason)
     sheet = sheet_for(assignment)
@@ -272,7 +256,7 @@ def save_sheet(*, assignment: Assignment, data: SheetInput, version: int | None,
 
 
 def submit_sheet(*, assignment: Assignment, version: int | None, by: User, now: datetime) -> ScoreSheet:
-    reason = why_not_score(by, assignment, now)
+    reason = permissions.why_not_score_sheet(by, assignment, now)
     if reason:
         raise Locked(reason)
     sheet = sheet_for(assignment)

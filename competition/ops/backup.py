@@ -14,7 +14,7 @@ file a dumped row refers to is still there (unless deleted in between; that is r
 
 Restore goes only into an empty installation (no rows in any table, no stored files): it never overwrites data.
 Every checksum is verified before anything is written; afterwards every attachment's SHA-256 and every frozen
-ranking's hash are checked against the restored database.
+ranking's hash are checked against the restored database. The database dump and restore are in ``dumps.py``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
-import subprocess  # nosec B404  # pg_dump/pg_restore/psql, argument lists, no shell
 import tarfile
 import tempfile
 import zlib
@@ -37,10 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect, select, text
-from sqlalchemy.engine import URL
 
 from ..core.storage import CHUNK_SIZE, Storage
 from ..extensions import db
+from .dumps import BackupError, dump_database, restore_database
 
 FORMAT = "competition-backup"
 FORMAT_VERSION = 1
@@ -48,10 +46,6 @@ MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite", "postgresql": "database.pgdump"}
 _MEMBER = re.compile(r"(database\.sqlite|database\.pgdump|storage/[0-9a-f]{32})")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-
-
-class BackupError(Exception):
-    """A backup or restore was refused; the message (German) says why and what to do. Exit code 2."""
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
@@ -92,30 +86,6 @@ def alembic_revision() -> str | None:
     return db.session.scalar(text("SELECT version_num FROM alembic_version"))
 
 
-def _pg_env(url: URL) -> dict[str, str]:
-    """libpq settings for pg_dump/pg_restore: the password goes in the environment, never on the command line."""
-    env = dict(os.environ)
-    for name, value in (("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username),
-                        ("PGPASSWORD", url.password), ("PGDATABASE", url.database)):
-        if value is not None:
-            env[name] = str(value)
-    for key, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT")):
-        if key in url.query:
-            value = url.query[key]
-            env[variable] = value if isinstance(value, str) else value[0]
-    return env
-
-
-def _run(command: list[str], env: dict[str, str], what: str) -> None:
-    try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
-    except FileNotFoundError:
-        raise BackupError(f"{command[0]} wurde nicht gefunden. Bitte installieren Sie die PostgreSQL-Client-"
-                          f"Programme in der Version des Servers.") from None
-    if result.returncode != 0:
-        raise BackupError(f"{what} ist fehlgeschlagen: {result.stderr.strip()[-2000:]}")
-
-
 # --- backup ---------------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -126,26 +96,6 @@ class BackupResult:
     bytes: int
     snapshots: int
     missing_files: list[str]
-
-
-def _dump_database(dialect: str, target: Path) -> None:
-    if dialect == "sqlite":
-        raw = db.engine.raw_connection()
-        try:
-            destination = sqlite3.connect(target)
-            try:
-                raw.driver_connection.backup(destination)  # online backup API: a consistent copy, WAL included
-                # The copy is one self-contained file (no -wal beside it in the archive), whatever the source's mode.
-                destination.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                destination.close()
-        finally:
-            raw.close()
-    elif dialect == "postgresql":
-        env = _pg_env(db.engine.url)
-        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={target}"], env, "pg_dump")
-    else:
-        raise BackupError(f"Datenbank „{dialect}“ wird für Backups nicht unterstützt (nur SQLite und PostgreSQL).")
 
 
 def create_backup(*, out: Path, storage: Storage, now: datetime) -> BackupResult:
@@ -169,7 +119,7 @@ def create_backup(*, out: Path, storage: Storage, now: datetime) -> BackupResult
         work_dir = Path(work)
         members: list[dict[str, Any]] = []
         db_name = DATABASE_MEMBERS[dialect]
-        _dump_database(dialect, work_dir / db_name)
+        dump_database(dialect, work_dir / db_name)
         digest, size = _sha256_file(work_dir / db_name)
         members.append({"path": db_name, "sha256": digest, "size": size})
 
@@ -346,25 +296,6 @@ def installation_problems(storage: Storage) -> list[str]:
     return problems
 
 
-def _restore_database(dialect: str, dump: Path) -> None:
-    db.session.remove()
-    if dialect == "sqlite":
-        source = sqlite3.connect(dump)
-        raw = db.engine.raw_connection()
-        try:
-            source.backup(raw.driver_connection)  # replaces the (empty) target database page by page
-            raw.driver_connection.execute("PRAGMA journal_mode=WAL")  # the target keeps running in WAL mode
-        finally:
-            raw.close()
-            source.close()
-    else:
-        env = _pg_env(db.engine.url)
-        db.engine.dispose()
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--clean", "--if-exists", "--single-transaction",
-              "--exit-on-error", f"--dbname={env.get('PGDATABASE', '')}", str(dump)], env, "pg_restore")
-    db.engine.dispose()
-
-
 def verify_installation(manifest: dict[str, Any], storage: Storage, result: RestoreResult) -> None:
     from ..entries.models import Attachment
     from ..rankings.models import RankingSnapshot
@@ -416,7 +347,7 @@ def restore_backup(*, path: Path, storage: Storage) -> RestoreResult:
                               "legen Sie eine neue, leere Datenbank und einen leeren Dateispeicher an. Es wurde nichts "
                               "verändert.")
         result = RestoreResult(dialect=dialect, files=len(manifest["files"]) - 1)
-        _restore_database(dialect, work_dir / manifest["database"]["path"])
+        restore_database(dialect, work_dir / manifest["database"]["path"])
         for item in manifest["files"]:
             if item["path"].startswith("storage/"):
                 with (work_dir / item["path"]).open("rb") as f:
