@@ -67,3 +67,9 @@ def rq_job_is_waiting(job_id: int, attempts: int) -> bool:
     except NoSuchJobError:
         return False
     return rq_job.get_status() in (RQStatus.QUEUED, RQStatus.SCHEDULED, RQStatus.DEFERRED, RQStatus.STARTED)
+
+
+def preload_rq() -> None:
+    """Import the queue's library with the app, not in the first request that queues a job (in the deadline rush
+    that import cost each gunicorn worker a few hundred milliseconds of CPU in the middle of the rush)."""
+    import rq  # noqa: F401

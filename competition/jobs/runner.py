@@ -8,8 +8,7 @@ How a job travels:
    it is put on the Redis queue; with the embedded default (no Redis) it is handed to the worker thread of the
    serving process (``embedded.py``), so the request returns at once; with ``JOBS_BACKEND=inline`` (the test suite)
    and outside a serving process (commands, scripts) it runs right there, in its own app context and session.
-   A rolled-back transaction dispatches nothing. Views therefore just commit as usual; there is no explicit
-   ``dispatch`` call to forget.
+   A rolled-back transaction dispatches nothing. Views just commit; there is no ``dispatch`` call to forget.
 3. ``run_job(job_id)`` (reached by RQ through ``competition.worker``; called by the other back ends) claims the
    row (queued → running, one attempt more), calls the task ``fn(ctx, **params)`` and records done or failed. The
    UI reads only the row, so it is identical for every back end.
@@ -42,7 +41,7 @@ from ..core.storage import get_storage
 from ..extensions import db
 from . import embedded
 from .models import Job, JobStatus
-from .rq_backend import enqueue, rq_job_is_waiting, rq_queue
+from .rq_backend import enqueue, preload_rq, rq_job_is_waiting, rq_queue
 
 log = logging.getLogger(__name__)
 
@@ -188,14 +187,10 @@ def dispatch(job_id: int, *, attempts: int, delay: int = 0) -> None:
 # --- the embedded back end (a worker thread per serving process; see embedded.py) --------------------------------
 
 def init_app(app) -> None:
-    """In the embedded default, the first request a process serves starts its worker thread. With RQ, the queue's
-    library is imported with the app, not by the first request that queues a job (in the deadline rush that import
-    cost each gunicorn worker a few hundred milliseconds of CPU in the middle of the rush)."""
+    """In the embedded default, the first request a process serves starts its worker thread."""
     kind = backend(app)
     if kind == "rq":
-        import rq  # noqa: F401
-
-        return
+        preload_rq()
     if kind != "thread":
         return
 
