@@ -1,44 +1,16 @@
 """What the published documents and the page's charts read from a snapshot's content, tolerant of older content
-(a missing key gets a default), with the documents' labels of methods, tie-break rules, flags and jurors' reasons."""
+(a missing key gets a default), with the labels of rankings/labels.py (the same words as on the page)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from ..entries.labels import DISTRICT_LABELS
 from ..entries.models import District
 from .certificates import KIND_LABELS, place_in_words, when
+from .labels import FLAG_LABELS, JUROR_REASON_LABELS, METHOD_LABELS, TIE_RULE_LABELS
 from .models import RankingSnapshot
 from .queries import resolved_content
-
-METHOD_LABELS = {
-    "weighted-mean": _l("gewichtetes Mittel"),
-    "median": _l("Median"),
-    "trimmed-mean": _l("getrimmtes Mittel"),
-    "calibrated": _l("kalibriert (Milde und Strenge der Jury ausgeglichen)"),
-}
-TIE_RULE_LABELS = {
-    "score": _l("Punktzahl"),
-    "calibrated": _l("kalibrierter Wert"),
-    "median": _l("Median"),
-    "top_criterion": _l("höchstgewichtetes Kriterium"),
-    "top_scores": _l("Anzahl der Höchstwertungen"),
-    "jury_decision": _l("Entscheidung der Jury"),
-    "entry_id": _l("Beitragsnummer (letzte Stufe)"),
-}
-FLAG_LABELS = {
-    "high_disagreement": _l("große Uneinigkeit der Jury"),
-    "missing_sheets": _l("Bewertungsbögen fehlen"),
-    "juror_not_calibrated": _l("Jurymitglied nicht kalibriert"),
-    "single_sheet": _l("nur ein Bewertungsbogen"),
-    "trimmed_fallback": _l("zu wenige Bögen für das getrimmte Mittel"),
-}
-JUROR_REASON_LABELS = {
-    "too_few_entries": _l("zu wenige bewertete Beiträge"),
-    "too_little_overlap": _l("zu wenig Überschneidung mit anderen Jurymitgliedern"),
-}
 
 
 def read(snapshot: RankingSnapshot) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..core.clock import to_berlin
 from ..core.tabular import Cell, Table, to_csv, to_xlsx
 from .certificates import when
-from .document_content import FLAG_LABELS, METHOD_LABELS, TIE_RULE_LABELS
+from .labels import FLAG_LABELS, METHOD_LABELS, TIE_RULE_LABELS
 from .models import RankingSnapshot
 from .queries import resolved_content
 

@@ -194,3 +194,22 @@ def test_a_round_before_the_final_publishes_its_shortlist(make_edition, make_rou
         assert (entry["company"] in text) == (entry_id in shortlisted)
     internal = flat("\n".join(read(outputs.internal_pdf(snapshot))[1]))
     assert "Auswahl für die nächste Runde" in internal
+
+
+def test_pdf_spreadsheet_and_page_name_the_method_and_tie_rules_alike(snapshot):
+    """One set of labels (rankings/labels.py): the jury PDF and the spreadsheet say what the page says. They used
+    to disagree ("gewichtetes Mittel" in the PDF, "Gewichteter Mittelwert" on the page)."""
+    from openpyxl import load_workbook
+
+    from competition.rankings import exports
+    from competition.rankings.labels import METHOD_LABELS, TIE_RULE_LABELS
+
+    method = str(METHOD_LABELS[snapshot.content["method"]])
+    _reader, pages = read(outputs.internal_pdf(snapshot))
+    pdf_text = flat("\n".join(pages))
+    assert f"Methode {method}" in pdf_text
+    assert "Entscheidung der Jury, früher angelegter Beitrag." in pdf_text  # the legend names the last tie rule
+    workbook = load_workbook(io.BytesIO(exports.snapshot_xlsx(snapshot)))
+    cells = {str(cell.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row}
+    assert method in cells
+    assert str(TIE_RULE_LABELS["entry_id"]).startswith("früher angelegter Beitrag")
