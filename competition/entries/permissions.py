@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..core.i18n import datetime_filter
+from ..core.read_memo import remembered
 from ..editions.phases import Phase
 from ..extensions import db
 from . import rules
@@ -21,7 +22,9 @@ EDITABLE = {EntryStatus.DRAFT, EntryStatus.SUBMITTED}
 def membership(user: User | None) -> CompanyMember | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == user.id))
+    user_id = user.id
+    return remembered(("membership", user_id),
+                      lambda: db.session.scalar(select(CompanyMember).where(CompanyMember.user_id == user_id)))
 
 
 def company_of(user: User | None) -> Company | None:
@@ -40,11 +43,13 @@ def is_company_admin(user: User | None, company: Company) -> bool:
 
 
 def extension_for(entry_or_company_id: int, edition_id: int) -> DeadlineExtension | None:
-    return db.session.scalar(
+    """The company's deadline extension in the edition (asked by every check of one page: read once until the
+    session writes)."""
+    return remembered(("extension", entry_or_company_id, edition_id), lambda: db.session.scalar(
         select(DeadlineExtension).where(
             DeadlineExtension.company_id == entry_or_company_id, DeadlineExtension.edition_id == edition_id
         )
-    )
+    ))
 
 
 def deadline_for(entry: Entry) -> datetime:

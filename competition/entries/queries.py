@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..accounts.models import Role, User
+from ..core.read_memo import remembered
 from ..editions.models import Category, Edition, ParticipationConditions
 from ..editions.services import running_editions
 from ..extensions import db
@@ -210,10 +211,12 @@ def open_editions(now: datetime) -> list[Edition]:
 
 
 def active_questions(edition_id: int) -> list[Question]:
-    return list(db.session.scalars(
+    """The edition's questions in their order (asked by the form, the gap check and the save of one request: read
+    once until the session writes)."""
+    return list(remembered(("active_questions", edition_id), lambda: tuple(db.session.scalars(
         select(Question).where(Question.edition_id == edition_id, Question.archived_at.is_(None))
         .order_by(Question.position, Question.id)
-    ))
+    ))))
 
 
 def entry_gaps(entry: Entry) -> list[rules.Gap]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,6 +22,9 @@ from ..core.outcomes import run_service, show_failure
 from ..core.requests import arrival_time
 from ..editions.conditions import current_conditions, why_not_open
 from ..extensions import db
+from ..jobs import Job, JobStatus
+from ..jobs import submit as submit_job
+from ..jobs.runner import backend as jobs_backend
 from . import permissions, queries, services
 from .forms import SubmitForm
 from .models import Entry, EntryStatus, EntryVersion
@@ -37,7 +41,7 @@ def submit_entry(entry_id: int):
     if form.validate_on_submit():
         now = arrival_time()  # when the submit reached the platform (also for a retry below)
         try:
-            version = _submit_with_retry(entry, form, now)
+            submitted = _submit_with_retry(entry, form, now)
         except services.StaleEdit:
             db.session.rollback()
             if entry.status is EntryStatus.SUBMITTED and not queries.has_unsubmitted_changes(entry):
@@ -56,9 +60,9 @@ def submit_entry(entry_id: int):
         else:
             flash(_("Vielen Dank! Ihr Beitrag %(number)s ist eingereicht (Version %(version)s). Die "
                     "Eingangsbestätigung senden wir Ihnen per E-Mail; Sie finden sie auch hier als PDF.",
-                    number=entry.number, version=version.number), "success")
-            _send_receipt(version)
-            return redirect(url_for("entries.show_entry", entry_id=entry.id))
+                    number=submitted.entry_number, version=submitted.version_number), "success")
+            _warn_if_receipt_failed(submitted.receipt_job)
+            return redirect(url_for("entries.show_entry", entry_id=entry_id))
     now = utcnow()
     conditions = current_conditions(entry.edition_id)
     return render_template("entries/submit.html", entry=entry, form=form, gaps=queries.entry_gaps(entry),
@@ -74,16 +78,28 @@ def _conditions_html(conditions) -> Markup | None:
     return Markup(render_markdown(conditions.body))  # noqa: S704  # nosec B704  # sanitised by nh3
 
 
-def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -> EntryVersion:
+@dataclass(frozen=True)
+class Submitted:
+    entry_number: str
+    version_number: int
+    receipt_job: Job
+
+
+def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -> Submitted:
     """Submit and commit. Two companies submitting for the first time at the same moment may draw the same entry
     number (on SQLite the read of the last number is not serialised); the loser is not the company's fault, so the
-    submit is simply tried again with the next number. A second submit of the same entry is not retried."""
+    submit is simply tried again with the next number. A second submit of the same entry is not retried.
+
+    The receipt's job is stored in the same transaction as the version: a stored submit always has its receipt on
+    the way, and the request commits once (what the page needs is read before the commit expires it)."""
     for attempt in range(1, attempts + 1):
         try:
             version = services.submit_entry(entry=entry, consent=form.consent.data, lock_version=lock_version_of(form),
                                             by=current_user, now=now)
+            submitted = Submitted(entry_number=entry.number, version_number=version.number,
+                                  receipt_job=_queue_receipt(version, entry))
             db.session.commit()
-            return version
+            return submitted
         except IntegrityError:
             db.session.rollback()
             if attempt == attempts:
@@ -95,15 +111,18 @@ def _submit_with_retry(entry: Entry, form: SubmitForm, now, attempts: int = 6) -
     raise AssertionError("unreachable")
 
 
-def _send_receipt(version: EntryVersion) -> None:
+def _queue_receipt(version: EntryVersion, entry: Entry) -> Job:
     """The receipt is rendered and mailed by a background job once the submit is stored: the request does not wait
-    for it (a worker thread of this process or an RQ worker sends it and retries when the mail server is down). Only
-    where the job runs at once (inline) does its failure show here; otherwise the PDF is on the entry's page."""
-    from ..jobs import JobStatus, submit
+    for it (a worker thread of this process or an RQ worker sends it and retries when the mail server is down)."""
+    return submit_job("entries.receipt", params={"version_id": version.id, "user_id": current_user.id},
+                      by=current_user, now=utcnow(), edition_id=entry.edition_id)
 
-    job = submit("entries.receipt", params={"version_id": version.id, "user_id": current_user.id},
-                 by=current_user, now=utcnow(), edition_id=version.entry.edition_id)
-    db.session.commit()
+
+def _warn_if_receipt_failed(job: Job) -> None:
+    """Only where the job runs at once (inline, at the commit) can its failure show here; otherwise the PDF is on
+    the entry's page anyway."""
+    if jobs_backend() != "inline":
+        return
     db.session.refresh(job)
     if job.status is JobStatus.FAILED:
         flash(_("Die Eingangsbestätigung konnte nicht per E-Mail versendet werden. Sie können sie hier als PDF "
