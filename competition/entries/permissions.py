@@ -101,17 +101,24 @@ def can_view_entry(user: User | None, entry: Entry) -> bool:
     return user.is_organiser or is_member(user, entry.company)
 
 
-def why_not_edit(user: User | None, entry: Entry, now: datetime):
-    """None if the user may change the entry now, else the reason to show."""
+def _why_not_change(user: User | None, entry: Entry, now: datetime, *, withdrawn, closed):
+    """The checks that editing and withdrawing share; `withdrawn` and `closed` are the reasons each words its own."""
     if not is_member(user, entry.company):
         return _l("Dieser Beitrag gehört zu einem anderen Unternehmen.")
     if entry.status is EntryStatus.WITHDRAWN:
-        return _l("Dieser Beitrag wurde zurückgezogen.")
+        return withdrawn
     if entry.status not in EDITABLE:
         return _l("Dieser Beitrag ist bereits in der Prüfung und kann nicht mehr geändert werden.")
     if not submissions_open_for(entry, now):
-        return _l("Die Einreichungsfrist ist abgelaufen. Der Beitrag kann nicht mehr geändert werden.")
+        return closed
     return None
+
+
+def why_not_edit(user: User | None, entry: Entry, now: datetime):
+    """None if the user may change the entry now, else the reason to show."""
+    return _why_not_change(
+        user, entry, now, withdrawn=_l("Dieser Beitrag wurde zurückgezogen."),
+        closed=_l("Die Einreichungsfrist ist abgelaufen. Der Beitrag kann nicht mehr geändert werden."))
 
 
 def can_edit_entry(user: User | None, entry: Entry, now: datetime) -> bool:
@@ -121,16 +128,10 @@ def can_edit_entry(user: User | None, entry: Entry, now: datetime) -> bool:
 def why_not_withdraw(user: User | None, entry: Entry, now: datetime):
     """None if the user may withdraw the entry now (a member, while it is still editable and submission is open),
     else the reason."""
-    if not is_member(user, entry.company):
-        return _l("Dieser Beitrag gehört zu einem anderen Unternehmen.")
-    if entry.status is EntryStatus.WITHDRAWN:
-        return _l("Dieser Beitrag wurde bereits zurückgezogen.")
-    if entry.status not in EDITABLE:
-        return _l("Dieser Beitrag ist bereits in der Prüfung und kann nicht mehr geändert werden.")
-    if not submissions_open_for(entry, now):
-        return _l("Nach Ablauf der Einreichungsfrist kann ein Beitrag nicht mehr zurückgezogen werden. "
-                  "Bitte wenden Sie sich an das Organisationsteam.")
-    return None
+    return _why_not_change(
+        user, entry, now, withdrawn=_l("Dieser Beitrag wurde bereits zurückgezogen."),
+        closed=_l("Nach Ablauf der Einreichungsfrist kann ein Beitrag nicht mehr zurückgezogen werden. "
+                  "Bitte wenden Sie sich an das Organisationsteam."))
 
 
 def can_withdraw_entry(user: User | None, entry: Entry, now: datetime) -> bool:
