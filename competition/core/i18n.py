@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app, has_request_context, request, session
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from .clock import to_berlin
@@ -106,6 +106,10 @@ def percent_filter(value: Decimal | float | None, places: int = 1) -> str:
 
 
 def init_app(app) -> None:
+    """The filters, and `RequestDomain` for Flask-Babel's default domain (after ``babel.init_app``)."""
+    configuration = app.extensions["babel"]
+    if not isinstance(configuration.instance.__dict__.get("domain_instance"), RequestDomain):
+        configuration.instance.domain_instance = RequestDomain(domain=configuration.default_domain)
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["time"] = time_filter
@@ -113,3 +117,24 @@ def init_app(app) -> None:
     app.jinja_env.filters["decimal"] = decimal_filter
     app.jinja_env.filters["percent"] = percent_filter
     app.jinja_env.filters["score"] = score_filter
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, with the translations remembered for the locale of the current context.
+
+    Every ``_()`` in a template and every lazy string asks the domain for its translations: Flask-Babel finds the
+    locale, formats it to a string and looks the pair up in its cache each time, about 15 µs. A company's edit page
+    asks some 80 times (a tenth of the page's CPU in the deadline rush). The answer is kept beside the locale it was
+    made for; ``force_locale`` and ``refresh`` set a new locale object, so the next call looks up again."""
+
+    def get_translations(self):
+        state = g.get("_flask_babel") if has_app_context() else None
+        remembered = getattr(state, "ind_translations", None)
+        if remembered is not None and remembered[0] is getattr(state, "babel_locale", None):
+            return remembered[1]
+        translations = super().get_translations()
+        state = g.get("_flask_babel") if has_app_context() else None
+        locale = getattr(state, "babel_locale", None)
+        if locale is not None:
+            state.ind_translations = (locale, translations)
+        return translations
