@@ -89,18 +89,18 @@ class Sheet:
 
 @dataclass(frozen=True, slots=True)
 class RankedRow:
-    """One entry's place in a ranking (`ranking.ranking_to_json`)."""
+    """One entry's place in a ranking (`ranking.ranking_to_json`, its fields in the same order)."""
     entry: str
     rank: int | None = None
     score: float | None = None
     raw_score: float | None = None
-    calibrated_score: float | None = None
-    median: float | None = None
     sheets: int | None = None
     spread: float | None = None
     rank_interval: tuple[int, int] | None = None
     tie: bool = False
     tie_rule: str | None = None
+    median: float | None = None
+    calibrated_score: float | None = None
     criteria: Mapping[str, float] = field(default_factory=dict)
     flags: tuple[str, ...] = ()
 
@@ -222,6 +222,12 @@ def _items(data: Mapping, key: str, path: str) -> list[tuple[str, dict]]:
     return out
 
 
+def _id(data: Mapping, key: str) -> str:
+    """An entry's or juror's id as the content keys it ("" when missing)."""
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
 def _edition(data: Mapping) -> Edition | None:
     value = data.get("edition")
     if value is None:
@@ -253,7 +259,7 @@ def _scale(data: Mapping) -> Scale | None:
 def _row(path: str, r: dict) -> RankedRow:
     interval = _get(r, "rank_interval", path, list)
     return RankedRow(
-        entry=str(r.get("entry")), rank=_get(r, "rank", path, int), score=_get(r, "score", path, _NUM),
+        entry=_id(r, "entry"), rank=_get(r, "rank", path, int), score=_get(r, "score", path, _NUM),
         raw_score=_get(r, "raw_score", path, _NUM), calibrated_score=_get(r, "calibrated_score", path, _NUM),
         median=_get(r, "median", path, _NUM), sheets=_get(r, "sheets", path, int),
         spread=_get(r, "spread", path, _NUM), rank_interval=tuple(interval) if interval else None,
@@ -268,7 +274,7 @@ def _ranking(value: Any, path: str) -> Ranking:
     return Ranking(
         method=value.get("method"),
         ranking=tuple(_row(p, r) for p, r in _items(value, "ranking", path)),
-        jurors=tuple(JurorOffset(juror=str(j.get("juror")), offset=j.get("offset"), calibrated=j.get("calibrated"),
+        jurors=tuple(JurorOffset(juror=_id(j, "juror"), offset=j.get("offset"), calibrated=j.get("calibrated"),
                                  entries=j.get("entries"), reason=j.get("reason"), component=j.get("component"))
                      for _p, j in _items(value, "jurors", path)),
         kendall_tau=_get(agreement, "kendall_tau", path + "agreement.", _NUM))
@@ -286,10 +292,10 @@ def _decisions(data: Mapping) -> Decisions | None:
                              f"not {type(order).__name__}")
     return Decisions(
         shortlist=tuple(_get(value, "shortlist", path, list, [])),
-        awards=tuple(Award(entry=str(a.get("entry")), category=a.get("category"), kind=a.get("kind"),
+        awards=tuple(Award(entry=_id(a, "entry"), category=a.get("category"), kind=a.get("kind"),
                            place=a.get("place"), justification=a.get("justification"))
                      for _p, a in _items(value, "awards", path)),
-        overrides=tuple(Override(entry=str(o.get("entry")), category=o.get("category"),
+        overrides=tuple(Override(entry=_id(o, "entry"), category=o.get("category"),
                                  from_rank=o.get("from_rank"), to_rank=o.get("to_rank"), reason=o.get("reason"),
                                  by=o.get("by"), at=o.get("at"))
                         for _p, o in _items(value, "overrides", path)),
@@ -328,7 +334,7 @@ def parse(content: dict) -> SnapshotContent:
                             publish_summary=bool(e.get("publish_summary")))
                  for key, e in _dicts(content, "entries").items()},
         jurors={key: Juror(name=j.get("name")) for key, j in _dicts(content, "jurors").items()},
-        sheets=tuple(Sheet(juror=str(s.get("juror")), entry=str(s.get("entry")),
+        sheets=tuple(Sheet(juror=_id(s, "juror"), entry=_id(s, "entry"),
                            scores=dict(_get(s, "scores", p, dict, {})), comments=dict(_get(s, "comments", p, dict, {})),
                            total=_get(s, "total", p, _NUM), overall_comment=s.get("overall_comment"),
                            feedback=s.get("feedback"), submitted_at=s.get("submitted_at"))
