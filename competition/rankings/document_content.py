@@ -4,7 +4,6 @@ as on the page). The templates get plain dicts, built from the typed content."""
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from ..entries.labels import DISTRICT_LABELS
@@ -13,7 +12,7 @@ from .certificates import KIND_LABELS, place_in_words, when
 from .labels import FLAG_LABELS, JUROR_REASON_LABELS, METHOD_LABELS, TIE_RULE_LABELS
 from .models import RankingSnapshot
 from .queries import resolved_content
-from .snapshot_content import Decisions, Ranking, SnapshotContent, parse
+from .snapshot_content import Decisions, Ranking, SnapshotContent, as_dict, parse
 
 
 def read(snapshot: RankingSnapshot) -> dict[str, Any]:
@@ -60,13 +59,8 @@ def common(snapshot: RankingSnapshot) -> dict[str, Any]:
         "frozen_at": when(content.frozen_at),
         "frozen_by": content.frozen_by,
         "scale": scale(content),
-        "criteria": [_fields(c) for c in content.criteria],
+        "criteria": [as_dict(c) for c in content.criteria],
     }
-
-
-def _fields(value: Any) -> dict[str, Any]:
-    """A dataclass of snapshot_content as the dict the templates read (lists where the content has lists)."""
-    return {f.name: list(v) if isinstance(v := getattr(value, f.name), tuple) else v for f in fields(value)}
 
 
 def entry(content: SnapshotContent, entry_id: str) -> dict[str, Any]:
@@ -104,7 +98,7 @@ def rows(content: SnapshotContent, ranking: Ranking | None) -> list[dict[str, An
     rows = []
     for row in ranking.ranking if ranking else ():
         rows.append({
-            **_fields(row),
+            **as_dict(row),
             "entry": entry(content, row.entry),
             "interval": row.rank_interval,
             "tie_rule_label": TIE_RULE_LABELS.get(row.tie_rule) if row.tie_rule else None,
@@ -118,7 +112,7 @@ def jurors(content: SnapshotContent, ranking: Ranking | None) -> list[dict[str, 
     out = []
     for j in ranking.jurors if ranking else ():
         known = content.jurors.get(j.juror)
-        out.append({**_fields(j), "name": (known.name if known else None) or j.juror,
+        out.append({**as_dict(j), "name": (known.name if known else None) or j.juror,
                     "reason_label": JUROR_REASON_LABELS.get(j.reason, j.reason)})
     return out
 
@@ -126,12 +120,12 @@ def jurors(content: SnapshotContent, ranking: Ranking | None) -> list[dict[str, 
 def decisions(content: SnapshotContent) -> dict[str, Any]:
     decisions = content.decisions or Decisions()
     categories = {c["id"]: c["name"] for c in category_refs(content)}
-    awards = [{**_fields(a), "entry": entry(content, a.entry), "category_name": categories.get(a.category, ""),
+    awards = [{**as_dict(a), "entry": entry(content, a.entry), "category_name": categories.get(a.category, ""),
                "kind_label": KIND_LABELS.get(a.kind, a.kind), "place_words": place_in_words(a.place)}
               for a in decisions.awards]
     awards.sort(key=lambda a: (list(categories).index(a["category"]) if a.get("category") in categories else 99,
                                a.get("kind") != "winner", a.get("place") or 99, a["entry"]["number"]))
-    overrides = [{**_fields(o), "entry": entry(content, o.entry), "category_name": categories.get(o.category, ""),
+    overrides = [{**as_dict(o), "entry": entry(content, o.entry), "category_name": categories.get(o.category, ""),
                   "at": when(o.at)} for o in decisions.overrides]
     final_order = {cid: [entry(content, e) for e in order] for cid, order in decisions.final_order.items()}
     return {"shortlist": [entry(content, e) for e in decisions.shortlist], "awards": awards,

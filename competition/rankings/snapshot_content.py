@@ -10,7 +10,7 @@ name, no scale, no decisions…), as the published documents always allowed. A v
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 _MISSING: Any = object()
@@ -188,6 +188,12 @@ class SnapshotContent:
     @property
     def overall_rows(self) -> tuple[RankedRow, ...]:
         return self.overall.ranking if self.overall else ()
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """One of these dataclasses as the dict the content stores (its keys in order, lists where it has lists), for
+    the templates that read the stored dicts."""
+    return {f.name: list(v) if isinstance(v := getattr(value, f.name), tuple) else v for f in fields(value)}
 
 
 # --- reading, with the key path in every error -------------------------------------------------------------------
