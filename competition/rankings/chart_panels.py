@@ -11,13 +11,14 @@ from flask_babel import lazy_gettext as _l
 from . import charts
 from . import document_content as doc
 from .models import RankingSnapshot
+from .snapshot_content import SnapshotContent
 
 
-def score_groups(content: dict) -> list[charts.Distribution]:
+def score_groups(content: SnapshotContent) -> list[charts.Distribution]:
     groups = []
     for category in doc.category_refs(content):
-        rows = doc.category_ranking(content, category["id"]).get("ranking") or []
-        groups.append(charts.Distribution(category["name"], [r["score"] for r in rows if r.get("score") is not None]))
+        rows = doc.category_ranking(content, category["id"]).ranking
+        groups.append(charts.Distribution(category["name"], [r.score for r in rows if r.score is not None]))
     return groups
 
 
@@ -27,13 +28,13 @@ def interval_chart(rows: list[dict], title: str) -> Any:
          for r in rows], title=title)
 
 
-def category_distribution(content: dict, category: dict, rows: list[dict], scale: dict) -> Any:
+def category_distribution(content: SnapshotContent, category: dict, rows: list[dict], scale: dict) -> Any:
     """One category's spread: the total score and each criterion's average, one row each."""
     groups = [charts.Distribution(str(_l("Gesamtpunktzahl")),
                                   [r["score"] for r in rows if r.get("score") is not None])]
-    for criterion in content.get("criteria") or []:
-        values = [(r.get("criteria") or {}).get(criterion["id"]) for r in rows]
-        groups.append(charts.Distribution(criterion.get("name", ""), [v for v in values if v is not None]))
+    for criterion in content.criteria:
+        values = [(r.get("criteria") or {}).get(criterion.id) for r in rows]
+        groups.append(charts.Distribution(criterion.name, [v for v in values if v is not None]))
     return charts.score_distribution(groups, scale_min=scale["min"], scale_max=scale["max"],
                                      title=str(_l("Verteilung der Punktzahlen: %(name)s", name=category["name"])),
                                      row_label=str(_l("Punktzahl und Kriterien")))
@@ -60,8 +61,8 @@ OVERALL_PANEL = "gesamt"
 def page_charts(snapshot: RankingSnapshot) -> list[ChartPanel]:
     """The charts of the organisers' ranking page, one panel per category (its ranking with rank intervals, its
     spread, its jury's leniency) and one for all categories together; the same SVGs as in the jury ranking PDF."""
-    content = doc.read(snapshot)
-    scale = doc.common(snapshot)["scale"]
+    content = doc.parsed(snapshot)
+    scale = doc.scale(content)
     panels = []
     for category in doc.category_refs(content):
         ranking = doc.category_ranking(content, category["id"])
@@ -76,7 +77,7 @@ def page_charts(snapshot: RankingSnapshot) -> list[ChartPanel]:
             panel_charts.append(leniency_chart(jurors, str(_l("Milde und Strenge der Jury: %(name)s", name=name))))
         panels.append(ChartPanel(category["id"], name, str(_l("Kategorie %(name)s", name=name)),
                                  tuple(panel_charts)))
-    overall = content.get("overall") or {}
+    overall = content.overall
     jurors = doc.jurors(content, overall)
     panels.append(ChartPanel(OVERALL_PANEL, str(_l("Alle Kategorien")), str(_l("Alle Kategorien im Vergleich")), (
         interval_chart(doc.rows(content, overall), str(_l("Gesamtrangliste mit Rangintervallen"))),

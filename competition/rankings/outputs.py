@@ -39,6 +39,7 @@ from .certificates import (
 )
 from .design import design_of, find_design
 from .models import RankingSnapshot
+from .snapshot_content import SnapshotContent
 
 Progress = Callable[[int, int], None] | None
 
@@ -49,10 +50,11 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
     """The jury's ranking per category and overall, with every number, the charts and the decisions (PDF/A)."""
     from .reliability_panel import build as reliability_panel
 
-    content = doc.read(snapshot)
+    content = doc.parsed(snapshot)
     context = doc.common(snapshot)
     with force_locale(lang):
-        reliability = reliability_panel(snapshot, content, None, stored_only=True)  # as frozen, never recomputed
+        # as frozen, never recomputed
+        reliability = reliability_panel(snapshot, doc.read(snapshot), None, stored_only=True)
         sections = []
         for category in doc.category_refs(content):
             ranking = doc.category_ranking(content, category["id"])
@@ -63,8 +65,8 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
                              "distribution": chart_panels.category_distribution(content, category, rows,
                                                                                 context["scale"])
                              if rows else None,
-                             "kendall_tau": (ranking.get("agreement") or {}).get("kendall_tau")})
-        overall = content.get("overall") or {}
+                             "kendall_tau": ranking.kendall_tau})
+        overall = content.overall
         overall_rows = doc.rows(content, overall)
         jurors = doc.jurors(content, overall)
         scale = context["scale"]
@@ -73,7 +75,7 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
             "rankings/pdf/internal.html", title=title, lang=lang, variant=ARCHIVE_VARIANT, **context,
             sections=sections, overall_rows=overall_rows,
             overall_chart=chart_panels.interval_chart(overall_rows, str(_l("Gesamtrangliste mit Rangintervallen"))),
-            jurors=jurors, kendall_tau=(overall.get("agreement") or {}).get("kendall_tau"),
+            jurors=jurors, kendall_tau=overall.kendall_tau if overall else None,
             distribution_chart=charts.score_distribution(chart_panels.score_groups(content), scale_min=scale["min"],
                                                          scale_max=scale["max"]),
             leniency_chart=chart_panels.leniency_chart(jurors),
@@ -87,7 +89,7 @@ def internal_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
 def public_pdf(snapshot: RankingSnapshot, *, lang: str = "de", extra_awards: list | None = None) -> bytes:
     """Winners, special mentions with their justification, the finalists (or the shortlist) per category; summaries
     only where the company allowed it; no scores, no juror names (PDF/UA-1)."""
-    content = doc.read(snapshot)
+    content = doc.parsed(snapshot)
     context = doc.common(snapshot)
     decisions = doc.decisions(content)
     judging_round = context["round"]
@@ -96,8 +98,7 @@ def public_pdf(snapshot: RankingSnapshot, *, lang: str = "de", extra_awards: lis
     for category in doc.category_refs(content):
         awards = [a for a in decisions["awards"] if a.get("category") == category["id"]]
         awarded = {a["entry"]["id"] for a in awards}
-        ranked = [doc.entry(content, r["entry"])
-                  for r in doc.category_ranking(content, category["id"]).get("ranking", [])]
+        ranked = [doc.entry(content, r.entry) for r in doc.category_ranking(content, category["id"]).ranking]
         if judging_round.get("is_final"):
             others = [e for e in ranked if e["id"] not in awarded]
         else:
@@ -136,7 +137,8 @@ def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str | None],
                         progress: Progress = None, lang: str = "de") -> bytes:
     """The certificates of the entries in `codes` (entry id → verification code, None for a draft page without a
     code), in that order."""
-    content = doc.read(snapshot)
+    raw = doc.read(snapshot)
+    content = doc.parsed(snapshot)
     context = doc.common(snapshot)
     categories = {c["id"]: c["name"] for c in doc.category_refs(content)}
     awards = {a["entry"]["id"]: a for a in doc.decisions(content)["awards"]}
@@ -146,7 +148,7 @@ def render_certificates(snapshot: RankingSnapshot, codes: dict[str, str | None],
         label = str(_l("QR-Code zur Prüfung dieser Urkunde"))
         for done, (entry_id, code) in enumerate(codes.items(), start=1):
             entry = doc.entry(content, entry_id)
-            kind = certificate_kind(content, entry_id)
+            kind = certificate_kind(raw, entry_id)
             url = verify_url(base_url, code) if code else None
             place = (awards.get(entry_id) or {}).get("place")
             pages.append({"entry": entry, "kind": kind, "kind_label": KIND_LABELS[kind],
@@ -173,38 +175,37 @@ def _shuffle_key(snapshot: RankingSnapshot, entry_id: str, juror: str) -> str:
     return hashlib.sha256(f"{snapshot.sha256}:{entry_id}:{juror}".encode()).hexdigest()
 
 
-def _feedback_letter(snapshot: RankingSnapshot, entry_id: str) -> dict[str, Any]:
-    content = doc.read(snapshot)
+def _feedback_letter(snapshot: RankingSnapshot, entry_id: str, content: SnapshotContent | None = None
+                     ) -> dict[str, Any]:
+    content = content or doc.parsed(snapshot)
     entry = doc.entry(content, entry_id)
-    scale = content.get("scale") or {"min": 0.0, "max": 10.0}
+    scale = doc.scale(content)
     category_name = next((c["name"] for c in doc.category_refs(content) if c["id"] == entry["category"]), "")
-    rows = doc.category_ranking(content, entry["category"]).get("ranking") or []
-    own = next((r for r in rows if r["entry"] == entry_id), None)
+    rows = doc.category_ranking(content, entry["category"]).ranking
+    own = next((r for r in rows if r.entry == entry_id), None)
     if own is None:
-        own = next((r for r in (content.get("overall") or {}).get("ranking", []) if r["entry"] == entry_id), None)
+        own = next((r for r in content.overall_rows if r.entry == entry_id), None)
     criteria = []
     bands = []
-    for criterion in content.get("criteria") or []:
-        values = [r["criteria"][criterion["id"]] for r in rows
-                  if r.get("criteria", {}).get(criterion["id"]) is not None]
-        value = (own or {}).get("criteria", {}).get(criterion["id"])
+    for criterion in content.criteria:
+        values = [r.criteria[criterion.id] for r in rows if r.criteria.get(criterion.id) is not None]
+        value = own.criteria.get(criterion.id) if own else None
         if values:
             low, q1, median, q3, high = charts.quartiles(values)
-            bands.append(charts.CriterionBand(criterion["name"], value, low, q1, median, q3, high))
+            bands.append(charts.CriterionBand(criterion.name, value, low, q1, median, q3, high))
         else:
             low = q1 = median = q3 = high = None
-        criteria.append({"name": criterion["name"], "percent": criterion.get("percent"), "value": value,
+        criteria.append({"name": criterion.name, "percent": criterion.percent, "value": value,
                          "min": low, "q1": q1, "median": median, "q3": q3, "max": high})
-    totals = [r["score"] for r in rows if r.get("score") is not None]
+    totals = [r.score for r in rows if r.score is not None]
     total = None
     if totals:
-        total = {"value": (own or {}).get("score"), "min": min(totals), "median": statistics.median(totals),
+        total = {"value": own.score if own else None, "min": min(totals), "median": statistics.median(totals),
                  "max": max(totals), "count": len(totals)}
-    sheets = [s for s in content.get("sheets") or []
-              if s.get("entry") == entry_id and (s.get("feedback") or "").strip()]
-    sheets.sort(key=lambda s: _shuffle_key(snapshot, entry_id, s.get("juror", "")))
+    sheets = [s for s in content.sheets if s.entry == entry_id and (s.feedback or "").strip()]
+    sheets.sort(key=lambda s: _shuffle_key(snapshot, entry_id, s.juror))
     return {"entry": entry, "category": category_name, "criteria": criteria, "total": total,
-            "feedback": [s["feedback"].strip() for s in sheets],
+            "feedback": [s.feedback.strip() for s in sheets],
             "chart": charts.criterion_profile(bands, scale_min=scale["min"], scale_max=scale["max"]) if bands else None}
 
 
@@ -216,7 +217,7 @@ def feedback_pdf(snapshot: RankingSnapshot, entry_id: str, *, lang: str = "de") 
     """The feedback letter for one company's entry: its criteria against its category, the jury's feedback texts
     without names (PDF/UA-1). Raises KeyError for an entry that is not in the snapshot."""
     entry_id = str(entry_id)
-    if entry_id not in (doc.read(snapshot).get("entries") or {}):
+    if entry_id not in doc.parsed(snapshot).entries:
         raise KeyError(entry_id)
     context = doc.common(snapshot)
     with force_locale(lang):
@@ -230,10 +231,11 @@ def feedback_pdfs(snapshot: RankingSnapshot, progress: Progress = None, *, lang:
     """Every company's feedback letter in one document, each on a new page."""
     context = doc.common(snapshot)
     wanted = _feedback_entries(doc.read(snapshot))
+    content = doc.parsed(snapshot)
     letters = []
     with force_locale(lang):
         for done, entry_id in enumerate(wanted, start=1):
-            letters.append(_feedback_letter(snapshot, entry_id))
+            letters.append(_feedback_letter(snapshot, entry_id, content))
             if progress and done % 10 == 0 and done < len(wanted):
                 progress(done, len(wanted))
         title = str(_l("Rückmeldungen der Jury – %(edition)s", edition=context["edition_name"]))
@@ -249,28 +251,26 @@ def feedback_pdfs(snapshot: RankingSnapshot, progress: Progress = None, *, lang:
 def protocol_pdf(snapshot: RankingSnapshot, *, lang: str = "de") -> bytes:
     """The jury protocol: what was frozen, when and by whom, from which inputs; the decisions with their reasons;
     the jurors; the final order per category (PDF/A)."""
-    content = doc.read(snapshot)
+    content = doc.parsed(snapshot)
     context = doc.common(snapshot)
-    names = content.get("jurors") or {}
     sheets_per_juror: dict[str, int] = {}
-    for sheet in content.get("sheets") or []:
-        sheets_per_juror[sheet.get("juror")] = sheets_per_juror.get(sheet.get("juror"), 0) + 1
-    jurors = sorted(({"name": (v or {}).get("name") or k, "sheets": sheets_per_juror.get(k, 0)}
-                     for k, v in names.items()), key=lambda j: j["name"].casefold())
+    for sheet in content.sheets:
+        sheets_per_juror[sheet.juror] = sheets_per_juror.get(sheet.juror, 0) + 1
+    jurors = sorted(({"name": v.name or k, "sheets": sheets_per_juror.get(k, 0)}
+                     for k, v in content.jurors.items()), key=lambda j: j["name"].casefold())
     decisions = doc.decisions(content)
     orders = []
     for category in doc.category_refs(content):
         order = decisions["final_order"].get(category["id"])
         if order is None:
-            order = [doc.entry(content, r["entry"])
-                     for r in doc.category_ranking(content, category["id"]).get("ranking", [])]
+            order = [doc.entry(content, r.entry) for r in doc.category_ranking(content, category["id"]).ranking]
         orders.append({"category": category, "entries": order})
     with force_locale(lang):
         title = str(_l("Jury-Protokoll – %(round)s", round=context["round"].get("name", "")))
         return render_pdf("rankings/pdf/protocol.html", title=title, lang=lang, variant=ARCHIVE_VARIANT, **context,
                           jurors=jurors, decisions=decisions, orders=orders,
                           design=design_of(find_design(snapshot.edition_id)),
-                          sheet_count=len(content.get("sheets") or []), entry_count=len(content.get("entries") or {}))
+                          sheet_count=len(content.sheets), entry_count=len(content.entries))
 
 
 KINDS = {
@@ -281,4 +281,4 @@ KINDS = {
 
 
 def frozen_at(snapshot: RankingSnapshot) -> datetime | None:
-    return when(doc.read(snapshot).get("frozen_at"))
+    return when(doc.parsed(snapshot).frozen_at)

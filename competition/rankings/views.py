@@ -32,6 +32,7 @@ from .labels import AWARD_LABELS, FLAG_LABELS, METHOD_LABELS, TIE_RULE_LABELS
 from .models import AwardKind, RankingSnapshot
 from .publication import publish_results, withdraw_publication
 from .reliability_views import reliability_context
+from .snapshot_content import Decisions, as_dict, parse
 
 bp = Blueprint("rankings", __name__, url_prefix="/organisation/editions/<int:edition_id>/rankings")
 organiser_only = role_required(Role.ORGANISER)
@@ -90,27 +91,27 @@ def snapshot_fragments(snapshot: RankingSnapshot, *, show_all: bool) -> tuple[Ma
 
 def view_model(snapshot: RankingSnapshot, *, limit: int | None = None) -> dict[str, Any]:
     """What the ranking page shows, straight from the stored content (no recomputation)."""
-    content = queries.resolved_content(snapshot)
-    entries = content["entries"]
-    jurors = content.get("jurors", {})
-    awards = {a["entry"]: a for a in content["decisions"]["awards"]}
-    overrides = {o["entry"]: o for o in content["decisions"]["overrides"]}
-    shortlist = set(content["decisions"]["shortlist"])
+    raw = queries.resolved_content(snapshot)
+    content = parse(raw)
+    decisions = content.decisions or Decisions()
+    awards = {a.entry: a for a in decisions.awards}
+    overrides = {o.entry: o for o in decisions.overrides}
+    shortlist = set(decisions.shortlist)
     categories = []
-    for category in content["categories"]:
-        data = content["by_category"][category["id"]]
-        rows = {row["entry"]: row for row in data["ranking"]}
-        order = content["decisions"]["final_order"].get(category["id"], [r["entry"] for r in data["ranking"]])
+    for category in content.categories:
+        data = content.by_category[category.id]
+        rows = {row.entry: row for row in data.ranking}
+        order = decisions.final_order.get(category.id, [r.entry for r in data.ranking])
         shown = order if limit is None else order[:limit]
         categories.append({
-            "id": category["id"], "name": category["name"], "agreement": data["agreement"]["kendall_tau"],
+            "id": category.id, "name": category.name, "agreement": data.kendall_tau,
             "total": len(order),
-            "rows": [{**rows[e], "position": i, "meta": entries[e], "award": awards.get(e),
+            "rows": [{**as_dict(rows[e]), "position": i, "meta": content.entries[e], "award": awards.get(e),
                       "override": overrides.get(e), "shortlisted": e in shortlist}
                      for i, e in enumerate(shown, start=1)],
-            "jurors": [{**j, "name": jurors.get(j["juror"], {}).get("name", j["juror"])} for j in data["jurors"]],
+            "jurors": [{**as_dict(j), "name": content.juror_name(j.juror)} for j in data.jurors],
         })
-    return {"content": content, "categories": categories, "criteria": content["criteria"],
+    return {"content": raw, "categories": categories, "criteria": content.criteria,
             "verified": services.verify_snapshot(snapshot)}
 
 
