@@ -26,6 +26,7 @@ from . import (
     decisions,
     permissions,
     plan_preview,
+    queries,
     reminders,
     services,
 )
@@ -42,9 +43,9 @@ def _round(edition: Edition, round_id: int) -> JudgingRound:
 
 
 def jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, decision=None, status=200):
-    jurors = db.session.scalars(services.jurors()).all()
+    jurors = db.session.scalars(queries.jurors()).all()
     profiles = {p.user_id: p for p in db.session.scalars(db.select(JurorProfile))}
-    expertise = services.expertise_of([j.id for j in jurors])
+    expertise = queries.expertise_of([j.id for j in jurors])
     categories = {c.id: c.name for c in edition.categories}
     companies = services.participating_companies(edition)
     company_ids = {c.id for c in companies}
@@ -97,7 +98,7 @@ def detect(edition_id: int):
 def set_conflict(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     form = OrganiserConflictForm()
-    form.juror_id.choices = [(j.id, j.full_name) for j in db.session.scalars(services.jurors())]
+    form.juror_id.choices = [(j.id, j.full_name) for j in db.session.scalars(queries.jurors())]
     form.company_id.choices = [(c.id, c.legal_name) for c in services.participating_companies(edition)]
     if form.validate_on_submit():
         juror = db.get_or_404(User, form.juror_id.data)
@@ -192,7 +193,7 @@ def _preview_details(preview, before: Counter):
     jurors = {juror_id: user.full_name for juror_id, user in preview.jurors.items()}
     labels = {entry_id: entry.number or entry.title for entry_id, entry in preview.entries.items()}
     pairs = [(int(j), int(e)) for j, e in preview.plan.assignments]
-    expertise = services.expertise_of(list(jurors))
+    expertise = queries.expertise_of(list(jurors))
     changes = plan_preview.juror_changes(jurors=jurors, capacities=preview.capacities, before=dict(before),
                                          assignments=pairs, new=preview.new, removed=preview.removed, labels=labels)
     entries = {entry_id: (f"{entry.number or ''} {entry.title}".strip(), entry.category_id, entry.category.name)
@@ -205,20 +206,20 @@ def _preview_details(preview, before: Counter):
 
 
 def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=None, status=200):
-    entries = services.round_entries(judging_round)
-    pool = services.round_pool(judging_round)
+    entries = queries.round_entries(judging_round)
+    pool = queries.round_pool(judging_round)
     has_own_pool = db.session.scalar(db.select(db.func.count()).select_from(services.RoundJuror)
                                      .where(services.RoundJuror.round_id == judging_round.id))
     chosen = {u.id for u, _c in pool} if has_own_pool else set()
-    assignments = services.current_assignments(judging_round)
+    assignments = queries.current_assignments(judging_round)
     per_juror = Counter(a.user_id for a in assignments)
     per_entry = Counter(a.entry_id for a in assignments)
-    expertise = services.expertise_of([u.id for u, _c in pool])
+    expertise = queries.expertise_of([u.id for u, _c in pool])
     category_of = {e.id: e.category_id for e in entries}
     experts_per_entry = Counter(a.entry_id for a in assignments
                                 if category_of.get(a.entry_id) in expertise.get(a.user_id, set()))
     profiles = {p.user_id: p.capacity for p in db.session.scalars(db.select(JurorProfile))}
-    all_jurors = db.session.scalars(services.jurors()).all()
+    all_jurors = db.session.scalars(queries.jurors()).all()
     changes, plans = _preview_details(preview, per_juror) if preview else ([], [])
     return render_template(
         "judging/admin/assignments.html", edition=edition, judging_round=judging_round, entries=entries, pool=pool,
@@ -246,7 +247,7 @@ def set_pool(edition_id: int, round_id: int):
     if form.validate_on_submit():
         capacities = {}
         try:
-            for juror in db.session.scalars(services.jurors()):
+            for juror in db.session.scalars(queries.jurors()):
                 if request.form.get(f"take_{juror.id}"):
                     capacities[juror.id] = db_int(request.form.get(f"capacity_{juror.id}", "0"))
         except ValueError:
@@ -298,9 +299,9 @@ def apply(edition_id: int, round_id: int):
 def matrix(edition_id: int, round_id: int):
     edition = db.get_or_404(Edition, edition_id)
     judging_round = _round(edition, round_id)
-    entries = services.round_entries(judging_round)
-    jurors = [u for u, _c in services.round_pool(judging_round)]
-    assigned = {(a.user_id, a.entry_id) for a in services.current_assignments(judging_round)}
+    entries = queries.round_entries(judging_round)
+    jurors = [u for u, _c in queries.round_pool(judging_round)]
+    assigned = {(a.user_id, a.entry_id) for a in queries.current_assignments(judging_round)}
     pairs = conflict_check.conflict_map(juror_ids=[j.id for j in jurors], entries=entries).pairs()
     return render_template("judging/admin/matrix.html", edition=edition, judging_round=judging_round,
                            entries=entries, jurors=jurors, assigned=assigned, conflicted=pairs,
