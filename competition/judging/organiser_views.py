@@ -32,7 +32,7 @@ from . import (
 )
 from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
 from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm, decision_form
-from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
+from .models import CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias
 
 bp = Blueprint("jury_admin", __name__, url_prefix="/organisation/editions/<int:edition_id>")
 organiser_only = role_required(Role.ORGANISER)
@@ -44,12 +44,12 @@ def _round(edition: Edition, round_id: int) -> JudgingRound:
 
 def jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, decision=None, status=200):
     jurors = db.session.scalars(queries.jurors()).all()
-    profiles = {p.user_id: p for p in db.session.scalars(db.select(JurorProfile))}
+    profiles = queries.juror_profiles()
     expertise = queries.expertise_of([j.id for j in jurors])
     categories = {c.id: c.name for c in edition.categories}
     companies = services.participating_companies(edition)
     company_ids = {c.id for c in companies}
-    conflicts = [c for c in db.session.scalars(db.select(Conflict).order_by(Conflict.status, Conflict.created_at))
+    conflicts = [c for c in db.session.scalars(queries.conflicts_by_status())
                  if c.company_id in company_ids or (c.entry is not None and c.entry.edition_id == edition.id)]
     standing = conflict_check.standing_company_conflicts([j.id for j in jurors], company_ids)
     company_names = {c.id: c.legal_name for c in companies}
@@ -67,8 +67,8 @@ def jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_fo
         "judging/admin/jury.html", edition=edition, jurors=jurors, profiles=profiles, expertise=expertise,
         categories=categories, conflicts=conflicts, conflict_form=conflict_form,
         group_form=group_form or GroupForm(formdata=None), alias_form=alias_form or AliasForm(formdata=None),
-        groups=db.session.scalars(db.select(CompanyGroup).order_by(CompanyGroup.name)).all(),
-        aliases=db.session.scalars(db.select(DomainAlias).order_by(DomainAlias.domain)).all(),
+        groups=db.session.scalars(queries.company_groups()).all(),
+        aliases=db.session.scalars(queries.domain_aliases()).all(),
         action_form=ConfirmForm(), ConflictSource=ConflictSource, ConflictStatus=ConflictStatus,
         standing=standing_rows, standing_pairs=set(standing), open_decisions=open_items, decision_forms=forms,
         failed_decision=decision[0] if decision else None,
@@ -208,8 +208,7 @@ def _preview_details(preview, before: Counter):
 def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=None, status=200):
     entries = queries.round_entries(judging_round)
     pool = queries.round_pool(judging_round)
-    has_own_pool = db.session.scalar(db.select(db.func.count()).select_from(services.RoundJuror)
-                                     .where(services.RoundJuror.round_id == judging_round.id))
+    has_own_pool = queries.round_pool_size(judging_round)
     chosen = {u.id for u, _c in pool} if has_own_pool else set()
     assignments = queries.current_assignments(judging_round)
     per_juror = Counter(a.user_id for a in assignments)
@@ -218,7 +217,7 @@ def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=N
     category_of = {e.id: e.category_id for e in entries}
     experts_per_entry = Counter(a.entry_id for a in assignments
                                 if category_of.get(a.entry_id) in expertise.get(a.user_id, set()))
-    profiles = {p.user_id: p.capacity for p in db.session.scalars(db.select(JurorProfile))}
+    profiles = {user_id: p.capacity for user_id, p in queries.juror_profiles().items()}
     all_jurors = db.session.scalars(queries.jurors()).all()
     changes, plans = _preview_details(preview, per_juror) if preview else ([], [])
     return render_template(
@@ -317,8 +316,7 @@ def toggle(edition_id: int, round_id: int):
     entry = db.get_or_404(Entry, request.form.get("entry_id", type=db_int) or 0)
     juror = db.get_or_404(User, request.form.get("juror_id", type=db_int) or 0)
     if form.validate_on_submit():
-        existing = db.session.scalar(db.select(Assignment).where(
-            Assignment.round_id == judging_round.id, Assignment.entry_id == entry.id, Assignment.user_id == juror.id))
+        existing = queries.assignment_for(judging_round, entry_id=entry.id, juror_id=juror.id)
         if existing is not None:
             confirmed = request.form.get("confirm") == "1"
             try:

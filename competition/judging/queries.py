@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..accounts.models import Role, User, UserRole
 from ..core.errors import ValidationFailed
@@ -18,6 +18,9 @@ from ..extensions import db
 from .assignment import GERN, LIEBER_NICHT
 from .models import (
     Assignment,
+    CompanyGroup,
+    Conflict,
+    DomainAlias,
     JurorExpertise,
     JurorProfile,
     Preference,
@@ -53,6 +56,23 @@ def expertise_of(user_ids: list[int]) -> dict[int, set[int]]:
 def jurors():
     return (select(User).join(UserRole).where(UserRole.role == Role.JUROR, User.is_active_account.is_(True))
             .order_by(User.full_name, User.id))
+
+
+def juror_profiles() -> dict[int, JurorProfile]:
+    """Every juror profile, by user id."""
+    return {p.user_id: p for p in db.session.scalars(select(JurorProfile))}
+
+
+def conflicts_by_status():
+    return select(Conflict).order_by(Conflict.status, Conflict.created_at)
+
+
+def company_groups():
+    return select(CompanyGroup).order_by(CompanyGroup.name)
+
+
+def domain_aliases():
+    return select(DomainAlias).order_by(DomainAlias.domain)
 
 
 def system_actor() -> User:
@@ -104,6 +124,17 @@ def round_pool(judging_round: JudgingRound) -> list[tuple[User, int]]:
         return [(user, capacity) for user, capacity in chosen]
     profiles = {p.user_id: p.capacity for p in db.session.scalars(select(JurorProfile))}
     return [(user, profiles.get(user.id, 0)) for user in db.session.scalars(jurors())]
+
+
+def round_pool_size(judging_round: JudgingRound) -> int:
+    """How many jurors were chosen for the round (0: the round takes every juror, see `round_pool`)."""
+    return db.session.scalar(select(func.count()).select_from(RoundJuror)
+                             .where(RoundJuror.round_id == judging_round.id))
+
+
+def assignment_for(judging_round: JudgingRound, *, entry_id: int, juror_id: int) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(
+        Assignment.round_id == judging_round.id, Assignment.entry_id == entry_id, Assignment.user_id == juror_id))
 
 
 def current_assignments(judging_round: JudgingRound) -> list[Assignment]:
