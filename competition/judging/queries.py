@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..accounts.models import Role, User, UserRole
+from ..core.audit import AuditEvent
 from ..core.errors import ValidationFailed
+from ..core.ids import db_int
 from ..editions.models import Edition, JudgingRound
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
@@ -177,3 +179,66 @@ def planner_preferences(judging_round: JudgingRound, juror_ids: Iterable[int],
         Preference.value.in_([PreferenceValue.GERN, PreferenceValue.LIEBER_NICHT])))
     return tuple((str(user_id), str(entry_id), PLANNER_VALUES[value]) for user_id, entry_id, value in rows
                  if user_id in jurors and entry_id in entries)
+
+
+# --- the audit trail (organiser pages) ---------------------------------------------------------------------------
+
+def entry_id_by_number(number: str) -> int | None:
+    """The id of the entry with this number (or this id), None when there is none."""
+    try:
+        as_id = db_int(number)
+    except ValueError:
+        as_id = -1
+    return db.session.scalar(select(Entry.id).where(or_(Entry.number == number, Entry.id == as_id)))
+
+
+def audit_events(*, action: str = "", actor_id: int | None = None, entry_id: int | None = None,
+                 unknown_entry: bool = False, since: datetime | None = None, before: datetime | None = None):
+    """`select(AuditEvent)` filtered by action, person, entry (events on it or naming it in their data) and time
+    (`since` inclusive, `before` exclusive, UTC); `unknown_entry` (an entry asked for that does not exist) matches
+    nothing."""
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if unknown_entry:
+        query = query.where(AuditEvent.id == -1)
+    elif entry_id is not None:
+        query = query.where(or_(
+            and_(AuditEvent.object_type == "entry", AuditEvent.object_id == entry_id),
+            AuditEvent.data["entry"].as_integer() == entry_id,
+            AuditEvent.data["entry_id"].as_integer() == entry_id,
+        ))
+    if since:
+        query = query.where(AuditEvent.occurred_at >= since)
+    if before:
+        query = query.where(AuditEvent.occurred_at < before)
+    return query
+
+
+def count_of(query) -> int:
+    """How many rows a `select(...)` returns."""
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def audit_event_count(*, after_id: int | None = None) -> int:
+    """How many events the trail holds (newer than `after_id`, if given)."""
+    query = select(func.count()).select_from(AuditEvent)
+    if after_id is not None:
+        query = query.where(AuditEvent.id > after_id)
+    return db.session.scalar(query)
+
+
+def names_of(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def audit_people() -> list[tuple[int, str]]:
+    """Everyone who appears in the trail, for the person filter (one query)."""
+    actor_ids = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct().scalar_subquery()
+    return list(db.session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))
+                                   .order_by(User.full_name)).all())
