@@ -21,7 +21,7 @@ from ..editions.phases import PHASE_ORDER, Phase
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..jobs.models import Job, JobStatus
-from ..judging import services as judging_services
+from ..judging import queries as judging_queries
 from ..judging.models import Assignment, Conflict, ConflictSource, ConflictStatus, ScoreSheet, SheetStatus
 from ..rankings import freezing
 from ..rankings.models import Publication, RankingSnapshot
@@ -113,7 +113,7 @@ def _status_counts(edition: Edition) -> dict[EntryStatus, int]:
 def _round_todos(edition: Edition, judging_round: JudgingRound, now: datetime, phase: Phase) -> list[Todo]:
     todos: list[Todo] = []
     args = {"edition_id": edition.id, "round_id": judging_round.id}
-    entry_ids = judging_services.round_entry_ids(judging_round)
+    entry_ids = judging_queries.round_entry_ids(judging_round)
     assigned = db.session.scalar(select(func.count()).select_from(Assignment)
                                  .where(Assignment.round_id == judging_round.id))
     started = assigned > 0 or phase in (Phase.JURY, Phase.DELIBERATION) or (judging_round.is_first and \

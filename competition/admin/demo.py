@@ -555,6 +555,7 @@ def seed_scores(*, edition: Edition, organiser: User, seed: int, now: datetime) 
     trail and round lock are as in real use. Only assignments without a sheet get one: running it again adds
     nothing, and a sheet a person has started is never touched."""
     from ..editions.phases import Phase
+    from ..judging import queries as jury_queries
     from ..judging import services as jury_services
     from ..judging import sheets as sheet_services
 
@@ -562,7 +563,7 @@ def seed_scores(*, edition: Edition, organiser: User, seed: int, now: datetime) 
         return ScoreSeedResult(0, 0, 0, 0, 0, False)
     preliminary = edition.rounds[0]
     criteria = list(preliminary.criteria)
-    assignments = jury_services.current_assignments(preliminary)
+    assignments = jury_queries.current_assignments(preliminary)
     keys = {a.id: (a.user.email, _entry_key(a.entry)) for a in assignments}
     plan = plan_scores(pairs=list(keys.values()), criteria=[c.name for c in criteria], scale=preliminary.scale,
                        seed=seed)

@@ -11,9 +11,8 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role
 from ..core.audit import AuditEvent, first_broken_link
 from ..core.audit_labels import ACTION_GROUPS, ACTION_LABELS, action_label, detail_lines, object_label
 from ..core.clock import berlin_to_utc, to_berlin
@@ -21,8 +20,8 @@ from ..core.i18n import datetime_filter, decimal_filter
 from ..core.ids import db_int
 from ..core.permissions import role_required
 from ..core.tabular import neutralise
-from ..entries.models import Entry
 from ..extensions import db
+from . import queries
 
 bp = Blueprint("audit", __name__, url_prefix="/organisation")
 organiser_only = role_required(Role.ORGANISER)
@@ -80,47 +79,19 @@ def _read_filter() -> tuple[AuditFilter, dict, dict]:
 
 
 def _query(flt: AuditFilter, errors: dict):
-    query = select(AuditEvent)
-    if flt.action:
-        query = query.where(AuditEvent.action == flt.action)
-    if flt.actor_id is not None:
-        query = query.where(AuditEvent.actor_id == flt.actor_id)
+    entry_id, unknown_entry = None, False
     if flt.entry_number:
-        try:
-            as_id = db_int(flt.entry_number)
-        except ValueError:
-            as_id = -1
-        entry_id = db.session.scalar(select(Entry.id).where(or_(Entry.number == flt.entry_number, Entry.id == as_id)))
+        entry_id = queries.entry_id_by_number(flt.entry_number)
         if entry_id is None:
             errors["entry"] = _("Einen Beitrag mit der Nummer „%(number)s“ gibt es nicht.", number=flt.entry_number)
-            query = query.where(AuditEvent.id == -1)
-        else:
-            query = query.where(or_(
-                and_(AuditEvent.object_type == "entry", AuditEvent.object_id == entry_id),
-                AuditEvent.data["entry"].as_integer() == entry_id,
-                AuditEvent.data["entry_id"].as_integer() == entry_id,
-            ))
+            unknown_entry = True
+    since = before = None
     if flt.date_from:
-        start = datetime.combine(flt.date_from, datetime.min.time())
-        query = query.where(AuditEvent.occurred_at >= berlin_to_utc(start))
+        since = berlin_to_utc(datetime.combine(flt.date_from, datetime.min.time()))
     if flt.date_to:
-        end = datetime.combine(flt.date_to + timedelta(days=1), datetime.min.time())
-        query = query.where(AuditEvent.occurred_at < berlin_to_utc(end))
-    return query
-
-
-def _actors(ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
-
-
-def _people() -> list[tuple[int, str]]:
-    """Everyone who appears in the trail, for the person filter (one query)."""
-    actor_ids = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct().scalar_subquery()
-    return list(db.session.execute(select(User.id, User.full_name).where(User.id.in_(actor_ids))
-                                   .order_by(User.full_name)).all())
+        before = berlin_to_utc(datetime.combine(flt.date_to + timedelta(days=1), datetime.min.time()))
+    return queries.audit_events(action=flt.action, actor_id=flt.actor_id, entry_id=entry_id,
+                                unknown_entry=unknown_entry, since=since, before=before)
 
 
 def _row(event: AuditEvent, actors: dict[int, str]) -> dict:
@@ -140,24 +111,24 @@ def audit():
     flt, errors, raw = _read_filter()
     query = _query(flt, errors)
     page = max(request.args.get("page", 1, type=db_int) or 1, 1)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = queries.count_of(query)
     pages = max(math.ceil(total / PAGE_SIZE), 1)
     page = min(page, pages)
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE_SIZE)
                                 .offset((page - 1) * PAGE_SIZE)).all()
-    actors = _actors(e.actor_id for e in events)
+    actors = queries.names_of(e.actor_id for e in events)
 
     chain = None
     if request.args.get("check"):
         broken = first_broken_link()
-        chain = {"broken": broken, "count": db.session.scalar(select(func.count()).select_from(AuditEvent))}
+        chain = {"broken": broken, "count": queries.audit_event_count()}
         if broken is not None:
             chain["label"] = action_label(broken.action)
-            newer = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.id > broken.id))
+            newer = queries.audit_event_count(after_id=broken.id)
             chain["page"] = newer // PAGE_SIZE + 1
     return render_template(
         "judging/admin/audit.html", rows=[_row(e, actors) for e in events], page=page, pages=pages, total=total,
-        chain=chain, groups=ACTION_GROUPS, people=_people(), flt=flt, raw=raw, errors=errors,
+        chain=chain, groups=ACTION_GROUPS, people=queries.audit_people(), flt=flt, raw=raw, errors=errors,
     ), 400 if errors else 200
 
 
@@ -167,7 +138,7 @@ def audit_csv():
     flt, errors, _raw = _read_filter()
     query = _query(flt, errors)
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(CSV_LIMIT)).all()
-    actors = _actors(e.actor_id for e in events)
+    actors = queries.names_of(e.actor_id for e in events)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Nr."), _("Zeitpunkt"), _("Person"), _("Aktion"), _("Objekt"), _("Angaben"), _("Prüfsumme")])

@@ -13,7 +13,7 @@ from ..core.errors import DomainError
 from ..editions import services as edition_services
 from ..editions.models import Edition, JudgingRound
 from ..extensions import db
-from . import reminders, services
+from . import queries, reminders, services
 
 cli = AppGroup("judging", help="Jury: Zuweisung und Erinnerungen / jury assignment and reminders.")
 
@@ -30,7 +30,7 @@ def _round(edition: Edition, position: int | None) -> JudgingRound:
     if not edition.rounds:
         raise click.ClickException(f"„{edition.name}“ hat noch keine Bewertungsrunde.")
     if position is None:
-        return services.current_round(edition, utcnow())
+        return queries.current_round(edition, utcnow())
     for judging_round in edition.rounds:
         if judging_round.position == position:
             return judging_round
@@ -50,7 +50,7 @@ def assign(slug: str, position: int | None, dry_run: bool, as_json: bool) -> Non
     try:
         preview = services.plan_round(judging_round=judging_round)
         if not dry_run:
-            organiser = services.system_actor()
+            organiser = queries.system_actor()
             preview = services.apply_plan(judging_round=judging_round, digest=preview.digest, by=organiser,
                                           now=utcnow())
     except DomainError as exc:

@@ -26,12 +26,13 @@ from . import (
     decisions,
     permissions,
     plan_preview,
+    queries,
     reminders,
     services,
 )
 from . import tasks as _tasks  # noqa: F401 - registers the reminder job (also in workers)
 from .forms import AliasForm, ApplyPlanForm, GroupForm, OrganiserConflictForm, decision_form
-from .models import Assignment, CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias, JurorProfile
+from .models import CompanyGroup, Conflict, ConflictSource, ConflictStatus, DomainAlias
 
 bp = Blueprint("jury_admin", __name__, url_prefix="/organisation/editions/<int:edition_id>")
 organiser_only = role_required(Role.ORGANISER)
@@ -42,13 +43,13 @@ def _round(edition: Edition, round_id: int) -> JudgingRound:
 
 
 def jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_form=None, decision=None, status=200):
-    jurors = db.session.scalars(services.jurors()).all()
-    profiles = {p.user_id: p for p in db.session.scalars(db.select(JurorProfile))}
-    expertise = services.expertise_of([j.id for j in jurors])
+    jurors = db.session.scalars(queries.jurors()).all()
+    profiles = queries.juror_profiles()
+    expertise = queries.expertise_of([j.id for j in jurors])
     categories = {c.id: c.name for c in edition.categories}
     companies = services.participating_companies(edition)
     company_ids = {c.id for c in companies}
-    conflicts = [c for c in db.session.scalars(db.select(Conflict).order_by(Conflict.status, Conflict.created_at))
+    conflicts = [c for c in db.session.scalars(queries.conflicts_by_status())
                  if c.company_id in company_ids or (c.entry is not None and c.entry.edition_id == edition.id)]
     standing = conflict_check.standing_company_conflicts([j.id for j in jurors], company_ids)
     company_names = {c.id: c.legal_name for c in companies}
@@ -66,8 +67,8 @@ def jury_page(edition: Edition, *, conflict_form=None, group_form=None, alias_fo
         "judging/admin/jury.html", edition=edition, jurors=jurors, profiles=profiles, expertise=expertise,
         categories=categories, conflicts=conflicts, conflict_form=conflict_form,
         group_form=group_form or GroupForm(formdata=None), alias_form=alias_form or AliasForm(formdata=None),
-        groups=db.session.scalars(db.select(CompanyGroup).order_by(CompanyGroup.name)).all(),
-        aliases=db.session.scalars(db.select(DomainAlias).order_by(DomainAlias.domain)).all(),
+        groups=db.session.scalars(queries.company_groups()).all(),
+        aliases=db.session.scalars(queries.domain_aliases()).all(),
         action_form=ConfirmForm(), ConflictSource=ConflictSource, ConflictStatus=ConflictStatus,
         standing=standing_rows, standing_pairs=set(standing), open_decisions=open_items, decision_forms=forms,
         failed_decision=decision[0] if decision else None,
@@ -97,7 +98,7 @@ def detect(edition_id: int):
 def set_conflict(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     form = OrganiserConflictForm()
-    form.juror_id.choices = [(j.id, j.full_name) for j in db.session.scalars(services.jurors())]
+    form.juror_id.choices = [(j.id, j.full_name) for j in db.session.scalars(queries.jurors())]
     form.company_id.choices = [(c.id, c.legal_name) for c in services.participating_companies(edition)]
     if form.validate_on_submit():
         juror = db.get_or_404(User, form.juror_id.data)
@@ -192,7 +193,7 @@ def _preview_details(preview, before: Counter):
     jurors = {juror_id: user.full_name for juror_id, user in preview.jurors.items()}
     labels = {entry_id: entry.number or entry.title for entry_id, entry in preview.entries.items()}
     pairs = [(int(j), int(e)) for j, e in preview.plan.assignments]
-    expertise = services.expertise_of(list(jurors))
+    expertise = queries.expertise_of(list(jurors))
     changes = plan_preview.juror_changes(jurors=jurors, capacities=preview.capacities, before=dict(before),
                                          assignments=pairs, new=preview.new, removed=preview.removed, labels=labels)
     entries = {entry_id: (f"{entry.number or ''} {entry.title}".strip(), entry.category_id, entry.category.name)
@@ -205,20 +206,19 @@ def _preview_details(preview, before: Counter):
 
 
 def _assignment_page(edition: Edition, judging_round: JudgingRound, *, preview=None, status=200):
-    entries = services.round_entries(judging_round)
-    pool = services.round_pool(judging_round)
-    has_own_pool = db.session.scalar(db.select(db.func.count()).select_from(services.RoundJuror)
-                                     .where(services.RoundJuror.round_id == judging_round.id))
+    entries = queries.round_entries(judging_round)
+    pool = queries.round_pool(judging_round)
+    has_own_pool = queries.round_pool_size(judging_round)
     chosen = {u.id for u, _c in pool} if has_own_pool else set()
-    assignments = services.current_assignments(judging_round)
+    assignments = queries.current_assignments(judging_round)
     per_juror = Counter(a.user_id for a in assignments)
     per_entry = Counter(a.entry_id for a in assignments)
-    expertise = services.expertise_of([u.id for u, _c in pool])
+    expertise = queries.expertise_of([u.id for u, _c in pool])
     category_of = {e.id: e.category_id for e in entries}
     experts_per_entry = Counter(a.entry_id for a in assignments
                                 if category_of.get(a.entry_id) in expertise.get(a.user_id, set()))
-    profiles = {p.user_id: p.capacity for p in db.session.scalars(db.select(JurorProfile))}
-    all_jurors = db.session.scalars(services.jurors()).all()
+    profiles = {user_id: p.capacity for user_id, p in queries.juror_profiles().items()}
+    all_jurors = db.session.scalars(queries.jurors()).all()
     changes, plans = _preview_details(preview, per_juror) if preview else ([], [])
     return render_template(
         "judging/admin/assignments.html", edition=edition, judging_round=judging_round, entries=entries, pool=pool,
@@ -246,7 +246,7 @@ def set_pool(edition_id: int, round_id: int):
     if form.validate_on_submit():
         capacities = {}
         try:
-            for juror in db.session.scalars(services.jurors()):
+            for juror in db.session.scalars(queries.jurors()):
                 if request.form.get(f"take_{juror.id}"):
                     capacities[juror.id] = db_int(request.form.get(f"capacity_{juror.id}", "0"))
         except ValueError:
@@ -298,9 +298,9 @@ def apply(edition_id: int, round_id: int):
 def matrix(edition_id: int, round_id: int):
     edition = db.get_or_404(Edition, edition_id)
     judging_round = _round(edition, round_id)
-    entries = services.round_entries(judging_round)
-    jurors = [u for u, _c in services.round_pool(judging_round)]
-    assigned = {(a.user_id, a.entry_id) for a in services.current_assignments(judging_round)}
+    entries = queries.round_entries(judging_round)
+    jurors = [u for u, _c in queries.round_pool(judging_round)]
+    assigned = {(a.user_id, a.entry_id) for a in queries.current_assignments(judging_round)}
     pairs = conflict_check.conflict_map(juror_ids=[j.id for j in jurors], entries=entries).pairs()
     return render_template("judging/admin/matrix.html", edition=edition, judging_round=judging_round,
                            entries=entries, jurors=jurors, assigned=assigned, conflicted=pairs,
@@ -316,8 +316,7 @@ def toggle(edition_id: int, round_id: int):
     entry = db.get_or_404(Entry, request.form.get("entry_id", type=db_int) or 0)
     juror = db.get_or_404(User, request.form.get("juror_id", type=db_int) or 0)
     if form.validate_on_submit():
-        existing = db.session.scalar(db.select(Assignment).where(
-            Assignment.round_id == judging_round.id, Assignment.entry_id == entry.id, Assignment.user_id == juror.id))
+        existing = queries.assignment_for(judging_round, entry_id=entry.id, juror_id=juror.id)
         if existing is not None:
             confirmed = request.form.get("confirm") == "1"
             try:

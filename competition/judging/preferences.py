@@ -73,7 +73,7 @@ def close_phase(*, judging_round: JudgingRound, by: User, now: datetime) -> Pref
 # --- who may mark ------------------------------------------------------------------------------------------------
 
 def in_pool(user: User, judging_round: JudgingRound) -> bool:
-    return any(member.id == user.id for member, _capacity in services.round_pool(judging_round))
+    return any(member.id == user.id for member, _capacity in queries.round_pool(judging_round))
 
 
 def why_not_mark(user: User, judging_round: JudgingRound, now: datetime):
@@ -154,7 +154,7 @@ class _Marking:
 
     @classmethod
     def of(cls, juror: User, judging_round: JudgingRound) -> _Marking:
-        round_entries = services.round_entries(judging_round)
+        round_entries = queries.round_entries(judging_round)
         visibility = Visibility.of([juror.id], round_entries)
         entries = visibility.entries_for(juror.id, round_entries)
         own_only = visibility.own_only.get(juror.id, set())
@@ -281,8 +281,8 @@ class JurorProgress:
 
 def round_progress(judging_round: JudgingRound) -> list[JurorProgress]:
     """Per juror of the round's pool: how much of their list they have marked, in a handful of queries."""
-    entries = services.round_entries(judging_round)
-    pool = services.round_pool(judging_round)
+    entries = queries.round_entries(judging_round)
+    pool = queries.round_pool(judging_round)
     visibility = Visibility.of([juror.id for juror, _capacity in pool], entries)
     marks: dict[int, dict[int, Preference]] = defaultdict(dict)
     for mark in db.session.scalars(queries.preferences_in_round(judging_round)):

@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..editions.models import Category, JudgingRound
 from ..entries.models import Entry
 from ..extensions import db
-from . import scoring, services, sheets
+from . import queries, scoring, sheets
 from .models import Assignment, ScoreSheet, ScoreSheetEvent, ScoringExtension, SheetStatus
 from .window import ScoringWindow, latest
 
@@ -118,7 +118,7 @@ class RoundProgress:
 def round_progress(judging_round: JudgingRound, *, now: datetime) -> RoundProgress:
     pairs = _assignment_pairs(judging_round)
     assigned = {(entry_id, user_id) for entry_id, user_id, _name in pairs}
-    entries = services.round_entries(judging_round)
+    entries = queries.round_entries(judging_round)
     # An entry that left the round (e.g. withdrawn) but still has assignments stays visible.
     missing_ids = {entry_id for entry_id, _u, _n in pairs} - {e.id for e in entries}
     if missing_ids:

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from ..accounts.models import Role, User, UserRole
+from ..accounts.models import Role, User
 from ..core import audit
 from ..core.errors import DomainError, Locked, PermissionDenied, ValidationFailed
 from ..core.permissions import require_organiser
-from ..editions.models import Category, Edition, JudgingRound
-from ..entries.models import Entry, EntryStatus
+from ..editions.models import JudgingRound
+from ..entries.models import Entry
 from ..extensions import db
 from . import assignment as planner
 from . import conflict_check, permissions, queries
@@ -36,13 +35,7 @@ from .models import (
     JurorExpertise,
     JurorProfile,
     RoundJuror,
-    ShortlistEntry,
 )
-
-# Entries that take part in a round: the first round takes every eligible entry, a later one the shortlist.
-FIRST_ROUND_STATUSES = (EntryStatus.ELIGIBLE, EntryStatus.IN_REVIEW, EntryStatus.SHORTLISTED, EntryStatus.AWARDED,
-                        EntryStatus.NOT_AWARDED)
-LATER_ROUND_STATUSES = (EntryStatus.SHORTLISTED, EntryStatus.AWARDED, EntryStatus.NOT_AWARDED)
 
 
 class AssignmentImpossible(DomainError):
@@ -66,10 +59,6 @@ def _require_not_frozen(judging_round: JudgingRound) -> None:
 
 
 # --- profiles ----------------------------------------------------------------------------------------------------
-
-def profile_of(user: User) -> JurorProfile | None:
-    return db.session.scalar(select(JurorProfile).where(JurorProfile.user_id == user.id))
-
 
 @dataclass(frozen=True)
 class ProfileData:
@@ -97,7 +86,7 @@ def save_profile(*, user: User, data: ProfileData, by: User, now: datetime) -> J
             )
         if domain and domain not in domains:
             domains.append(domain)
-    profile = profile_of(user)
+    profile = queries.profile_of(user)
     if profile is None:
         profile = JurorProfile(user_id=user.id)
         db.session.add(profile)
@@ -114,53 +103,7 @@ def save_profile(*, user: User, data: ProfileData, by: User, now: datetime) -> J
     return profile
 
 
-def expertise_of(user_ids: list[int]) -> dict[int, set[int]]:
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = db.session.execute(select(JurorExpertise.user_id, JurorExpertise.category_id)
-                              .where(JurorExpertise.user_id.in_(user_ids))) if user_ids else []
-    for user_id, category_id in rows:
-        result[user_id].add(category_id)
-    return result
-
-
-def jurors():
-    return (select(User).join(UserRole).where(UserRole.role == Role.JUROR, User.is_active_account.is_(True))
-            .order_by(User.full_name, User.id))
-
-
 # --- rounds, pools and plans -------------------------------------------------------------------------------------
-
-def round_entry_ids(judging_round: JudgingRound):
-    """`select(Entry.id)` of the round's entries: the first round takes every eligible entry; a later one the
-    shortlist applied in the round before it (by status when no shortlist was recorded, e.g. statuses set by
-    hand)."""
-    statuses = FIRST_ROUND_STATUSES if judging_round.is_first else LATER_ROUND_STATUSES
-    query = select(Entry.id).where(Entry.edition_id == judging_round.edition_id, Entry.status.in_(statuses))
-    if not judging_round.is_first:
-        previous = db.session.scalar(select(JudgingRound.id).where(
-            JudgingRound.edition_id == judging_round.edition_id, JudgingRound.position < judging_round.position)
-            .order_by(JudgingRound.position.desc()).limit(1))
-        chosen = select(ShortlistEntry.entry_id).where(ShortlistEntry.round_id == previous)
-        if previous is not None and db.session.scalar(chosen.limit(1)) is not None:
-            query = query.where(Entry.id.in_(chosen))
-    return query
-
-
-def round_entries(judging_round: JudgingRound) -> list[Entry]:
-    """The round's entries (see `round_entry_ids`), by number."""
-    ids = round_entry_ids(judging_round)
-    return list(db.session.scalars(select(Entry).where(Entry.id.in_(ids)).order_by(Entry.number, Entry.id)))
-
-
-def round_pool(judging_round: JudgingRound) -> list[tuple[User, int]]:
-    """The round's jurors with their capacity: those chosen for the round, else every juror with a profile."""
-    chosen = db.session.execute(select(User, RoundJuror.capacity).join(RoundJuror, RoundJuror.user_id == User.id)
-                                .where(RoundJuror.round_id == judging_round.id).order_by(User.full_name)).all()
-    if chosen:
-        return [(user, capacity) for user, capacity in chosen]
-    profiles = {p.user_id: p.capacity for p in db.session.scalars(select(JurorProfile))}
-    return [(user, profiles.get(user.id, 0)) for user in db.session.scalars(jurors())]
-
 
 def set_round_pool(*, judging_round: JudgingRound, capacities: dict[int, int], by: User) -> None:
     _require_organiser(by)
@@ -170,11 +113,6 @@ def set_round_pool(*, judging_round: JudgingRound, capacities: dict[int, int], b
     for user_id, capacity in sorted(capacities.items()):
         db.session.add(RoundJuror(round_id=judging_round.id, user_id=user_id, capacity=capacity))
     db.session.flush()
-
-
-def current_assignments(judging_round: JudgingRound) -> list[Assignment]:
-    return list(db.session.scalars(select(Assignment).where(Assignment.round_id == judging_round.id)
-                                   .order_by(Assignment.entry_id, Assignment.user_id)))
 
 
 @dataclass
@@ -192,8 +130,8 @@ class PlanPreview:
 
 
 def build_problem(judging_round: JudgingRound):
-    entries = round_entries(judging_round)
-    pool = round_pool(judging_round)
+    entries = queries.round_entries(judging_round)
+    pool = queries.round_pool(judging_round)
     if not entries:
         raise AssignmentImpossible(_l("In der Runde „%(name)s“ gibt es keine Beiträge zum Zuweisen (die erste Runde "
                                       "nimmt alle zugelassenen Beiträge, spätere die Shortlist).",
@@ -201,8 +139,8 @@ def build_problem(judging_round: JudgingRound):
     if not pool:
         raise AssignmentImpossible(_l("Es gibt keine Jurymitglieder für diese Runde. Bitte laden Sie zuerst "
                                       "Jurymitglieder ein."), constraint="no_jurors")
-    expertise = expertise_of([user.id for user, _c in pool])
-    existing = current_assignments(judging_round)
+    expertise = queries.expertise_of([user.id for user, _c in pool])
+    existing = queries.current_assignments(judging_round)
     conflicted = conflict_check.conflict_map(juror_ids=[u.id for u, _c in pool], entries=entries).pairs()
     problem = planner.Problem(
         jurors_per_entry=judging_round.jurors_per_entry,
@@ -319,32 +257,6 @@ def remove_assignment(*, assignment: Assignment, by: User, now: datetime, confir
                  sheet=sheet.id if sheet else None)
     db.session.delete(assignment)
     db.session.flush()
-
-
-def assignments_of(user: User):
-    return (select(Assignment).where(Assignment.user_id == user.id)
-            .order_by(Assignment.round_id, Assignment.entry_id))
-
-
-def categories_of(edition: Edition) -> list[Category]:
-    return list(edition.categories)
-
-
-def current_round(edition: Edition, now: datetime) -> JudgingRound:
-    """The first round whose deadline has not passed, else the last one."""
-    for judging_round in edition.rounds:
-        if judging_round.deadline_at > now:
-            return judging_round
-    return edition.rounds[-1]
-
-
-def system_actor() -> User:
-    """The organiser in whose name a command-line action is recorded: the first organiser account."""
-    organiser = db.session.scalar(select(User).join(UserRole).where(UserRole.role == Role.ORGANISER)
-                                  .order_by(User.id).limit(1))
-    if organiser is None:
-        raise ValidationFailed(_l("Es gibt noch kein Konto des Organisationsteams (flask accounts create-admin)."))
-    return organiser
 
 
 def plan_summary(preview: PlanPreview) -> dict:

@@ -11,7 +11,7 @@ from ..core.urls import external_url
 from ..editions.models import JudgingRound
 from ..extensions import db
 from ..jobs import RetryLater, task
-from . import conflict_services, mails, notices, queries, services
+from . import conflict_services, mails, notices, queries
 from .models import Conflict
 from .reminders import jurors_with_open_work, send_reminders
 
@@ -50,7 +50,7 @@ def send_preference_invitations(ctx, *, round_id: int) -> None:
     if judging_round is None or phase is None or not phase.is_open(ctx.now()):
         ctx.set_message(str(_l("Die Präferenzphase ist nicht mehr geöffnet; keine E-Mails versendet.")))
         return
-    pool = [juror for juror, _capacity in services.round_pool(judging_round)]
+    pool = [juror for juror, _capacity in queries.round_pool(judging_round)]
     done = set(ctx.job.params.get("sent", []))
     failed = 0
     link = external_url("preferences.show", round_id=judging_round.id)

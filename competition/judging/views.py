@@ -13,7 +13,7 @@ from ..core.permissions import role_required
 from ..editions.models import Category, Edition
 from ..entries.models import Company
 from ..extensions import db
-from . import conflict_services, notices, services, worklist
+from . import conflict_services, notices, queries, services, worklist
 from .forms import DeclareConflictForm, ProfileForm, WithdrawForm
 from .models import Conflict, ConflictSource
 
@@ -40,14 +40,14 @@ def dashboard():
     distributions = {w.judging_round.id: worklist.distribution([r.total for r in w.rows if r.total is not None],
                                                                 w.judging_round.scale) for w in work.rounds}
     return render_template("judging/dashboard.html", work=work, rows=rows, distributions=distributions, now=now,
-                           sort=sort, descending=descending, profile=services.profile_of(current_user),
+                           sort=sort, descending=descending, profile=queries.profile_of(current_user),
                            next_row=work.next_open(0))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @juror_only
 def profile():
-    existing = services.profile_of(current_user)
+    existing = queries.profile_of(current_user)
     form = ProfileForm()
     edition = _open_edition()
     categories = list(db.session.scalars(db.select(Category).order_by(Category.edition_id.desc(), Category.position)))
@@ -62,7 +62,7 @@ def profile():
         else:
             form.capacity.data = 10
             form.employer_domains.data = current_user.email.split("@")[-1]
-        form.expertise.data = sorted(services.expertise_of([current_user.id]).get(current_user.id, set()))
+        form.expertise.data = sorted(queries.expertise_of([current_user.id]).get(current_user.id, set()))
     if form.validate_on_submit():
         data = services.ProfileData(
             organisation=form.organisation.data, position=form.position.data or "",

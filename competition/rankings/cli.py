@@ -177,7 +177,7 @@ def freeze_command(slug: str, position: int | None, method: str, line: int | Non
     from ..core.errors import DomainError
     from ..editions.services import edition_by_slug
     from ..extensions import db
-    from ..judging.services import system_actor
+    from ..judging.queries import system_actor
     from . import queries, services
 
     edition = edition_by_slug(slug)

@@ -25,7 +25,7 @@ from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..judging import assignment as planner
 from ..judging import conflict_check
-from ..judging import services as judging
+from ..judging import queries as jury_queries
 from ..judging.models import Assignment, AssignmentSource, ScoreSheet
 from . import freezing, permissions, snapshot_reliability
 from .models import ExtraReviewRequest, RankingSnapshot
@@ -47,11 +47,11 @@ class ExtraReviewPlan:
 
 def plan_extra_reviews(*, judging_round: JudgingRound, entries: list[Entry]) -> ExtraReviewPlan:
     """One more juror for each entry, by the solver (a proposal: nothing is stored)."""
-    pool = judging.round_pool(judging_round)
+    pool = jury_queries.round_pool(judging_round)
     pool_ids = {user.id for user, _capacity in pool}
     capacity = {user.id: c for user, c in pool}
-    expertise = judging.expertise_of(sorted(pool_ids))
-    kept = [(a.user_id, a.entry_id) for a in judging.current_assignments(judging_round) if a.user_id in pool_ids]
+    expertise = jury_queries.expertise_of(sorted(pool_ids))
+    kept = [(a.user_id, a.entry_id) for a in jury_queries.current_assignments(judging_round) if a.user_id in pool_ids]
     assigned = {e.id: e for e in db.session.scalars(
         select(Entry).where(Entry.id.in_({entry_id for _j, entry_id in kept})))} if kept else {}
     # What is true now (memberships, addresses, groups, recorded conflicts), for the wanted and the carried entries.

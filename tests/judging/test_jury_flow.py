@@ -11,7 +11,7 @@ from competition.accounts.models import Role
 from competition.core.clock import utcnow
 from competition.entries.models import EntryStatus
 from competition.extensions import db
-from competition.judging import services
+from competition.judging import queries, services
 from competition.judging.models import Assignment, Conflict, ConflictSource, ConflictStatus, JurorProfile
 
 
@@ -165,7 +165,7 @@ def test_juror_profile_and_dashboard(client, login_as, organiser, setup):
     response = client.post("/jury/profile", data={"organisation": "WHZ", "employer_domains": "www.fh-zwickau.de",
                                                   "capacity": "5"})
     assert response.headers["Location"] == "/jury"
-    assert services.profile_of(juror).employer_domains == ["fh-zwickau.de"]
+    assert queries.profile_of(juror).employer_domains == ["fh-zwickau.de"]
     services.add_assignment(judging_round=judging_round, juror=juror, entry=entries[1], by=organiser, now=utcnow())
     db.session.commit()
     page = client.get("/jury").get_data(as_text=True)
@@ -239,7 +239,7 @@ def test_round_pool_and_a_juror_dropping_out(client, login_as, organiser, setup)
     replanned = services.plan_round(judging_round=judging_round)
     assert {j for j, _e in replanned.removed} == {dropped.id}
     assert all(int(j) != dropped.id for j, _e in replanned.plan.assignments)
-    kept_pairs = {(a.user_id, a.entry_id) for a in services.current_assignments(judging_round)
+    kept_pairs = {(a.user_id, a.entry_id) for a in queries.current_assignments(judging_round)
                   if a.user_id != dropped.id}
     assert kept_pairs <= {(int(j), int(e)) for j, e in replanned.plan.assignments}  # the others stay
 
@@ -247,10 +247,10 @@ def test_round_pool_and_a_juror_dropping_out(client, login_as, organiser, setup)
 def test_a_later_round_takes_the_shortlist(make_round, organiser, setup):
     edition, _judging_round, _jurors, entries = setup
     final = make_round(edition, name="Finale", jurors_per_entry=2)
-    assert services.round_entries(final) == []
+    assert queries.round_entries(final) == []
     entries[1].status = EntryStatus.SHORTLISTED
     db.session.commit()
-    assert [e.id for e in services.round_entries(final)] == [entries[1].id]
+    assert [e.id for e in queries.round_entries(final)] == [entries[1].id]
     preview = services.plan_round(judging_round=final)
     assert len(preview.plan.assignments) == 2
 

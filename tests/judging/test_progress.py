@@ -18,7 +18,7 @@ from competition.core.clock import utcnow
 from competition.editions.phases import Phase
 from competition.entries.models import EntryStatus
 from competition.extensions import db
-from competition.judging import progress, services, sheets
+from competition.judging import progress, queries, services, sheets
 from competition.judging.models import ScoreSheet, SheetStatus
 
 
@@ -185,7 +185,7 @@ def test_other_rounds_of_a_finalist_stay_visible(client, login_as, organiser, sc
 def test_a_removed_assignment_shows_greyed_and_does_not_count(client, login_as, organiser, scored):
     edition, judging_round, _criteria, jurors, entries = scored
     bernd = jurors["Bernd"]
-    assignment = services.current_assignments(judging_round)
+    assignment = queries.current_assignments(judging_round)
     mine = next(a for a in assignment if a.user_id == bernd.id and a.entry_id == entries[1].id)
     sheets.declare_conflict_instead(assignment=mine, reason="Ehemaliger Kunde", by=bernd, now=utcnow())
     db.session.commit()

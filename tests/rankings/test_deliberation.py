@@ -15,7 +15,7 @@ from competition.core.errors import Locked, PermissionDenied, ValidationFailed
 from competition.editions.phases import Phase
 from competition.entries.models import Entry, EntryStatus
 from competition.extensions import db
-from competition.judging import services as judging_services
+from competition.judging import queries as judging_queries
 from competition.judging.models import Score, ScoreSheet, SheetStatus
 from competition.rankings import freezing, queries, services
 from competition.rankings.models import AwardKind, Publication
@@ -115,7 +115,7 @@ def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world,
     now += timedelta(seconds=1)
     services.apply_shortlist(judging_round=world.first, entry_ids=chosen, by=organiser, now=now)
     db.session.commit()
-    finalists = judging_services.round_entries(world.final)
+    finalists = judging_queries.round_entries(world.final)
     assert {e.id for e in finalists} == set(chosen)
     assert all(e.status is EntryStatus.SHORTLISTED for e in finalists)
     assert freezing.staleness(snapshot)  # the decision came after the snapshot
@@ -123,7 +123,7 @@ def test_shortlist_proposed_edited_and_applied_moves_entries_to_the_final(world,
     services.apply_shortlist(judging_round=world.first, entry_ids=chosen[:2], by=organiser, now=now)
     db.session.commit()
     assert world.entries["Sensorik im Bestand"].status is EntryStatus.ELIGIBLE
-    assert {e.id for e in judging_services.round_entries(world.final)} == set(chosen[:2])
+    assert {e.id for e in judging_queries.round_entries(world.final)} == set(chosen[:2])
     frozen = services.freeze_ranking(judging_round=world.first, method="weighted-mean", by=organiser,
                                      now=now + timedelta(seconds=1))
     assert sorted(frozen.content["decisions"]["shortlist"]) == sorted(str(e) for e in chosen[:2])
@@ -264,7 +264,7 @@ def test_organiser_pages_show_the_stored_ranking_and_take_decisions(world, organ
     response = client.post(f"{base}/rounds/{world.first.id}/shortlist", data={"entry": chosen},
                            follow_redirects=True)
     assert "Shortlist übernommen: 2" in response.get_data(as_text=True)
-    assert {e.id for e in judging_services.round_entries(world.final)} == set(chosen)
+    assert {e.id for e in judging_queries.round_entries(world.final)} == set(chosen)
     # An override without a reason: refused with the message next to the field, nothing stored.
     entry = world.entries["Papierlose Fertigung"]
     response = client.post(f"{base}/rounds/{world.first.id}/entries/{entry.id}/override",
