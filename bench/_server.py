@@ -124,6 +124,9 @@ class Client:
         self._connection: http.client.HTTPConnection | None = None
         # Like a reverse proxy with `X-Request-Start`: stamp each request with the time it is sent.
         self.stamp_arrival = False
+        # When the last request was handed to the kernel in full (its last byte written): when it was "sent". A
+        # time taken before building it would count the client's own waits (50 client threads share one GIL).
+        self.last_sent_at: float | None = None
 
     def _conn(self) -> http.client.HTTPConnection:
         if self._connection is None:
@@ -146,6 +149,7 @@ class Client:
             connection = self._conn()
             try:
                 connection.request(method, path, body=body, headers=headers)
+                self.last_sent_at = time.time()
                 response = connection.getresponse()
                 data = response.read()
                 break

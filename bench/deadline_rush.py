@@ -25,7 +25,8 @@ stopped and the database and upload folder are checked. Prints:
     accepted_after_deadline  attachments, submitted versions and draft saves stored with a time after the deadline,
                              plus acknowledgements of requests sent after it; target 0 (also printed as accepted_late)
     refused_in_time          saves, uploads and submits sent before the deadline but refused as late (they waited
-                             in a queue until after it); target 0 with the app alone (no proxy header)
+                             in a queue until after it); target 0 with the app alone (no proxy header). A request
+                             is "sent" when its last byte has been written to the connection, as a browser sends it
     cycles_per_s             complete cycles (page, save, upload, submit, all acknowledged) sent before the deadline,
                              per second from the start of the rush to the deadline
     jobs_done / jobs_left    receipt jobs done after the rush (the server drains its queue before it stops) and
@@ -234,6 +235,9 @@ def timed(rush: Rush, number: int, op: str, call, *args) -> tuple[Record, tuple 
         detail = type(exc).__name__
     else:
         detail = ""
+    client = getattr(call, "__self__", None)
+    if isinstance(client, Client) and client.last_sent_at is not None and client.last_sent_at >= sent:
+        sent = client.last_sent_at  # when its last byte left for the server (see Client.last_sent_at)
     record = Record(number, op, sent, (time.perf_counter() - started) * 1000, status, detail=detail)
     rush.add(record)
     return record, result
